@@ -1,0 +1,180 @@
+import type { BillingCycleRule } from './billing-cycle';
+import type { CardRecord } from './card';
+import type { Carrier, PlatformId } from './carrier';
+import type { CarrierError } from './errors';
+import type { HttpPort } from './http';
+import type { OperationOrder, OperationProgress, OperationReceipt, OperationType } from './operation';
+import type { PoolRecord } from './pool';
+import type { DailyUsage, UsageSnapshot } from './usage';
+
+/**
+ * The adapter contract: the only place that knows a carrier. A platform is registered once (its manifest
+ * plus a factory); the factory makes one adapter per carrier account.
+ */
+
+export interface CredentialField {
+  name: string;
+  label: string;
+  /** Secret fields are never logged, exported or returned by the API. */
+  secret: boolean;
+  /** A regular expression the value must match, when the platform fixes a format. */
+  pattern?: string;
+  description?: string;
+}
+
+/** A request quota: at most `points` accepted requests in any sliding window of `durationSeconds`. */
+export interface Quota {
+  points: number;
+  durationSeconds: number;
+}
+
+export interface EndpointQuota extends Quota {
+  /** Endpoint classes this quota applies to: an exact class or a prefix ending in `*` (`change/*`). */
+  match: string;
+  /** `true`: each matching endpoint class has its own window; `false`: they share one. */
+  perEndpoint: boolean;
+}
+
+export interface QuotaManifest {
+  /** The account-wide quota over all endpoints. */
+  account: Quota;
+  /** Requests that may be in flight at once per account; null for no limit. */
+  maxInFlight: number | null;
+  /** Narrower quotas on some endpoint classes, applied on top of the account quota. */
+  endpoints: EndpointQuota[];
+}
+
+/** How the card inventory is discovered. */
+export type InventoryMode =
+  /** A paged list of every card (CTCC getSIMList, 1NCE /v1/sims). */
+  | 'LIST'
+  /** A list of cards changed since a high-water mark (Jasper `modifiedSince`). */
+  | 'MODIFIED_SINCE'
+  /** No list call: cards come from imported order lists and are resolved in batches (OneLink). */
+  | 'IMPORTED';
+
+export interface Capabilities {
+  inventory: InventoryMode;
+  /** Status for many cards per request. */
+  statusBatch: boolean;
+  /** Cycle usage for many cards per request. */
+  usageBatch: boolean;
+  /** Daily usage series, and how many days back the platform serves. */
+  dailyUsage: boolean;
+  dailyUsageDays: number;
+  /** Pools can be listed and read. */
+  pools: boolean;
+  /** Operations the platform supports; the others fail with `NotSupported`. */
+  operations: OperationType[];
+  /** Usage is real-time (true) or as of yesterday 24:00 (false). */
+  realTimeUsage: boolean;
+}
+
+export interface BatchSizes {
+  /** Cards per inventory page. */
+  inventoryPage: number;
+  /** Cards per status request. */
+  status: number;
+  /** Cards per usage request. */
+  usage: number;
+  /** Cards per operation request. */
+  operation: number;
+}
+
+export interface Cooldowns {
+  /** A card changed less than this many seconds ago cannot be changed again. */
+  sameCardChangeSeconds: number | null;
+  /** Successful rebinds allowed per natural month per card. */
+  rebindsPerMonth: number | null;
+}
+
+export interface AdapterManifest {
+  id: PlatformId;
+  carrier: Carrier;
+  /** Human label for the console, e.g. `中国移动 OneLink (API v5)`. */
+  label: string;
+  /** The zone the platform speaks (Asia/Shanghai, UTC). */
+  zone: string;
+  credentials: CredentialField[];
+  capabilities: Capabilities;
+  batchSizes: BatchSizes;
+  quotas: QuotaManifest;
+  billingCycle: BillingCycleRule;
+  cooldowns: Cooldowns;
+  /** How long the carrier takes to complete an order: typical, and the deadline after which it is failed. */
+  orderProcessing: { typicalHours: number; deadlineHours: number };
+}
+
+/** A carrier account as the accounts file declares it. */
+export interface CarrierAccountConfig {
+  id: string;
+  platform: PlatformId;
+  baseUrl: string;
+  credentials: Record<string, string>;
+  /** CSV order list (`iccid,msisdn`) for platforms without a list call; resolved against the file's folder. */
+  cards?: string;
+  /** Overrides the manifest's account-wide quota; per-path limits scale by the same factor. */
+  quotas?: { requestsPerSecond?: number; maxInFlight?: number };
+  /** Platform-specific options (plan volume for platforms that serve none, cycle start day, …). */
+  options?: Record<string, unknown>;
+}
+
+export interface AdapterDeps {
+  http: HttpPort;
+  /** The clock, for token lifetimes and transaction ids only; reads take `at` explicitly. */
+  now: () => Date;
+}
+
+/** An opaque paging position, stored as a sync checkpoint. */
+export type Cursor = string;
+
+export interface InventoryPage {
+  cards: CardRecord[];
+  /** Null when the listing is complete. */
+  next: Cursor | null;
+  /** For MODIFIED_SINCE platforms: the high-water mark to store once the listing completes. */
+  highWaterMark?: string | null;
+  /** Total cards, when the platform says. */
+  total?: number | null;
+}
+
+export interface CardRef {
+  iccid: string;
+  msisdn?: string | null;
+}
+
+/** A batch read: what came back, and the cards the carrier refused individually. */
+export interface BatchResult<T> {
+  items: T[];
+  failures: { iccid: string; error: CarrierError }[];
+}
+
+export interface PoolMembersPage {
+  iccids: string[];
+  next: Cursor | null;
+  total: number | null;
+}
+
+export interface CarrierAdapter {
+  readonly manifest: AdapterManifest;
+  readonly account: Pick<CarrierAccountConfig, 'id' | 'platform' | 'baseUrl'>;
+
+  /** LIST and MODIFIED_SINCE platforms: one page of the inventory. `since` is the stored high-water mark. */
+  listCards(cursor: Cursor | null, since: string | null, at: Date): Promise<InventoryPage>;
+  /** Resolves known cards (imported lists, or a console's "sync these cards") into full records. */
+  fetchCards(refs: CardRef[], at: Date): Promise<BatchResult<CardRecord>>;
+  /** Current-cycle usage for up to `batchSizes.usage` cards. */
+  fetchUsage(refs: CardRef[], at: Date): Promise<BatchResult<UsageSnapshot>>;
+  /** Daily usage of one card for the days `from`..`to` (`yyyy-MM-dd`, inclusive, platform zone). */
+  fetchDailyUsage(ref: CardRef, from: string, to: string, at: Date): Promise<DailyUsage[]>;
+  listPools(at: Date): Promise<PoolRecord[]>;
+  listPoolMembers(poolId: string, cursor: Cursor | null, at: Date): Promise<PoolMembersPage>;
+  submit(order: OperationOrder, refs: CardRef[], at: Date): Promise<OperationReceipt>;
+  progress(receipt: OperationReceipt, refs: CardRef[], at: Date): Promise<OperationProgress>;
+}
+
+/** A platform registration: its manifest and the factory of per-account adapters. */
+export interface CarrierPlatform {
+  readonly manifest: AdapterManifest;
+  connect(account: CarrierAccountConfig, deps: AdapterDeps): CarrierAdapter;
+}

@@ -1,0 +1,122 @@
+import { DateTime } from 'luxon';
+import { DomainValidationError } from './errors';
+
+/**
+ * Billing cycles (账期), computed in the platform's zone whatever the process's zone.
+ * NATURAL_MONTH: CMCC, CTCC, overseas. MONTH_DAY: CUCC's 27th–26th cycle (start day configurable).
+ * A MONTH_DAY cycle is named after the month it ends in: the December-2026 CUCC cycle runs
+ * 2026-11-27T00:00+08:00 to 2026-12-27T00:00+08:00 (exclusive).
+ */
+export type BillingCycleRule =
+  | { kind: 'NATURAL_MONTH'; zone: string }
+  | { kind: 'MONTH_DAY'; startDay: number; zone: string };
+
+export interface BillingCycle {
+  /** First instant of the cycle. */
+  start: Date;
+  /** First instant of the next cycle (exclusive). */
+  end: Date;
+  /** `yyyy-MM` of the month the cycle is billed in (the month it ends in). */
+  label: string;
+  zone: string;
+}
+
+export function naturalMonth(zone: string): BillingCycleRule {
+  return { kind: 'NATURAL_MONTH', zone };
+}
+
+export function monthDayCycle(startDay: number, zone: string): BillingCycleRule {
+  if (!Number.isInteger(startDay) || startDay < 1 || startDay > 28) {
+    throw new DomainValidationError('INVALID_CYCLE_START_DAY', `cycle start day must be 1..28, got ${startDay}`, 'startDay');
+  }
+  return startDay === 1 ? { kind: 'NATURAL_MONTH', zone } : { kind: 'MONTH_DAY', startDay, zone };
+}
+
+function zoned(instant: Date, zone: string): DateTime {
+  const dt = DateTime.fromJSDate(instant, { zone });
+  if (!dt.isValid) throw new DomainValidationError('INVALID_INSTANT', `invalid instant or zone '${zone}'`);
+  return dt;
+}
+
+function cycleStartingAt(start: DateTime, zone: string): BillingCycle {
+  const end = start.plus({ months: 1 });
+  const billed = start.day === 1 ? start : end;
+  return { start: start.toJSDate(), end: end.toJSDate(), label: billed.toFormat('yyyy-MM'), zone };
+}
+
+/** The cycle that contains `instant`. */
+export function cycleContaining(rule: BillingCycleRule, instant: Date): BillingCycle {
+  const t = zoned(instant, rule.zone);
+  if (rule.kind === 'NATURAL_MONTH') return cycleStartingAt(t.startOf('month'), rule.zone);
+  const thisMonthStart = t.startOf('month').set({ day: rule.startDay });
+  const start = t >= thisMonthStart ? thisMonthStart : thisMonthStart.minus({ months: 1 });
+  return cycleStartingAt(start, rule.zone);
+}
+
+export function nextCycle(rule: BillingCycleRule, cycle: BillingCycle): BillingCycle {
+  return cycleContaining(rule, cycle.end);
+}
+
+export function previousCycle(rule: BillingCycleRule, cycle: BillingCycle): BillingCycle {
+  return cycleContaining(rule, new Date(cycle.start.getTime() - 1));
+}
+
+/** The cycle billed in month `label` (`yyyy-MM`). */
+export function cycleForLabel(rule: BillingCycleRule, label: string): BillingCycle {
+  const m = /^(\d{4})-(\d{2})$/.exec(label);
+  if (!m) throw new DomainValidationError('INVALID_CYCLE_LABEL', `cycle label must be yyyy-MM, got '${label}'`);
+  const month = DateTime.fromObject({ year: Number(m[1]), month: Number(m[2]), day: 1 }, { zone: rule.zone });
+  if (!month.isValid) throw new DomainValidationError('INVALID_CYCLE_LABEL', `no such month '${label}'`);
+  return rule.kind === 'NATURAL_MONTH'
+    ? cycleStartingAt(month, rule.zone)
+    : cycleStartingAt(month.minus({ months: 1 }).set({ day: rule.startDay }), rule.zone);
+}
+
+/** The last `count` cycles up to and including the one containing `instant`, oldest first. */
+export function recentCycles(rule: BillingCycleRule, instant: Date, count: number): BillingCycle[] {
+  const out: BillingCycle[] = [cycleContaining(rule, instant)];
+  while (out.length < count) out.unshift(previousCycle(rule, out[0]));
+  return out;
+}
+
+/** ISO 8601 with the zone's offset (`2026-11-27T00:00:00.000+08:00`, `…Z` for UTC). */
+export function isoInZone(instant: Date, zone: string): string {
+  const dt = zoned(instant, zone);
+  return dt.offset === 0 ? dt.toUTC().toISO()!.replace('+00:00', 'Z') : dt.toISO()!;
+}
+
+/** The calendar day (`yyyy-MM-dd`) of an instant in a zone. */
+export function dayInZone(instant: Date, zone: string): string {
+  return zoned(instant, zone).toFormat('yyyy-MM-dd');
+}
+
+/** The first instant of the day containing `instant`, in the zone. */
+export function startOfDayInZone(instant: Date, zone: string): Date {
+  return zoned(instant, zone).startOf('day').toJSDate();
+}
+
+/** The instant when wall-clock `yyyy-MM-dd[ HH:mm:ss]` happens in the zone; null if it does not parse. */
+export function parseLocalDateTime(text: string, zone: string): Date | null {
+  const s = text.trim();
+  const formats = ['yyyy-MM-dd HH:mm:ss', 'yyyy-MM-dd', 'yyyyMMddHHmmss', 'yyyyMMdd', "yyyy-MM-dd'T'HH:mm:ss"];
+  for (const f of formats) {
+    const dt = DateTime.fromFormat(s, f, { zone });
+    if (dt.isValid) return dt.toJSDate();
+  }
+  return null;
+}
+
+/** Wall-clock formatting in a zone (luxon tokens, e.g. `yyyyMMddHHmmss`). */
+export function formatInZone(instant: Date, zone: string, format: string): string {
+  return zoned(instant, zone).toFormat(format);
+}
+
+/** Calendar arithmetic in a zone: `instant` plus whole months (clamped to the month's end) or days. */
+export function addInZone(instant: Date, zone: string, amount: { months?: number; days?: number }): Date {
+  return zoned(instant, zone).plus(amount).toJSDate();
+}
+
+/** The first instant of the month following the month containing `instant`, in the zone. */
+export function firstOfNextMonth(instant: Date, zone: string): Date {
+  return zoned(instant, zone).startOf('month').plus({ months: 1 }).toJSDate();
+}

@@ -1,0 +1,96 @@
+import { InvalidIdentifier } from './errors';
+
+const DIGITS = /^\d+$/;
+
+/** The Luhn check digit for a string of digits (the payload without its check digit). */
+export function luhnCheckDigit(payload: string): number {
+  let sum = 0;
+  // Walk from the right; the digit next to the (future) check digit is doubled.
+  for (let i = payload.length - 1, double = true; i >= 0; i--, double = !double) {
+    let d = payload.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+export function hasValidLuhn(digits: string): boolean {
+  if (digits.length < 2 || !DIGITS.test(digits)) return false;
+  return luhnCheckDigit(digits.slice(0, -1)) === digits.charCodeAt(digits.length - 1) - 48;
+}
+
+/** Why an ICCID is invalid, or null when it is valid (19–20 digits, `89` prefix, Luhn check digit). */
+export function iccidProblem(value: string): string | null {
+  if (typeof value !== 'string' || value.length === 0) return 'empty';
+  if (!DIGITS.test(value)) return 'must contain digits only';
+  if (value.length < 19 || value.length > 20) return `must be 19 or 20 digits, got ${value.length}`;
+  if (!value.startsWith('89')) return "must start with '89' (telecom industry identifier)";
+  if (!hasValidLuhn(value)) {
+    return `Luhn check digit mismatch: expected ${luhnCheckDigit(value.slice(0, -1))}, got ${value.slice(-1)}`;
+  }
+  return null;
+}
+
+export function isIccid(value: string): boolean {
+  return iccidProblem(value) === null;
+}
+
+/** Returns the ICCID unchanged or throws `InvalidIdentifier` saying what is wrong. */
+export function parseIccid(value: string): string {
+  const problem = iccidProblem(value);
+  if (problem) throw new InvalidIdentifier('iccid', String(value), problem);
+  return value;
+}
+
+/** Appends the Luhn check digit to a 18–19 digit ICCID body (1NCE serves ICCIDs without it). */
+export function withLuhn(iccidBody: string): string {
+  if (!DIGITS.test(iccidBody)) throw new InvalidIdentifier('iccid', iccidBody, 'must contain digits only');
+  return iccidBody + String(luhnCheckDigit(iccidBody));
+}
+
+/** MSISDN: 11–15 digits (IoT ranges use 13-digit numbers such as 1440…, 1064…, 1410…). */
+export function msisdnProblem(value: string): string | null {
+  if (!value) return 'empty';
+  if (!DIGITS.test(value)) return 'must contain digits only';
+  if (value.length < 11 || value.length > 15) return `must be 11 to 15 digits, got ${value.length}`;
+  return null;
+}
+
+export function parseMsisdn(value: string): string {
+  const problem = msisdnProblem(value);
+  if (problem) throw new InvalidIdentifier('msisdn', String(value), problem);
+  return value;
+}
+
+/** IMSI: 15 digits (MCC + MNC + MSIN); Chinese IMSIs start with 460. */
+export function imsiProblem(value: string): string | null {
+  if (!value) return 'empty';
+  if (!DIGITS.test(value)) return 'must contain digits only';
+  if (value.length !== 15) return `must be 15 digits, got ${value.length}`;
+  return null;
+}
+
+export function parseImsi(value: string): string {
+  const problem = imsiProblem(value);
+  if (problem) throw new InvalidIdentifier('imsi', String(value), problem);
+  return value;
+}
+
+/** IMEI: 15 digits with a Luhn check digit, or a 14-digit IMEI without it, or a 16-digit IMEISV. */
+export function imeiProblem(value: string): string | null {
+  if (!value) return 'empty';
+  if (!DIGITS.test(value)) return 'must contain digits only';
+  if (value.length === 14 || value.length === 16) return null;
+  if (value.length !== 15) return `must be 14, 15 or 16 digits, got ${value.length}`;
+  if (!hasValidLuhn(value)) return 'Luhn check digit mismatch';
+  return null;
+}
+
+export function parseImei(value: string): string {
+  const problem = imeiProblem(value);
+  if (problem) throw new InvalidIdentifier('imei', String(value), problem);
+  return value;
+}

@@ -1,0 +1,112 @@
+import { addInZone, firstOfNextMonth } from './billing-cycle';
+import { CardStatus } from './card';
+import { Carrier } from './carrier';
+import { MB } from './plan';
+
+/**
+ * Lifecycle forecasts (domain.md §1). Pure: every instant is passed in; calendar arithmetic happens in the
+ * platform's zone (Asia/Shanghai for Chinese platforms, UTC for 1NCE).
+ */
+
+/** Test data allowance for the whole test period. */
+export const TEST_PERIOD_BYTES = 6 * MB;
+/** Silent period of Chinese carriers, in natural months from account opening. */
+export const SILENT_MONTHS = 6;
+/** Overseas physical cards: a 6-month test period, then forced activation (no silent period). */
+export const OVERSEAS_TEST_MONTHS = 6;
+/** Days after plan expiry at which a Chinese carrier cancels the card unless renewed. */
+export const CANCELLATION_DAYS = 90;
+/** A test period lasts 1–9 months. */
+export const TEST_MONTHS_RANGE = [1, 9] as const;
+
+export interface LifecycleFacts {
+  carrier: Carrier;
+  zone: string;
+  status: CardStatus;
+  /** Account opening (开户): start of the test or silent period. */
+  openedAt: Date | null;
+  /** Test period length in months when a test period is enabled (1–9), else null. */
+  testMonths: number | null;
+  /** Test data used so far, in bytes. */
+  testUsedBytes: number | null;
+  activatedAt: Date | null;
+  /** Purchased term in months, counted from activation. */
+  termMonths: number | null;
+}
+
+export interface LifecycleForecast {
+  /** When the test period ends (by time, or now when 6 MB are used); null when no test period applies. */
+  testEndsAt: Date | null;
+  testEndsBy: 'TIME' | 'VOLUME' | null;
+  /** When an unused card is force-activated; null once activated or when unknown. */
+  forcedActivationAt: Date | null;
+  /** Plan expiry: activation + term. */
+  expiresAt: Date | null;
+  /** Automatic cancellation: 90 natural days after expiry (Chinese carriers only). */
+  cancellationAt: Date | null;
+}
+
+/** End of the test period: test start + months, or `now` if the 6 MB test allowance is used up. */
+export function testPeriodEnd(
+  openedAt: Date,
+  testMonths: number,
+  testUsedBytes: number,
+  now: Date,
+  zone: string,
+): { endsAt: Date; by: 'TIME' | 'VOLUME' } {
+  const byTime = addInZone(openedAt, zone, { months: testMonths });
+  if (testUsedBytes >= TEST_PERIOD_BYTES && now < byTime) return { endsAt: now, by: 'VOLUME' };
+  return { endsAt: byTime, by: 'TIME' };
+}
+
+/**
+ * Forced activation of an unused card. Chinese carriers: the silent period is 6 natural months from
+ * opening (test months + 6 with a test period); the card is force-activated on the 1st day of the month
+ * after the buffer ends. The buffer ends at the exclusive instant opening + months, so its last moment is
+ * one millisecond earlier: opened 2026-01-15 → buffer ends 2026-07-15 → forced 2026-08-01; opened
+ * 2026-01-01 00:00 → last silent day 2026-06-30 → forced 2026-07-01.
+ * Overseas: force-activated when the 6-month test period ends.
+ */
+export function forcedActivationAt(carrier: Carrier, openedAt: Date, testMonths: number | null, zone: string): Date {
+  if (carrier === Carrier.OVERSEAS) return addInZone(openedAt, zone, { months: OVERSEAS_TEST_MONTHS });
+  const bufferEnd = addInZone(openedAt, zone, { months: (testMonths ?? 0) + SILENT_MONTHS });
+  return firstOfNextMonth(new Date(bufferEnd.getTime() - 1), zone);
+}
+
+/** Plan expiry: validity is the purchased term counted from activation, not from ordering. */
+export function planExpiresAt(activatedAt: Date, termMonths: number, zone: string): Date {
+  return addInZone(activatedAt, zone, { months: termMonths });
+}
+
+/** Automatic cancellation 90 natural days after expiry (Chinese carriers); null for overseas. */
+export function cancellationAt(carrier: Carrier, expiresAt: Date, zone: string): Date | null {
+  if (carrier === Carrier.OVERSEAS) return null;
+  return addInZone(expiresAt, zone, { days: CANCELLATION_DAYS });
+}
+
+export function forecastLifecycle(facts: LifecycleFacts, now: Date): LifecycleForecast {
+  const out: LifecycleForecast = {
+    testEndsAt: null,
+    testEndsBy: null,
+    forcedActivationAt: null,
+    expiresAt: null,
+    cancellationAt: null,
+  };
+  if (facts.status === CardStatus.CANCELLED) return out;
+  const notActivated = facts.status === CardStatus.TEST || facts.status === CardStatus.INVENTORY;
+  const testMonths =
+    facts.carrier === Carrier.OVERSEAS ? OVERSEAS_TEST_MONTHS : facts.status === CardStatus.TEST ? facts.testMonths : null;
+  if (facts.status === CardStatus.TEST && facts.openedAt && testMonths) {
+    const t = testPeriodEnd(facts.openedAt, testMonths, facts.testUsedBytes ?? 0, now, facts.zone);
+    out.testEndsAt = t.endsAt;
+    out.testEndsBy = t.by;
+  }
+  if (notActivated && facts.openedAt) {
+    out.forcedActivationAt = forcedActivationAt(facts.carrier, facts.openedAt, facts.testMonths, facts.zone);
+  }
+  if (facts.activatedAt && facts.termMonths) {
+    out.expiresAt = planExpiresAt(facts.activatedAt, facts.termMonths, facts.zone);
+    out.cancellationAt = cancellationAt(facts.carrier, out.expiresAt, facts.zone);
+  }
+  return out;
+}

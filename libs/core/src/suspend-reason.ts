@@ -1,0 +1,153 @@
+/**
+ * Why a card is suspended (停用原因), with its recovery guidance as data (domain.md §2).
+ */
+
+export enum SuspendReason {
+  MANUAL = 'MANUAL',
+  DEVICE_REBIND = 'DEVICE_REBIND',
+  REAL_NAME = 'REAL_NAME',
+  CARRIER_CONTROL = 'CARRIER_CONTROL',
+  VIOLATION = 'VIOLATION',
+  CREDIT_CONTROL = 'CREDIT_CONTROL',
+  USAGE_CAP = 'USAGE_CAP',
+  OVER_QUOTA = 'OVER_QUOTA',
+  POOL_EXHAUSTED = 'POOL_EXHAUSTED',
+  PLAN_EXPIRED = 'PLAN_EXPIRED',
+  POOL_FROZEN = 'POOL_FROZEN',
+  POOL_THRESHOLD = 'POOL_THRESHOLD',
+  UNKNOWN = 'UNKNOWN',
+}
+
+/** Who can lift the suspension. */
+export type RecoveryActor = 'CUSTOMER' | 'CARD_USER' | 'CARRIER' | 'NOBODY' | 'TIME';
+
+export interface RecoveryGuidance {
+  reason: SuspendReason;
+  /** Chinese labels seen in carrier consoles and payloads for this reason (data, not code). */
+  labels: readonly string[];
+  /** Who acts to recover. */
+  actor: RecoveryActor;
+  /** What to do, in English, for the console. */
+  action: string;
+  /** Whether the console's resume (复机) operation is allowed. Only `MANUAL` allows it. */
+  resumeAllowed: boolean;
+  /** Whether the card returns to 在用 by itself at the next billing cycle. */
+  liftsAtNextCycle: boolean;
+  /** Whether the card can ever be used again. */
+  recoverable: boolean;
+  /** Recovery rank: a higher rank is harder to recover (used to pick the primary reason). */
+  severity: number;
+}
+
+const R = SuspendReason;
+
+/**
+ * The recovery table. `severity` follows carriers.md §5: VIOLATION, CARRIER_CONTROL, DEVICE_REBIND,
+ * PLAN_EXPIRED, CREDIT_CONTROL, OVER_QUOTA, POOL_EXHAUSTED, USAGE_CAP, MANUAL (hardest first). Reasons that
+ * list does not rank sit where their recovery puts them: REAL_NAME and POOL_FROZEN need the customer's
+ * action outside the platform (beside CREDIT_CONTROL), POOL_THRESHOLD lifts at the next cycle (beside
+ * USAGE_CAP), UNKNOWN is ranked highest so that nothing is ever resumed on a guess.
+ */
+export const RECOVERY: Readonly<Record<SuspendReason, RecoveryGuidance>> = {
+  [R.UNKNOWN]: {
+    reason: R.UNKNOWN, labels: [], actor: 'CARRIER', severity: 100,
+    action: 'The carrier did not say why. Check the raw status and reason, then contact carrier support.',
+    resumeAllowed: false, liftsAtNextCycle: false, recoverable: true,
+  },
+  [R.VIOLATION]: {
+    reason: R.VIOLATION, labels: ['违规停机', '机卡分离', '在手机内使用', '高危地区使用'], actor: 'CARRIER', severity: 90,
+    action: 'Contact carrier support. A card used in a phone cannot be recovered at all.',
+    resumeAllowed: false, liftsAtNextCycle: false, recoverable: true,
+  },
+  [R.CARRIER_CONTROL]: {
+    reason: R.CARRIER_CONTROL, labels: ['异常停用', '运营商管控'], actor: 'CARRIER', severity: 80,
+    action: 'Carrier control: it cannot be self-recovered. Contact carrier support.',
+    resumeAllowed: false, liftsAtNextCycle: false, recoverable: true,
+  },
+  [R.DEVICE_REBIND]: {
+    reason: R.DEVICE_REBIND, labels: ['换绑停用', '机卡分离'], actor: 'CUSTOMER', severity: 70,
+    action: 'Unbind and rebind the card to its new device (IMEI). CMCC within 3 business days; CUCC via the carrier in 1–3 business days; CTCC at most 2 unbinds per natural month.',
+    resumeAllowed: false, liftsAtNextCycle: false, recoverable: true,
+  },
+  [R.PLAN_EXPIRED]: {
+    reason: R.PLAN_EXPIRED, labels: ['套餐到期停机', '过期停机', '套餐到期'], actor: 'CUSTOMER', severity: 60,
+    action: 'Renew the plan; without renewal the card is cancelled 90 days after expiry.',
+    resumeAllowed: false, liftsAtNextCycle: false, recoverable: true,
+  },
+  [R.REAL_NAME]: {
+    reason: R.REAL_NAME, labels: ['实名停用', '未实名制违规停机'], actor: 'CARD_USER', severity: 55,
+    action: 'The card user completes personal real-name verification; the card then returns to 在用 automatically.',
+    resumeAllowed: false, liftsAtNextCycle: false, recoverable: true,
+  },
+  [R.POOL_FROZEN]: {
+    reason: R.POOL_FROZEN, labels: ['流量池冻结停机'], actor: 'CUSTOMER', severity: 52,
+    action: 'Top up the account: arrears froze the backward pool.',
+    resumeAllowed: false, liftsAtNextCycle: false, recoverable: true,
+  },
+  [R.CREDIT_CONTROL]: {
+    reason: R.CREDIT_CONTROL, labels: ['信控停用', '欠费停机'], actor: 'CUSTOMER', severity: 50,
+    action: 'Recharge an add-on pack (叠加包) or top up the balance, then resume.',
+    resumeAllowed: false, liftsAtNextCycle: false, recoverable: true,
+  },
+  [R.OVER_QUOTA]: {
+    reason: R.OVER_QUOTA, labels: ['超流量停机', '自动超停'], actor: 'TIME', severity: 40,
+    action: 'Buy an add-on pack for this month, or wait: the card returns to 在用 next cycle.',
+    resumeAllowed: false, liftsAtNextCycle: true, recoverable: true,
+  },
+  [R.POOL_EXHAUSTED]: {
+    reason: R.POOL_EXHAUSTED, labels: ['流量池停机'], actor: 'TIME', severity: 30,
+    action: 'Activate inactive pool cards, add same-plan cards, buy a pool add-on pack, or wait for the next cycle.',
+    resumeAllowed: false, liftsAtNextCycle: true, recoverable: true,
+  },
+  [R.POOL_THRESHOLD]: {
+    reason: R.POOL_THRESHOLD, labels: ['后向流量池超阈值停机'], actor: 'TIME', severity: 25,
+    action: 'A backward-pool automation rule stopped the card; it returns to 在用 next cycle, or change the rule.',
+    resumeAllowed: false, liftsAtNextCycle: true, recoverable: true,
+  },
+  [R.USAGE_CAP]: {
+    reason: R.USAGE_CAP, labels: ['达量停用', '超流量阈值停机', '达量断网'], actor: 'CUSTOMER', severity: 20,
+    action: 'Raise or remove the usage threshold, or resume it yourself; it returns to 在用 next cycle.',
+    resumeAllowed: false, liftsAtNextCycle: true, recoverable: true,
+  },
+  [R.MANUAL]: {
+    reason: R.MANUAL, labels: ['主动停用', '人工停用', '已停用（主动停机）', '主动停机'], actor: 'CUSTOMER', severity: 10,
+    action: 'Resume (复机) the card in the console.',
+    resumeAllowed: true, liftsAtNextCycle: false, recoverable: true,
+  },
+};
+
+export function recoveryOf(reason: SuspendReason): RecoveryGuidance {
+  return RECOVERY[reason];
+}
+
+/** Only `MANUAL` suspensions may be resumed through the console (domain.md §2, §6). */
+export function canResume(reasons: readonly SuspendReason[]): boolean {
+  return reasons.length > 0 && reasons.every((r) => RECOVERY[r].resumeAllowed);
+}
+
+/** The primary reason of several: the hardest to recover. Empty input gives null. */
+export function primaryReason(reasons: readonly SuspendReason[]): SuspendReason | null {
+  let best: SuspendReason | null = null;
+  for (const r of reasons) if (best === null || RECOVERY[r].severity > RECOVERY[best].severity) best = r;
+  return best;
+}
+
+/** Sorted, de-duplicated reasons, hardest to recover first. */
+export function normalizeReasons(reasons: readonly SuspendReason[]): SuspendReason[] {
+  return [...new Set(reasons)].sort((a, b) => RECOVERY[b].severity - RECOVERY[a].severity);
+}
+
+/**
+ * The reasons a Chinese label names. Labels are matched whole first, then as parts of a longer text
+ * (carriers write e.g. `已停用（违规停机）`). Ambiguous labels (`机卡分离`) give both readings.
+ */
+export function reasonsFromLabel(label: string): SuspendReason[] {
+  const text = label.trim();
+  if (!text) return [];
+  const exact = Object.values(RECOVERY).filter((g) => g.labels.includes(text)).map((g) => g.reason);
+  if (exact.length) return normalizeReasons(exact);
+  const parts = Object.values(RECOVERY)
+    .filter((g) => g.labels.some((l) => text.includes(l)))
+    .map((g) => g.reason);
+  return normalizeReasons(parts);
+}
