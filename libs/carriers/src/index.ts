@@ -1,0 +1,3 @@
+export * from './http/carrier-http';
+export * from './http/redact';
+export * from './registry';

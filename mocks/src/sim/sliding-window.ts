@@ -1,0 +1,25 @@
+/**
+ * A sliding-window quota as carriers.md defines it: at most `limit` accepted requests in any window of
+ * `windowMs`; a rejected request does not count.
+ */
+export class SlidingWindow {
+  private readonly times: number[] = [];
+  private head = 0;
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
+
+  /** Accepts (and records) a request at `nowMs`, or returns false when the window is full. */
+  tryAccept(nowMs: number): boolean {
+    while (this.head < this.times.length && this.times[this.head] <= nowMs - this.windowMs) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.times.length - this.head >= this.limit) return false;
+    this.times.push(nowMs);
+    return true;
+  }
+}
