@@ -33,3 +33,27 @@ export interface Simulator {
   /** The account entry (ARCHITECTURE.md, Configuration) for a simulator served at `origin`. */
   accountEntry(origin: string): Record<string, unknown>;
 }
+
+export interface SimOptions {
+  /** Fleet size: cards are derived from (seed, index), state is kept only for what changed. */
+  cards: number;
+  seed: number;
+  /** The simulator's clock (shared by all four in one process). */
+  clock: import('./clock').SimClock;
+  /** Delay after which an accepted order completes, in milliseconds of the simulator clock. */
+  orderDelayMs?: number;
+  /** Scales every quota of the platform (benchmarks run at real quotas × factor). Default 1. */
+  quotaFactor?: number;
+}
+
+/**
+ * What every platform folder under mocks/src exports from its index: `createSimulator(options)`.
+ * The returned simulator exposes its controls for tests and benchmarks.
+ */
+export interface ControlledSimulator extends Simulator {
+  readonly faults: import('./faults').FaultInjector;
+  readonly counters: import('./counters').SimCounters;
+  readonly clock: import('./clock').SimClock;
+  /** The credentials the simulator accepts (as in the accounts file). */
+  readonly credentials: Record<string, string>;
+}
