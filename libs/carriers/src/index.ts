@@ -1,3 +1,4 @@
 export * from './http/carrier-http';
 export * from './http/redact';
+export * from './http/token-cache';
 export * from './registry';

@@ -141,6 +141,11 @@ export interface InventoryPage {
 export interface CardRef {
   iccid: string;
   msisdn?: string | null;
+  /** What simgate knows that the carrier may not say (from its own operation history). */
+  hints?: {
+    /** simgate itself suspended this card (e.g. CTCC `disabledNumber 19`) and nothing resumed it since. */
+    stoppedBySimgate?: boolean;
+  };
 }
 
 /** A batch read: what came back, and the cards the carrier refused individually. */
