@@ -145,6 +145,11 @@ export interface CardRef {
   hints?: {
     /** simgate itself suspended this card (e.g. CTCC `disabledNumber 19`) and nothing resumed it since. */
     stoppedBySimgate?: boolean;
+    /**
+     * The usage cap (MB) simgate last set on this card and has not removed since; null or absent when none.
+     * Platforms whose cap call distinguishes add from modify (CTCC `offNetAction` 1 / 2) choose by it.
+     */
+    usageCapMb?: number | null;
   };
 }
 
