@@ -1,0 +1,188 @@
+import type { Db } from './db';
+
+/**
+ * Schema migrations, applied in order, each once, in a transaction under an advisory lock so that several
+ * processes starting together against one PostgreSQL do not race. SQL stays PostgreSQL 15 compatible.
+ */
+export interface Migration {
+  id: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    id: '0001-init',
+    sql: `
+CREATE TABLE carrier_accounts (
+  id            text PRIMARY KEY,
+  platform      text NOT NULL,
+  carrier       text NOT NULL,
+  base_url      text NOT NULL,
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  updated_at    timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE cards (
+  iccid             text PRIMARY KEY,
+  account_id        text NOT NULL REFERENCES carrier_accounts(id),
+  platform          text NOT NULL,
+  carrier           text NOT NULL,
+  msisdn            text,
+  imsi              text,
+  imei              text,
+  status            text NOT NULL,
+  suspend_reason    text,
+  suspend_reasons   text[] NOT NULL DEFAULT '{}',
+  raw_status        text NOT NULL,
+  raw_reason        text,
+  raw               jsonb,
+  plan              jsonb,
+  pool_id           text,
+  activated_at      timestamptz,
+  opened_at         timestamptz,
+  as_of             timestamptz NOT NULL,
+  synced_at         timestamptz NOT NULL,
+  sync_error        jsonb,
+  created_at        timestamptz NOT NULL DEFAULT now(),
+  updated_at        timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX cards_account_idx ON cards (account_id, iccid);
+CREATE INDEX cards_status_idx ON cards (status, suspend_reason, iccid);
+CREATE INDEX cards_platform_idx ON cards (platform, iccid);
+CREATE INDEX cards_carrier_idx ON cards (carrier, iccid);
+CREATE INDEX cards_pool_idx ON cards (pool_id, iccid) WHERE pool_id IS NOT NULL;
+CREATE INDEX cards_msisdn_idx ON cards (msisdn) WHERE msisdn IS NOT NULL;
+
+CREATE TABLE card_status_history (
+  id                bigserial PRIMARY KEY,
+  iccid             text NOT NULL,
+  account_id        text NOT NULL,
+  prev_status       text,
+  prev_reason       text,
+  status            text NOT NULL,
+  suspend_reason    text,
+  suspend_reasons   text[] NOT NULL DEFAULT '{}',
+  raw_status        text NOT NULL,
+  raw_reason        text,
+  as_of             timestamptz NOT NULL,
+  observed_at       timestamptz NOT NULL
+);
+CREATE INDEX card_status_history_iccid_idx ON card_status_history (iccid, observed_at, id);
+
+CREATE TABLE usage_cycles (
+  iccid             text NOT NULL,
+  cycle_start       timestamptz NOT NULL,
+  cycle_end         timestamptz NOT NULL,
+  used_bytes        bigint NOT NULL,
+  quota_bytes       bigint,
+  remaining_bytes   bigint,
+  as_of             timestamptz NOT NULL,
+  synced_at         timestamptz NOT NULL,
+  raw               jsonb,
+  PRIMARY KEY (iccid, cycle_start)
+);
+
+CREATE TABLE usage_daily (
+  iccid             text NOT NULL,
+  day               date NOT NULL,
+  used_bytes        bigint NOT NULL,
+  synced_at         timestamptz NOT NULL,
+  PRIMARY KEY (iccid, day)
+);
+
+CREATE TABLE pools (
+  account_id        text NOT NULL REFERENCES carrier_accounts(id),
+  pool_id           text NOT NULL,
+  platform          text NOT NULL,
+  name              text,
+  type              text NOT NULL,
+  state             text NOT NULL,
+  per_card_bytes    bigint,
+  total_bytes       bigint,
+  used_bytes        bigint NOT NULL,
+  remaining_bytes   bigint,
+  member_count      integer,
+  as_of             timestamptz NOT NULL,
+  synced_at         timestamptz NOT NULL,
+  raw               jsonb,
+  PRIMARY KEY (account_id, pool_id)
+);
+
+CREATE TABLE pool_members (
+  account_id        text NOT NULL,
+  pool_id           text NOT NULL,
+  iccid             text NOT NULL,
+  PRIMARY KEY (account_id, pool_id, iccid)
+);
+
+CREATE TABLE operations (
+  id                text PRIMARY KEY,
+  idempotency_key   text NOT NULL UNIQUE,
+  request_hash      text NOT NULL,
+  type              text NOT NULL,
+  state             text NOT NULL,
+  params            jsonb NOT NULL DEFAULT '{}',
+  error             jsonb,
+  created_at        timestamptz NOT NULL,
+  updated_at        timestamptz NOT NULL
+);
+CREATE INDEX operations_state_idx ON operations (state, created_at);
+
+CREATE TABLE operation_items (
+  operation_id      text NOT NULL REFERENCES operations(id),
+  iccid             text NOT NULL,
+  account_id        text,
+  state             text NOT NULL,
+  receipt           jsonb,
+  error             jsonb,
+  attempts          integer NOT NULL DEFAULT 0,
+  submitted_at      timestamptz,
+  completed_at      timestamptz,
+  updated_at        timestamptz NOT NULL,
+  PRIMARY KEY (operation_id, iccid)
+);
+CREATE INDEX operation_items_state_idx ON operation_items (state, account_id);
+CREATE INDEX operation_items_iccid_idx ON operation_items (iccid, updated_at);
+
+CREATE TABLE sync_checkpoints (
+  account_id        text NOT NULL,
+  kind              text NOT NULL,
+  state             text NOT NULL DEFAULT 'idle',
+  cursor            text,
+  high_water_mark   text,
+  started_at        timestamptz,
+  last_success_at   timestamptz,
+  last_error        jsonb,
+  cards             integer NOT NULL DEFAULT 0,
+  updated_at        timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (account_id, kind)
+);
+
+CREATE TABLE settings (
+  key               text PRIMARY KEY,
+  value             jsonb NOT NULL,
+  updated_at        timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
+];
+
+/** Applies pending migrations; returns the ids applied now. */
+export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<string[]> {
+  return db.transaction(async (tx) => {
+    // One migrator at a time across processes (the lock ends with the transaction).
+    await tx.query('SELECT pg_advisory_xact_lock(7355608)');
+    await tx.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const done = new Set((await tx.query<{ id: string }>('SELECT id FROM schema_migrations')).rows.map((r) => r.id));
+    const applied: string[] = [];
+    for (const m of migrations) {
+      if (done.has(m.id)) continue;
+      await tx.exec(m.sql);
+      await tx.query('INSERT INTO schema_migrations (id) VALUES ($1)', [m.id]);
+      applied.push(m.id);
+    }
+    return applied;
+  });
+}

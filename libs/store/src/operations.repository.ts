@@ -1,0 +1,232 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { OperationState, type OperationParams, type OperationReceipt, type OperationType } from '@simgate/core';
+import { canonicalJson } from './canonical';
+import type { Db } from './db';
+
+export interface OperationItem {
+  iccid: string;
+  accountId: string | null;
+  state: OperationState;
+  receipt: OperationReceipt | null;
+  error: Record<string, unknown> | null;
+  attempts: number;
+  submittedAt: Date | null;
+  completedAt: Date | null;
+}
+
+export interface Operation {
+  id: string;
+  idempotencyKey: string;
+  type: OperationType;
+  state: OperationState;
+  params: OperationParams;
+  error: Record<string, unknown> | null;
+  createdAt: Date;
+  updatedAt: Date;
+  items: OperationItem[];
+}
+
+export interface NewOperation {
+  idempotencyKey: string;
+  type: OperationType;
+  params: OperationParams;
+  items: { iccid: string; accountId: string | null; state?: OperationState; error?: Record<string, unknown> | null }[];
+}
+
+/** Raised when an idempotency key is reused for a different request. */
+export class IdempotencyConflict extends Error {
+  constructor(readonly idempotencyKey: string) {
+    super(`idempotency key '${idempotencyKey}' was already used for a different request`);
+    this.name = 'IdempotencyConflict';
+  }
+}
+
+function requestHash(op: NewOperation): string {
+  return createHash('sha256')
+    .update(canonicalJson({ type: op.type, params: op.params, iccids: op.items.map((i) => i.iccid).sort() }))
+    .digest('hex');
+}
+
+/** The state of an operation from its items: final only when every item is. */
+export function rollUpState(items: readonly { state: OperationState }[]): OperationState {
+  if (!items.length) return OperationState.REJECTED;
+  const s = new Set(items.map((i) => i.state));
+  if (s.has(OperationState.PENDING)) return OperationState.PENDING;
+  if (s.has(OperationState.SUBMITTED)) return OperationState.SUBMITTED;
+  if (s.size === 1) return items[0].state;
+  // A mix of final states: completed when anything completed, else failed.
+  return s.has(OperationState.COMPLETED) ? OperationState.COMPLETED : OperationState.FAILED;
+}
+
+export class OperationsRepository {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Creates an operation once per idempotency key. A replay with the same key and the same request returns
+   * the stored operation (`created: false`); the same key with a different request raises IdempotencyConflict.
+   */
+  async create(op: NewOperation, at: Date): Promise<{ operation: Operation; created: boolean }> {
+    const hash = requestHash(op);
+    const id = randomUUID();
+    const created = await this.db.transaction(async (tx) => {
+      const ins = await tx.query<{ id: string }>(
+        `INSERT INTO operations (id, idempotency_key, request_hash, type, state, params, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+        [id, op.idempotencyKey, hash, op.type, rollUpState(op.items.map((i) => ({ state: i.state ?? OperationState.PENDING }))), canonicalJson(op.params), at],
+      );
+      if (!ins.rows.length) return false;
+      await tx.query(
+        `INSERT INTO operation_items (operation_id, iccid, account_id, state, error, updated_at)
+         SELECT $1, iccid, account_id, state, error, $3::timestamptz FROM jsonb_to_recordset($2::jsonb)
+           AS t(iccid text, account_id text, state text, error jsonb)`,
+        [
+          id,
+          canonicalJson(
+            op.items.map((i) => ({ iccid: i.iccid, account_id: i.accountId, state: i.state ?? OperationState.PENDING, error: i.error ?? null })),
+          ),
+          at,
+        ],
+      );
+      return true;
+    });
+    if (created) return { operation: (await this.get(id))!, created: true };
+    const existing = await this.db.query<{ id: string; request_hash: string }>(
+      `SELECT id, request_hash FROM operations WHERE idempotency_key = $1`,
+      [op.idempotencyKey],
+    );
+    if (existing.rows[0].request_hash !== hash) throw new IdempotencyConflict(op.idempotencyKey);
+    return { operation: (await this.get(existing.rows[0].id))!, created: false };
+  }
+
+  async get(id: string): Promise<Operation | null> {
+    const r = await this.db.query<{
+      id: string;
+      idempotency_key: string;
+      type: string;
+      state: string;
+      params: OperationParams;
+      error: Record<string, unknown> | null;
+      created_at: Date;
+      updated_at: Date;
+    }>(`SELECT id, idempotency_key, type, state, params, error, created_at, updated_at FROM operations WHERE id = $1`, [id]);
+    const o = r.rows[0];
+    if (!o) return null;
+    const items = await this.db.query<{
+      iccid: string;
+      account_id: string | null;
+      state: string;
+      receipt: OperationReceipt | null;
+      error: Record<string, unknown> | null;
+      attempts: number;
+      submitted_at: Date | null;
+      completed_at: Date | null;
+    }>(
+      `SELECT iccid, account_id, state, receipt, error, attempts, submitted_at, completed_at FROM operation_items
+       WHERE operation_id = $1 ORDER BY iccid`,
+      [id],
+    );
+    return {
+      id: o.id,
+      idempotencyKey: o.idempotency_key,
+      type: o.type as OperationType,
+      state: o.state as OperationState,
+      params: o.params,
+      error: o.error,
+      createdAt: o.created_at,
+      updatedAt: o.updated_at,
+      items: items.rows.map((i) => ({
+        iccid: i.iccid,
+        accountId: i.account_id,
+        state: i.state as OperationState,
+        receipt: i.receipt ? reviveReceipt(i.receipt) : null,
+        error: i.error,
+        attempts: i.attempts,
+        submittedAt: i.submitted_at,
+        completedAt: i.completed_at,
+      })),
+    };
+  }
+
+  /**
+   * Moves items of an operation to a new state (and stores receipt/error), then rolls the operation's state up.
+   * `from` guards the transition: only items currently in one of those states change (no double submission).
+   */
+  async transition(
+    id: string,
+    iccids: readonly string[],
+    to: OperationState,
+    at: Date,
+    extra: { receipt?: OperationReceipt | null; error?: Record<string, unknown> | null; from?: OperationState[] } = {},
+  ): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const r = await tx.query(
+        `UPDATE operation_items SET state = $3, updated_at = $4,
+           receipt = COALESCE($5::jsonb, receipt), error = $6::jsonb,
+           attempts = attempts + CASE WHEN $3 = 'SUBMITTED' THEN 1 ELSE 0 END,
+           submitted_at = CASE WHEN $3 = 'SUBMITTED' THEN $4 ELSE submitted_at END,
+           completed_at = CASE WHEN $3 IN ('COMPLETED', 'FAILED', 'REJECTED') THEN $4 ELSE completed_at END
+         WHERE operation_id = $1 AND iccid = ANY($2::text[]) AND ($7::text[] IS NULL OR state = ANY($7::text[]))`,
+        [
+          id,
+          iccids,
+          to,
+          at,
+          extra.receipt ? canonicalJson(extra.receipt) : null,
+          extra.error ? canonicalJson(extra.error) : null,
+          extra.from ?? null,
+        ],
+      );
+      const states = await tx.query<{ state: OperationState }>(`SELECT state FROM operation_items WHERE operation_id = $1`, [id]);
+      await tx.query(`UPDATE operations SET state = $2, updated_at = $3 WHERE id = $1`, [id, rollUpState(states.rows), at]);
+      return r.affectedRows;
+    });
+  }
+
+  /** Items in a state, oldest first (e.g. SUBMITTED items to poll, PENDING items to submit). */
+  async itemsInState(state: OperationState, accountId: string | null, limit: number): Promise<(OperationItem & { operationId: string; type: OperationType; params: OperationParams })[]> {
+    const r = await this.db.query<{
+      operation_id: string;
+      type: string;
+      params: OperationParams;
+      iccid: string;
+      account_id: string | null;
+      state: string;
+      receipt: OperationReceipt | null;
+      error: Record<string, unknown> | null;
+      attempts: number;
+      submitted_at: Date | null;
+      completed_at: Date | null;
+    }>(
+      `SELECT i.operation_id, o.type, o.params, i.iccid, i.account_id, i.state, i.receipt, i.error, i.attempts, i.submitted_at, i.completed_at
+       FROM operation_items i JOIN operations o ON o.id = i.operation_id
+       WHERE i.state = $1 AND ($2::text IS NULL OR i.account_id = $2) ORDER BY i.updated_at, i.operation_id, i.iccid LIMIT $3`,
+      [state, accountId, limit],
+    );
+    return r.rows.map((i) => ({
+      operationId: i.operation_id,
+      type: i.type as OperationType,
+      params: i.params,
+      iccid: i.iccid,
+      accountId: i.account_id,
+      state: i.state as OperationState,
+      receipt: i.receipt ? reviveReceipt(i.receipt) : null,
+      error: i.error,
+      attempts: i.attempts,
+      submittedAt: i.submitted_at,
+      completedAt: i.completed_at,
+    }));
+  }
+
+  async countByState(): Promise<{ type: string; state: string; count: number }[]> {
+    const r = await this.db.query<{ type: string; state: string; n: number }>(
+      `SELECT o.type, i.state, count(*)::int AS n FROM operation_items i JOIN operations o ON o.id = i.operation_id GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    return r.rows.map((x) => ({ type: x.type, state: x.state, count: x.n }));
+  }
+}
+
+/** Receipts are stored as JSON: turn their instants back into Dates. */
+function reviveReceipt(r: OperationReceipt): OperationReceipt {
+  return { ...r, submittedAt: new Date(r.submittedAt), deadline: new Date(r.deadline) };
+}
+

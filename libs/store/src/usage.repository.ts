@@ -1,0 +1,137 @@
+import type { DailyUsage, UsageSnapshot } from '@simgate/core';
+import { canonicalJson, chunks, sameInstant } from './canonical';
+import type { Db } from './db';
+
+export interface StoredUsage extends UsageSnapshot {
+  syncedAt: Date;
+}
+
+interface UsageRow {
+  iccid: string;
+  cycle_start: Date;
+  cycle_end: Date;
+  used_bytes: number;
+  quota_bytes: number | null;
+  remaining_bytes: number | null;
+  as_of: Date;
+  synced_at: Date;
+  raw: Record<string, unknown> | null;
+}
+
+function toUsage(r: UsageRow): StoredUsage {
+  return {
+    iccid: r.iccid,
+    cycleStart: r.cycle_start,
+    cycleEnd: r.cycle_end,
+    usedBytes: r.used_bytes,
+    quotaBytes: r.quota_bytes,
+    remainingBytes: r.remaining_bytes,
+    asOf: r.as_of,
+    syncedAt: r.synced_at,
+    ...(r.raw ? { raw: r.raw } : {}),
+  };
+}
+
+export class UsageRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Batched, change-only upsert of cycle usage (one row per card and cycle). */
+  async upsertCycles(snapshots: readonly UsageSnapshot[], syncedAt: Date): Promise<{ written: number; unchanged: number }> {
+    let written = 0;
+    for (const batch of chunks(snapshots, 1000)) {
+      const keys = batch.map((s) => `${s.iccid}|${s.cycleStart.toISOString()}`);
+      const prev = await this.db.query<UsageRow>(
+        `SELECT iccid, cycle_start, cycle_end, used_bytes, quota_bytes, remaining_bytes, as_of, synced_at, raw
+         FROM usage_cycles WHERE (iccid, cycle_start) IN (
+           SELECT iccid, cycle_start FROM jsonb_to_recordset($1::jsonb) AS k(iccid text, cycle_start timestamptz))`,
+        [canonicalJson(batch.map((s) => ({ iccid: s.iccid, cycle_start: s.cycleStart })))],
+      );
+      const old = new Map(prev.rows.map((r) => [`${r.iccid}|${new Date(r.cycle_start).toISOString()}`, r]));
+      const changed = batch.filter((s, i) => {
+        const o = old.get(keys[i]);
+        return (
+          !o ||
+          o.used_bytes !== s.usedBytes ||
+          o.quota_bytes !== s.quotaBytes ||
+          o.remaining_bytes !== s.remainingBytes ||
+          !sameInstant(o.as_of, s.asOf) ||
+          !sameInstant(o.cycle_end, s.cycleEnd)
+        );
+      });
+      if (!changed.length) continue;
+      await this.db.query(
+        `INSERT INTO usage_cycles (iccid, cycle_start, cycle_end, used_bytes, quota_bytes, remaining_bytes, as_of, synced_at, raw)
+         SELECT iccid, cycle_start, cycle_end, used_bytes, quota_bytes, remaining_bytes, as_of, $2::timestamptz, raw
+         FROM jsonb_to_recordset($1::jsonb) AS t(iccid text, cycle_start timestamptz, cycle_end timestamptz, used_bytes bigint,
+           quota_bytes bigint, remaining_bytes bigint, as_of timestamptz, raw jsonb)
+         ON CONFLICT (iccid, cycle_start) DO UPDATE SET cycle_end = EXCLUDED.cycle_end, used_bytes = EXCLUDED.used_bytes,
+           quota_bytes = EXCLUDED.quota_bytes, remaining_bytes = EXCLUDED.remaining_bytes, as_of = EXCLUDED.as_of,
+           synced_at = EXCLUDED.synced_at, raw = EXCLUDED.raw`,
+        [
+          canonicalJson(
+            changed.map((s) => ({
+              iccid: s.iccid,
+              cycle_start: s.cycleStart,
+              cycle_end: s.cycleEnd,
+              used_bytes: s.usedBytes,
+              quota_bytes: s.quotaBytes,
+              remaining_bytes: s.remainingBytes,
+              as_of: s.asOf,
+              raw: s.raw ?? null,
+            })),
+          ),
+          syncedAt,
+        ],
+      );
+      written += changed.length;
+    }
+    return { written, unchanged: snapshots.length - written };
+  }
+
+  /** Batched, change-only upsert of daily usage. */
+  async upsertDaily(days: readonly DailyUsage[], syncedAt: Date): Promise<{ written: number }> {
+    let written = 0;
+    for (const batch of chunks(days, 2000)) {
+      const r = await this.db.query(
+        `INSERT INTO usage_daily (iccid, day, used_bytes, synced_at)
+         SELECT iccid, day, used_bytes, $2::timestamptz FROM jsonb_to_recordset($1::jsonb) AS t(iccid text, day date, used_bytes bigint)
+         ON CONFLICT (iccid, day) DO UPDATE SET used_bytes = EXCLUDED.used_bytes, synced_at = EXCLUDED.synced_at
+         WHERE usage_daily.used_bytes IS DISTINCT FROM EXCLUDED.used_bytes`,
+        [canonicalJson(batch.map((d) => ({ iccid: d.iccid, day: d.day, used_bytes: d.usedBytes }))), syncedAt],
+      );
+      written += r.affectedRows;
+    }
+    return { written };
+  }
+
+  /** The latest cycle stored for each card. */
+  async current(iccids: readonly string[]): Promise<Map<string, StoredUsage>> {
+    if (!iccids.length) return new Map();
+    const r = await this.db.query<UsageRow>(
+      `SELECT DISTINCT ON (iccid) iccid, cycle_start, cycle_end, used_bytes, quota_bytes, remaining_bytes, as_of, synced_at, raw
+       FROM usage_cycles WHERE iccid = ANY($1::text[]) ORDER BY iccid, cycle_start DESC`,
+      [iccids],
+    );
+    return new Map(r.rows.map((x) => [x.iccid, toUsage(x)]));
+  }
+
+  async cycles(iccid: string, from: Date | null, to: Date | null): Promise<StoredUsage[]> {
+    const r = await this.db.query<UsageRow>(
+      `SELECT iccid, cycle_start, cycle_end, used_bytes, quota_bytes, remaining_bytes, as_of, synced_at, raw FROM usage_cycles
+       WHERE iccid = $1 AND ($2::timestamptz IS NULL OR cycle_end > $2) AND ($3::timestamptz IS NULL OR cycle_start < $3)
+       ORDER BY cycle_start`,
+      [iccid, from, to],
+    );
+    return r.rows.map(toUsage);
+  }
+
+  /** Daily usage between two `yyyy-MM-dd` days, inclusive. */
+  async daily(iccid: string, fromDay: string | null, toDay: string | null): Promise<DailyUsage[]> {
+    const r = await this.db.query<{ iccid: string; day: string; used_bytes: number }>(
+      `SELECT iccid, to_char(day, 'YYYY-MM-DD') AS day, used_bytes FROM usage_daily
+       WHERE iccid = $1 AND ($2::date IS NULL OR day >= $2::date) AND ($3::date IS NULL OR day <= $3::date) ORDER BY day`,
+      [iccid, fromDay, toDay],
+    );
+    return r.rows.map((x) => ({ iccid: x.iccid, day: x.day, usedBytes: x.used_bytes }));
+  }
+}
