@@ -150,6 +150,17 @@ export interface CardRef {
      * Platforms whose cap call distinguishes add from modify (CTCC `offNetAction` 1 / 2) choose by it.
      */
     usageCapMb?: number | null;
+    /**
+     * The carrier's raw status simgate last stored for the card. Platforms whose code set tells facts a
+     * read needs (OneLink: a CT code vs a PB code decides the usage `asOf`) use it to save a request.
+     */
+    rawStatus?: string;
+    /**
+     * Dates simgate already stores for the card (undefined: not known). Platforms that pay one request
+     * per card for dates (OneLink `sim-basic-info`) reuse them instead of asking again.
+     */
+    openedAt?: Date | null;
+    activatedAt?: Date | null;
   };
 }
 
@@ -177,6 +188,16 @@ export interface CarrierAdapter {
   fetchUsage(refs: CardRef[], at: Date): Promise<BatchResult<UsageSnapshot>>;
   /** Daily usage of one card for the days `from`..`to` (`yyyy-MM-dd`, inclusive, platform zone). */
   fetchDailyUsage(ref: CardRef, from: string, to: string, at: Date): Promise<DailyUsage[]>;
+  /**
+   * Optional: daily usage of many cards for one day (`yyyy-MM-dd`, platform zone), for platforms with a
+   * batch endpoint (OneLink `sim-data-usage-daily/batch`, 100 cards per request). Up to `batchSizes.usage` cards.
+   */
+  fetchDailyUsageBatch?(refs: CardRef[], day: string, at: Date): Promise<BatchResult<DailyUsage>>;
+  /**
+   * Optional: usage of a past billing cycle (`label` `yyyy-MM`, see `cycleForLabel`) for up to
+   * `batchSizes.usage` cards (OneLink `sim-data-usage-monthly/batch`, Jasper `usageInZone`).
+   */
+  fetchCycleUsage?(refs: CardRef[], label: string, at: Date): Promise<BatchResult<UsageSnapshot>>;
   listPools(at: Date): Promise<PoolRecord[]>;
   listPoolMembers(poolId: string, cursor: Cursor | null, at: Date): Promise<PoolMembersPage>;
   submit(order: OperationOrder, refs: CardRef[], at: Date): Promise<OperationReceipt>;
