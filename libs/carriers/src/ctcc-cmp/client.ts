@@ -1,0 +1,120 @@
+import { Rejected, type CardRef, type HttpPort, type HttpRequest, type HttpResponse } from '@simgate/core';
+import { answerError } from './errors';
+import { CTCC_PLATFORM_ID } from './manifest';
+import { naturalOrdering, splitCtccKey, strEnc } from './str-enc';
+import type { CtccMethod, CtccParams } from './wire';
+
+/**
+ * CTCC CMP client: builds signed `GET` requests (carriers.md §3) and hands back answers that carry no
+ * platform error. No token: every request carries `user_id`, `passWord = strEnc(password)` and
+ * `sign = strEnc(naturalOrdering(signed values))`.
+ */
+
+export interface CtccCredentials {
+  userId: string;
+  password: string;
+  /** 9 characters: k1 = 1–3, k2 = 4–6, k3 = 7–9. */
+  key: string;
+}
+
+/** The card key a request names the card by. */
+export interface CtccCardKey {
+  name: 'iccid' | 'access_number';
+  value: string;
+}
+
+/** How the card is named in requests: `iccid` (default; always known) or `access_number` when the ref has one. */
+export type CtccCardKeyMode = 'iccid' | 'msisdn';
+
+export function cardKeyOf(ref: CardRef, mode: CtccCardKeyMode = 'iccid'): CtccCardKey {
+  if (mode === 'msisdn' && ref.msisdn) return { name: 'access_number', value: ref.msisdn };
+  return { name: 'iccid', value: ref.iccid };
+}
+
+/** Checks the account's credentials; the message names the field, never its value. */
+export function ctccCredentials(credentials: Record<string, string | undefined>): CtccCredentials {
+  const userId = credentials.userId ?? credentials.user_id;
+  const password = credentials.password;
+  const key = credentials.key;
+  for (const [name, v] of [
+    ['userId', userId],
+    ['password', password],
+    ['key', key],
+  ] as const) {
+    if (typeof v !== 'string' || v === '') {
+      throw new Rejected(`${CTCC_PLATFORM_ID}: credentials.${name} is missing`, { platform: CTCC_PLATFORM_ID });
+    }
+  }
+  if (key!.length !== 9) {
+    throw new Rejected(`${CTCC_PLATFORM_ID}: credentials.key must have 9 characters, got ${key!.length}`, { platform: CTCC_PLATFORM_ID });
+  }
+  return { userId: userId!, password: password!, key: key! };
+}
+
+/** The values signed for a request: user_id, the plain password, the method, the card key's value, the signed extras. */
+export function signedValues(creds: CtccCredentials, method: CtccMethod, cardKey: CtccCardKey | null, params: CtccParams): string[] {
+  return [creds.userId, creds.password, method, ...(cardKey ? [cardKey.value] : []), ...Object.values(params.signed)];
+}
+
+export function signRequest(creds: CtccCredentials, method: CtccMethod, cardKey: CtccCardKey | null, params: CtccParams): string {
+  const [k1, k2, k3] = splitCtccKey(creds.key);
+  return strEnc(naturalOrdering(signedValues(creds, method, cardKey, params)), k1, k2, k3);
+}
+
+export function encryptPassword(creds: CtccCredentials): string {
+  const [k1, k2, k3] = splitCtccKey(creds.key);
+  return strEnc(creds.password, k1, k2, k3);
+}
+
+/** The whole request, pure: the same inputs always give the same request. */
+export function buildCtccRequest(
+  baseUrl: string,
+  creds: CtccCredentials,
+  method: CtccMethod,
+  cardKey: CtccCardKey | null,
+  params: CtccParams,
+): HttpRequest {
+  const passWord = encryptPassword(creds);
+  const sign = signRequest(creds, method, cardKey, params);
+  const query: Record<string, string> = {
+    method,
+    user_id: creds.userId,
+    passWord,
+    sign,
+    ...(cardKey ? { [cardKey.name]: cardKey.value } : {}),
+    ...params.signed,
+    ...params.unsigned,
+  };
+  return {
+    method: 'GET',
+    url: baseUrl,
+    query,
+    endpoint: method,
+    secrets: [creds.password, creds.key, passWord, sign],
+  };
+}
+
+export class CtccClient {
+  readonly secrets: readonly string[];
+
+  constructor(
+    private readonly http: HttpPort,
+    private readonly baseUrl: string,
+    private readonly creds: CtccCredentials,
+  ) {
+    this.secrets = [creds.password, creds.key, encryptPassword(creds)];
+  }
+
+  /**
+   * One request. Resolves with an answer that is not a platform error (plain-text `code：message` or a
+   * non-2xx status reject with the table's class); JSON and XML codes are read by the mappers.
+   */
+  async call(method: CtccMethod, cardKey: CtccCardKey | null, params: CtccParams = { signed: {}, unsigned: {} }): Promise<{ res: HttpResponse; secrets: readonly string[] }> {
+    const req = buildCtccRequest(this.baseUrl, this.creds, method, cardKey, params);
+    const secrets = req.secrets ?? this.secrets;
+    const res = await this.http.send(req);
+    const err = answerError(res, method, secrets);
+    if (err) throw err;
+    return { res, secrets };
+  }
+}

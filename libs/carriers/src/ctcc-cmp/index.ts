@@ -1,0 +1,15 @@
+import type { AdapterDeps, CarrierAccountConfig, CarrierAdapter, CarrierPlatform } from '@simgate/core';
+import { CtccCmpAdapter } from './ctcc-cmp.adapter';
+import { manifest } from './manifest';
+
+/** China Telecom CMP (`m2m_ec`), discovered by the registry. */
+export const platform: CarrierPlatform = {
+  manifest,
+  connect(account: CarrierAccountConfig, deps: AdapterDeps): CarrierAdapter {
+    return new CtccCmpAdapter(account, deps);
+  },
+};
+
+export { CtccCmpAdapter, ctccOptions } from './ctcc-cmp.adapter';
+export { manifest, CTCC_PLATFORM_ID } from './manifest';
+export { strEnc, strDec, naturalOrdering } from './str-enc';

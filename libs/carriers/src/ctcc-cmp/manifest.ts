@@ -1,0 +1,53 @@
+import { Carrier, naturalMonth, OperationType, SHANGHAI, type AdapterManifest } from '@simgate/core';
+
+/** China Telecom CMP (`m2m_ec/query.do`), carriers.md §3. Data, read by the console and the sync planner. */
+export const CTCC_PLATFORM_ID = 'ctcc-cmp';
+
+/** `getSIMList` serves a fixed 50 cards per page. */
+export const CTCC_PAGE_SIZE = 50;
+
+export const manifest: AdapterManifest = {
+  id: CTCC_PLATFORM_ID,
+  carrier: Carrier.CTCC,
+  label: '中国电信 CMP (m2m_ec)',
+  zone: SHANGHAI,
+  credentials: [
+    { name: 'userId', label: '用户 ID (user_id)', secret: false },
+    { name: 'password', label: '密码 (password)', secret: true },
+    {
+      name: 'key',
+      label: '密钥 (9 位 key)',
+      secret: true,
+      pattern: '^.{9}$',
+      description: 'The 9-character key; characters 1–3, 4–6 and 7–9 are the three DES keys of strEnc.',
+    },
+  ],
+  capabilities: {
+    inventory: 'LIST',
+    statusBatch: false,
+    usageBatch: false,
+    dailyUsage: true,
+    // carriers.md is silent on how far back queryTrafficByDate goes; domain.md §4 keeps a 2-month daily trend.
+    dailyUsageDays: 62,
+    pools: false,
+    operations: [
+      OperationType.ACTIVATE,
+      OperationType.SUSPEND,
+      OperationType.RESUME,
+      OperationType.REBIND,
+      OperationType.SET_USAGE_CAP,
+    ],
+    realTimeUsage: true,
+  },
+  batchSizes: { inventoryPage: CTCC_PAGE_SIZE, status: 1, usage: 1, operation: 1 },
+  quotas: {
+    // (convention) 20 requests/second per user_id, over every method.
+    account: { points: 20, durationSeconds: 1 },
+    maxInFlight: null,
+    endpoints: [],
+  },
+  billingCycle: naturalMonth(SHANGHAI),
+  cooldowns: { sameCardChangeSeconds: null, rebindsPerMonth: 2 },
+  // domain.md §6: CTCC completes orders in 1–2 business days; the deadline allows a long weekend on top.
+  orderProcessing: { typicalHours: 48, deadlineHours: 120 },
+};
