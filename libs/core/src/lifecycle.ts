@@ -1,4 +1,4 @@
-import { addInZone, firstOfNextMonth } from './billing-cycle';
+import { addInZone, firstOfNextMonth, startOfDayInZone } from './billing-cycle';
 import { CardStatus } from './card';
 import { Carrier } from './carrier';
 import { MB } from './plan';
@@ -62,14 +62,17 @@ export function testPeriodEnd(
 /**
  * Forced activation of an unused card. Chinese carriers: the silent period is 6 natural months from
  * opening (test months + 6 with a test period); the card is force-activated on the 1st day of the month
- * after the buffer ends. The buffer ends at the exclusive instant opening + months, so its last moment is
- * one millisecond earlier: opened 2026-01-15 → buffer ends 2026-07-15 → forced 2026-08-01; opened
- * 2026-01-01 00:00 → last silent day 2026-06-30 → forced 2026-07-01.
+ * after the buffer ends. The buffer is counted in whole days from the opening day (its time of day does
+ * not matter) and ends at the exclusive instant opening day + months, so its last day is the day before:
+ * opened 2026-01-15 → buffer ends 2026-07-15 → forced 2026-08-01; opened 2026-01-01 (at any hour) → last
+ * silent day 2026-06-30 → forced 2026-07-01.
  * Overseas: force-activated when the 6-month test period ends.
  */
 export function forcedActivationAt(carrier: Carrier, openedAt: Date, testMonths: number | null, zone: string): Date {
   if (carrier === Carrier.OVERSEAS) return addInZone(openedAt, zone, { months: OVERSEAS_TEST_MONTHS });
-  const bufferEnd = addInZone(openedAt, zone, { months: (testMonths ?? 0) + SILENT_MONTHS });
+  // Day granularity: a card opened on the 1st at 09:00 must not be pushed a whole month later than one
+  // opened at 00:00 the same day (the silent period is a count of natural months, not of instants).
+  const bufferEnd = addInZone(startOfDayInZone(openedAt, zone), zone, { months: (testMonths ?? 0) + SILENT_MONTHS });
   return firstOfNextMonth(new Date(bufferEnd.getTime() - 1), zone);
 }
 

@@ -47,6 +47,11 @@ const R = SuspendReason;
  * list does not rank sit where their recovery puts them: REAL_NAME and POOL_FROZEN need the customer's
  * action outside the platform (beside CREDIT_CONTROL), POOL_THRESHOLD lifts at the next cycle (beside
  * USAGE_CAP), UNKNOWN is ranked highest so that nothing is ever resumed on a guess.
+ *
+ * Decision (domain.md is ambiguous): §2 says CREDIT_CONTROL recovers by "top up, then resume" and USAGE_CAP
+ * by "raise the threshold, or self resume", while §2 (MANUAL) and §6 say the console's resume works **only**
+ * for MANUAL. The console operation follows the explicit rule: `resumeAllowed` is true for MANUAL alone, and
+ * the "resume" in those two rows is read as the carrier restoring the card once the cause is removed.
  */
 export const RECOVERY: Readonly<Record<SuspendReason, RecoveryGuidance>> = {
   [R.UNKNOWN]: {
@@ -146,8 +151,18 @@ export function reasonsFromLabel(label: string): SuspendReason[] {
   if (!text) return [];
   const exact = Object.values(RECOVERY).filter((g) => g.labels.includes(text)).map((g) => g.reason);
   if (exact.length) return normalizeReasons(exact);
-  const parts = Object.values(RECOVERY)
-    .filter((g) => g.labels.some((l) => text.includes(l)))
-    .map((g) => g.reason);
+  // Longest labels first, and a matched label is blanked out before shorter ones are tried: otherwise
+  // `已停用（未实名制违规停机）` would also read as 违规停机 (VIOLATION) and hide REAL_NAME behind it.
+  let rest = text;
+  const parts: SuspendReason[] = [];
+  for (const l of LABELS_LONGEST_FIRST) {
+    if (!rest.includes(l)) continue;
+    for (const g of Object.values(RECOVERY)) if (g.labels.includes(l)) parts.push(g.reason);
+    rest = rest.split(l).join('\u0000');
+  }
   return normalizeReasons(parts);
 }
+
+const LABELS_LONGEST_FIRST: readonly string[] = [...new Set(Object.values(RECOVERY).flatMap((g) => g.labels))].sort(
+  (a, b) => b.length - a.length,
+);
