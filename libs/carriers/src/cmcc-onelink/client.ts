@@ -1,0 +1,120 @@
+import { formatInZone, isCarrierError, SHANGHAI, type HttpPort } from '@simgate/core';
+import type { ZodType, ZodTypeDef } from 'zod';
+import { TokenCache } from '../http/token-cache';
+import { classifyHttpStatus, classifyStatus, malformed, type ErrorContext } from './errors';
+import { envelopeSchema, tokenSchema } from './wire';
+
+export interface OneLinkClientOptions {
+  baseUrl: string;
+  appid: string;
+  password: string;
+  http: HttpPort;
+  now: () => Date;
+  /**
+   * Refresh this long before the token's stated expiry. OneLink hands out the same token while it is valid,
+   * so refreshing early gains nothing: the default is one second (clock skew), and an expiry in between is
+   * answered by 12021 → AuthExpired → the sync engine's single retry.
+   */
+  tokenMarginMs?: number;
+}
+
+/**
+ * HTTP, auth and transaction ids for OneLink. Every call is a GET with a query string; every call but
+ * `get/token` carries `transid` and `token` (never the appid). The token is cached until its `ttl` runs out;
+ * status 12021 drops it and raises AuthExpired (the sync engine retries once, which fetches a new token).
+ */
+export class OneLinkClient {
+  private readonly tokens: TokenCache;
+  private sequence = 0;
+  private readonly base: string;
+
+  constructor(private readonly options: OneLinkClientOptions) {
+    this.base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
+    this.tokens = new TokenCache(() => this.fetchToken(), options.now, options.tokenMarginMs ?? 1000);
+  }
+
+  /** appid + yyyyMMddHHmmss (Asia/Shanghai) + an 8-digit sequence number. */
+  transid(): string {
+    const seq = String(this.sequence).padStart(8, '0');
+    this.sequence = (this.sequence + 1) % 100_000_000;
+    return `${this.options.appid}${formatInZone(this.options.now(), SHANGHAI, 'yyyyMMddHHmmss')}${seq}`;
+  }
+
+  /** The values to redact wherever a request or an error is shown. */
+  secrets(): string[] {
+    const token = this.tokens.peek();
+    return [this.options.password, ...(token ? [token] : [])];
+  }
+
+  /**
+   * Calls `path` with `params` and returns `result`, each item validated by `item`. Envelope errors become
+   * core errors by the table in errors.ts; a body that is not the envelope becomes Transient.
+   */
+  async call<T>(path: string, params: Record<string, string>, item: ZodType<T, ZodTypeDef, unknown>): Promise<T[]> {
+    const token = await this.tokens.get();
+    try {
+      return await this.send(path, { ...params, transid: this.transid(), token }, item);
+    } catch (err) {
+      if (isCarrierError(err) && err.kind === 'AUTH_EXPIRED') this.tokens.invalidate(token);
+      throw err;
+    }
+  }
+
+  /** Drops the cached token (the next call fetches a new one). */
+  invalidateToken(): void {
+    this.tokens.invalidate();
+  }
+
+  private async fetchToken(): Promise<{ value: string; expiresAt: number }> {
+    const issuedAt = this.options.now().getTime();
+    const [tok] = await this.send(
+      'get/token',
+      { appid: this.options.appid, password: this.options.password, transid: this.transid() },
+      tokenSchema,
+    );
+    const ctx = this.ctx('get/token');
+    if (!tok) throw malformed(ctx, 'no token in result');
+    const ttl = Number(tok.ttl);
+    if (!Number.isFinite(ttl) || ttl < 0) throw malformed(ctx, 'ttl is not a number of seconds');
+    return { value: tok.token, expiresAt: issuedAt + ttl * 1000 };
+  }
+
+  private ctx(endpoint: string, httpStatus?: number): ErrorContext {
+    return { endpoint, httpStatus, secrets: this.secrets() };
+  }
+
+  private async send<T>(
+    path: string,
+    query: Record<string, string>,
+    item: ZodType<T, ZodTypeDef, unknown>,
+  ): Promise<T[]> {
+    const secrets = [...this.secrets(), ...(query.token ? [query.token] : [])];
+    const res = await this.options.http.send({
+      method: 'GET',
+      url: this.base + path,
+      query,
+      endpoint: path,
+      secrets,
+    });
+    const ctx: ErrorContext = { endpoint: path, httpStatus: res.status, secrets };
+    if (res.status < 200 || res.status >= 300) throw classifyHttpStatus(res.status, ctx, res.headers['retry-after']);
+    let json: unknown;
+    try {
+      json = JSON.parse(res.body);
+    } catch {
+      throw malformed(ctx, 'body is not JSON');
+    }
+    const env = envelopeSchema.safeParse(json);
+    if (!env.success) throw malformed(ctx, 'no envelope status');
+    if (env.data.status !== '0') throw classifyStatus(env.data.status, env.data.message, ctx);
+    const result = env.data.result ?? [];
+    if (!Array.isArray(result)) throw malformed(ctx, 'result is not a list');
+    const out: T[] = [];
+    for (const raw of result) {
+      const parsed = item.safeParse(raw);
+      if (!parsed.success) throw malformed(ctx, `result item: ${parsed.error.issues[0]?.path.join('.') || 'shape'}`);
+      out.push(parsed.data);
+    }
+    return out;
+  }
+}
