@@ -61,7 +61,7 @@ function make(cls: ErrorClass, message: string, details: CarrierErrorDetails): C
 }
 
 export function ruleOf(code: string): CtccErrorRule {
-  return CTCC_ERRORS[code] ?? CTCC_UNKNOWN_CODE;
+  return Object.prototype.hasOwnProperty.call(CTCC_ERRORS, code) ? CTCC_ERRORS[code] : CTCC_UNKNOWN_CODE;
 }
 
 /** A platform code (from text, JSON or XML) → the core error, secrets redacted from every text. */
@@ -115,5 +115,5 @@ export function answerError(res: HttpResponse, endpoint: string, secrets: readon
 }
 
 export function isPerCard(e: CarrierError): boolean {
-  return e.details.carrierCode !== undefined && e.details.carrierCode in CTCC_ERRORS && CTCC_ERRORS[e.details.carrierCode].perCard;
+  return e.details.carrierCode !== undefined && ruleOf(e.details.carrierCode).perCard;
 }

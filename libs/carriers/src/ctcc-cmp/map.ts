@@ -84,7 +84,9 @@ export interface CtccStatus {
  * @param stoppedBySimgate simgate itself stopped the card with `disabledNumber 19` and nothing resumed it
  */
 export function ctccStatus(code: string | null, netBlockStatusName: string | null, stoppedBySimgate = false): CtccStatus {
-  const row = code === null ? undefined : CTCC_STATUS[code.trim()];
+  const key = code === null ? '' : code.trim();
+  // Own keys only: a raw value such as `constructor` must not find Object.prototype.
+  const row = Object.prototype.hasOwnProperty.call(CTCC_STATUS, key) ? CTCC_STATUS[key] : undefined;
   if (!row) return statusWithReasons(CardStatus.UNKNOWN, [], primaryReason);
   if (row.status === CardStatus.ACTIVE) {
     const net = (netBlockStatusName ?? '').trim();
@@ -93,7 +95,7 @@ export function ctccStatus(code: string | null, netBlockStatusName: string | nul
     // A network state no table knows: say so rather than guess.
     return statusWithReasons(CardStatus.UNKNOWN, [], primaryReason);
   }
-  if (code?.trim() === '5') {
+  if (key === '5') {
     return statusWithReasons(CardStatus.SUSPENDED, [stoppedBySimgate ? SuspendReason.MANUAL : SuspendReason.UNKNOWN], primaryReason);
   }
   return statusWithReasons(row.status, row.reason ? [row.reason] : [], primaryReason);
@@ -279,8 +281,9 @@ export function mapCardMainStatus(body: string, ref: CardRef, at: Date, ctx: Ans
     ...s,
     rawStatus: product.productMainStatusCd ?? '',
     rawReason,
-    activatedAt: null,
-    openedAt: shanghaiTime(a.servCreateDate),
+    // The answer serves no activation time: keep what simgate already stores for the card.
+    activatedAt: ref.hints?.activatedAt ?? null,
+    openedAt: shanghaiTime(a.servCreateDate) ?? ref.hints?.openedAt ?? null,
     plan: planFromMb(planMb),
     poolId: null,
     asOf: at,
