@@ -4,7 +4,10 @@ export interface OrderRecord {
   key: string;
   endpoint: string;
   at: Date;
+  /** An order with the same key was accepted before. */
   duplicate: boolean;
+  /** Whether the platform accepted the order (a rejected one, e.g. anti-repeat, is still counted). */
+  accepted: boolean;
 }
 
 export class SimCounters {
@@ -29,10 +32,13 @@ export class SimCounters {
     this.faults.set(kind, (this.faults.get(kind) ?? 0) + 1);
   }
 
-  /** Records an order; `duplicate` when an order with the same key was received before. */
-  order(key: string, endpoint: string, at: Date): OrderRecord {
-    const rec = { key, endpoint, at, duplicate: this.orderKeys.has(key) };
-    this.orderKeys.add(key);
+  /**
+   * Records an order; `duplicate` when an order with the same key was accepted before. Only accepted orders
+   * register their key, so a rejected attempt followed by a good one is not a duplicate.
+   */
+  order(key: string, endpoint: string, at: Date, accepted = true): OrderRecord {
+    const rec = { key, endpoint, at, duplicate: this.orderKeys.has(key), accepted };
+    if (accepted) this.orderKeys.add(key);
     this.orders.push(rec);
     return rec;
   }
@@ -55,7 +61,9 @@ export class SimCounters {
       injectedRateLimits: this.injectedRateLimits,
       faults: Object.fromEntries(this.faults),
       orders: this.orders.length,
+      acceptedOrders: this.orders.filter((o) => o.accepted).length,
       duplicateOrders: this.duplicateOrders,
+      duplicateOrderKeys: this.orders.filter((o) => o.duplicate).map((o) => o.key),
       maxInFlight: this.maxInFlight,
     };
   }

@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { handleControl, isControlled } from './control';
 import type { SimRequest, SimResponse, Simulator } from './types';
 
 /** Serves a simulator over real HTTP on loopback. */
@@ -50,7 +51,15 @@ export async function serve(simulator: Simulator, port = 0, host = '127.0.0.1'):
     req.on('end', () => {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
-      const simReq = toSimRequest(simulator, req.method ?? 'GET', req.url ?? '/', headers, Buffer.concat(chunks).toString('utf8'));
+      const body = Buffer.concat(chunks).toString('utf8');
+      if (isControlled(simulator)) {
+        const control = handleControl(simulator, (req.method ?? 'GET').toUpperCase(), new URL(req.url ?? '/', 'http://localhost').pathname, body);
+        if (control) {
+          void respond(res, control);
+          return;
+        }
+      }
+      const simReq = toSimRequest(simulator, req.method ?? 'GET', req.url ?? '/', headers, body);
       if (!simReq) {
         res.writeHead(404, { 'content-type': 'text/plain' });
         res.end('not found');

@@ -13,13 +13,23 @@ export class SlidingWindow {
 
   /** Accepts (and records) a request at `nowMs`, or returns false when the window is full. */
   tryAccept(nowMs: number): boolean {
+    if (!this.canAccept(nowMs)) return false;
+    this.record(nowMs);
+    return true;
+  }
+
+  /** Whether a request at `nowMs` would be accepted (records nothing): check several windows, then record. */
+  canAccept(nowMs: number): boolean {
     while (this.head < this.times.length && this.times[this.head] <= nowMs - this.windowMs) this.head++;
     if (this.head > 1024 && this.head * 2 > this.times.length) {
       this.times.splice(0, this.head);
       this.head = 0;
     }
-    if (this.times.length - this.head >= this.limit) return false;
+    return this.times.length - this.head < this.limit;
+  }
+
+  /** Records an accepted request at `nowMs`. */
+  record(nowMs: number): void {
     this.times.push(nowMs);
-    return true;
   }
 }
