@@ -6,6 +6,9 @@ import { DomainValidationError } from './errors';
  * NATURAL_MONTH: CMCC, CTCC, overseas. MONTH_DAY: CUCC's 27th–26th cycle (start day configurable).
  * A MONTH_DAY cycle is named after the month it ends in: the December-2026 CUCC cycle runs
  * 2026-11-27T00:00+08:00 to 2026-12-27T00:00+08:00 (exclusive).
+ * Limitation: zones whose daylight-saving change happens at midnight (America/Havana, America/Santiago,
+ * Asia/Beirut…) can leave a gap or overlap at a cycle boundary. Asia/Shanghai and UTC, the zones the
+ * carriers use, have no such change; the specs check the tiling for Shanghai, UTC and common DST zones.
  */
 export type BillingCycleRule =
   | { kind: 'NATURAL_MONTH'; zone: string }

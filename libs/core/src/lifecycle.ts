@@ -76,7 +76,11 @@ export function forcedActivationAt(carrier: Carrier, openedAt: Date, testMonths:
   return firstOfNextMonth(new Date(bufferEnd.getTime() - 1), zone);
 }
 
-/** Plan expiry: validity is the purchased term counted from activation, not from ordering. */
+/**
+ * Plan expiry: validity is the purchased term counted from activation, not from ordering.
+ * Decision (domain.md gives no rule): a term that would end on a day the month lacks ends on that month's
+ * last day (activated 01-31, 1 month → 02-28), at the activation's time of day, in the platform zone.
+ */
 export function planExpiresAt(activatedAt: Date, termMonths: number, zone: string): Date {
   return addInZone(activatedAt, zone, { months: termMonths });
 }

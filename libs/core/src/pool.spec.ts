@@ -1,7 +1,7 @@
 /** Data pools (domain.md §5) and plans (general data for small unpooled plans). */
 import fc from 'fast-check';
 import { lifetimePlan, MB, monthlyPlan, planQuotaBytes, usesGeneralData } from './plan';
-import { backwardPoolUsed, forwardPoolTotals } from './pool';
+import { backwardPoolUsed, forwardPoolTotals, PoolState, PoolType } from './pool';
 
 describe('forward pool (前向流量池)', () => {
   it('effective total = activated members × per-card monthly plan', () => {
@@ -54,6 +54,13 @@ describe('backward pool (后向流量池)', () => {
         expect(backwardPoolUsed(xs)).toBe(xs.reduce((a, b) => a + b, 0));
       }),
     );
+  });
+});
+
+describe('pool kinds and states', () => {
+  it('forward and backward pools; backward states 在用 / 已停用 / 已废弃, forward exhausted', () => {
+    expect(Object.values(PoolType).sort()).toEqual(['BACKWARD', 'FORWARD']);
+    expect(Object.values(PoolState).sort()).toEqual(['ABANDONED', 'ACTIVE', 'EXHAUSTED', 'SUSPENDED']);
   });
 });
 
