@@ -1,0 +1,118 @@
+import { AuthExpired, Rejected, type HttpMethod, type HttpPort, type HttpResponse } from '@simgate/core';
+import { redact } from '../http/redact';
+import { TokenCache, type IssuedToken } from '../http/token-cache';
+import { malformed, oneNceError } from './errors';
+import { ONENCE_PLATFORM_ID } from './manifest';
+import { tokenResponseSchema } from './wire';
+
+/**
+ * 1NCE client (carriers.md §4): an OAuth bearer from `POST /oauth/token` (HTTP Basic), cached until shortly
+ * before `expires_in`; a 401 on a call drops the token and raises `AuthExpired` (the sync engine retries once).
+ */
+
+export interface OneNceCredentials {
+  username: string;
+  password: string;
+}
+
+export function oneNceCredentials(credentials: Record<string, string | undefined>): OneNceCredentials {
+  for (const name of ['username', 'password'] as const) {
+    const v = credentials[name];
+    if (typeof v !== 'string' || v === '') {
+      throw new Rejected(`${ONENCE_PLATFORM_ID}: credentials.${name} is missing`, { platform: ONENCE_PLATFORM_ID });
+    }
+  }
+  return { username: credentials.username!, password: credentials.password! };
+}
+
+/** `base` + `path`, with exactly one slash between (bases come with or without a trailing slash). */
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+/** Refresh this long before expiry: a minute, or a tenth of a short lifetime. */
+export function tokenMarginMs(expiresInSeconds: number): number {
+  return Math.min(60_000, Math.floor((expiresInSeconds * 1000) / 10));
+}
+
+export interface OneNceCall {
+  method: HttpMethod;
+  /** Path under the base URL, e.g. `v1/sims/8988…/usage`. */
+  path: string;
+  /** Endpoint class for rate limits and metrics, never a card id: `v1/sims/{iccid}/usage`. */
+  endpoint: string;
+  query?: Record<string, string>;
+  body?: unknown;
+}
+
+export class OneNceClient {
+  private readonly tokens: TokenCache;
+  private readonly basic: string;
+
+  constructor(
+    private readonly http: HttpPort,
+    private readonly baseUrl: string,
+    private readonly creds: OneNceCredentials,
+    private readonly now: () => Date,
+  ) {
+    this.basic = Buffer.from(`${creds.username}:${creds.password}`, 'utf8').toString('base64');
+    // The margin is folded into each token's expiry (it depends on the token's lifetime).
+    this.tokens = new TokenCache(() => this.fetchToken(), now, 0);
+  }
+
+  /** Every value to keep out of logs and error texts. */
+  secrets(token?: string | null): string[] {
+    const t = token ?? this.tokens.peek();
+    return [this.creds.password, this.basic, `Basic ${this.basic}`, ...(t ? [t, `Bearer ${t}`] : [])];
+  }
+
+  private async fetchToken(): Promise<IssuedToken> {
+    const endpoint = 'oauth/token';
+    const secrets = this.secrets(null);
+    const res = await this.http.send({
+      method: 'POST',
+      url: joinUrl(this.baseUrl, 'oauth/token'),
+      headers: { authorization: `Basic ${this.basic}`, accept: 'application/json' },
+      body: { grant_type: 'client_credentials' },
+      endpoint,
+      secrets,
+    });
+    const issuedAt = this.now().getTime();
+    if (res.status < 200 || res.status >= 300) throw oneNceError(res, endpoint, secrets, this.now(), true);
+    let value: unknown;
+    try {
+      value = JSON.parse(res.body);
+    } catch {
+      throw malformed(endpoint, 'token answer is not JSON', secrets, res.status);
+    }
+    const parsed = tokenResponseSchema.safeParse(value);
+    if (!parsed.success) throw malformed(endpoint, 'token answer has no access_token/expires_in', secrets, res.status);
+    const expiresIn = parsed.data.expires_in;
+    return { value: parsed.data.access_token, expiresAt: issuedAt + expiresIn * 1000 - tokenMarginMs(expiresIn) };
+  }
+
+  /** One authenticated call; resolves with a 2xx answer, rejects with the table's class otherwise. */
+  async call(c: OneNceCall): Promise<{ res: HttpResponse; secrets: readonly string[] }> {
+    const token = await this.tokens.get();
+    const secrets = this.secrets(token);
+    const res = await this.http.send({
+      method: c.method,
+      url: joinUrl(this.baseUrl, c.path),
+      ...(c.query ? { query: c.query } : {}),
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      ...(c.body !== undefined ? { body: c.body } : {}),
+      endpoint: c.endpoint,
+      secrets,
+    });
+    if (res.status === 401) {
+      this.tokens.invalidate(token);
+      throw new AuthExpired(redact(`${ONENCE_PLATFORM_ID} ${c.endpoint}: HTTP 401, bearer token expired or unknown`, secrets), {
+        platform: ONENCE_PLATFORM_ID,
+        httpStatus: 401,
+        endpoint: c.endpoint,
+      });
+    }
+    if (res.status < 200 || res.status >= 300) throw oneNceError(res, c.endpoint, secrets, this.now());
+    return { res, secrets };
+  }
+}

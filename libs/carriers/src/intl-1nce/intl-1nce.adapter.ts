@@ -1,0 +1,228 @@
+import { DateTime } from 'luxon';
+import {
+  CardStatus,
+  cycleContaining,
+  isCarrierError,
+  NotSupported,
+  OperationState,
+  OperationType,
+  Rejected,
+  UTC,
+  type AdapterDeps,
+  type BatchResult,
+  type CardRecord,
+  type CardRef,
+  type CarrierAccountConfig,
+  type CarrierAdapter,
+  type Cursor,
+  type DailyUsage,
+  type InventoryPage,
+  type OperationItemProgress,
+  type OperationOrder,
+  type OperationProgress,
+  type OperationReceipt,
+  type PoolMembersPage,
+  type PoolRecord,
+  type UsageSnapshot,
+} from '@simgate/core';
+import { OneNceClient, oneNceCredentials } from './client';
+import { isPerCard } from './errors';
+import { manifest as oneNceManifest, ONENCE_PAGE_SIZE, ONENCE_PLATFORM_ID } from './manifest';
+import { decodeSim, mapDailyUsage, mapSimListPage, mapSimWithQuota, mapUsage, nativeIccid, ONENCE_CYCLE, type AnswerContext } from './map';
+import type { SimStatusChange } from './wire';
+
+export interface OneNceOptions {
+  /** Hours after submission at which a change not yet visible is failed. */
+  orderDeadlineHours: number;
+}
+
+export function oneNceOptions(options: Record<string, unknown> | undefined): OneNceOptions {
+  const o = options ?? {};
+  return {
+    orderDeadlineHours:
+      typeof o.orderDeadlineHours === 'number' && o.orderDeadlineHours > 0 ? o.orderDeadlineHours : oneNceManifest.orderProcessing.deadlineHours,
+  };
+}
+
+/** The raw status each supported operation sets (and whose reading confirms it). */
+export const TARGET_STATUS: Readonly<Partial<Record<OperationType, { raw: SimStatusChange['status']; status: CardStatus }>>> = {
+  [OperationType.SUSPEND]: { raw: 'Disabled', status: CardStatus.SUSPENDED },
+  [OperationType.RESUME]: { raw: 'Enabled', status: CardStatus.ACTIVE },
+};
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const utcDayOf = (t: Date): string => DateTime.fromJSDate(t, { zone: UTC }).toFormat('yyyy-MM-dd');
+
+function refFor(refs: readonly CardRef[], iccid: string): CardRef {
+  return refs.find((r) => r.iccid === iccid) ?? { iccid };
+}
+
+export class Intl1nceAdapter implements CarrierAdapter {
+  readonly manifest = oneNceManifest;
+  readonly account: Pick<CarrierAccountConfig, 'id' | 'platform' | 'baseUrl'>;
+  readonly options: OneNceOptions;
+  private readonly client: OneNceClient;
+
+  constructor(account: CarrierAccountConfig, deps: AdapterDeps) {
+    this.account = { id: account.id, platform: account.platform, baseUrl: account.baseUrl };
+    this.options = oneNceOptions(account.options);
+    this.client = new OneNceClient(deps.http, account.baseUrl, oneNceCredentials(account.credentials), deps.now);
+  }
+
+  private ctx(endpoint: string, secrets: readonly string[], httpStatus: number): AnswerContext {
+    return { endpoint, secrets, httpStatus };
+  }
+
+  async listCards(cursor: Cursor | null, _since: string | null, at: Date): Promise<InventoryPage> {
+    const page = cursor === null ? 1 : Number(cursor);
+    if (!Number.isSafeInteger(page) || page < 1) {
+      throw new Rejected(`${ONENCE_PLATFORM_ID}: bad inventory cursor '${cursor}'`, { platform: ONENCE_PLATFORM_ID, endpoint: 'v1/sims' });
+    }
+    const { res, secrets } = await this.client.call({
+      method: 'GET',
+      path: 'v1/sims',
+      endpoint: 'v1/sims',
+      query: { page: String(page), pageSize: String(ONENCE_PAGE_SIZE) },
+    });
+    const mapped = mapSimListPage(res.body, res.headers, at, this.ctx('v1/sims', secrets, res.status));
+    const more = mapped.totalPages !== null ? page < mapped.totalPages : mapped.cards.length === ONENCE_PAGE_SIZE;
+    return { cards: mapped.cards, next: more && mapped.cards.length > 0 ? String(page + 1) : null, total: mapped.totalCount };
+  }
+
+  private async perCard<T>(refs: readonly CardRef[], read: (ref: CardRef) => Promise<T>): Promise<BatchResult<T>> {
+    const out: BatchResult<T> = { items: [], failures: [] };
+    for (const ref of refs) {
+      try {
+        out.items.push(await read(ref));
+      } catch (e) {
+        if (isCarrierError(e) && isPerCard(e)) out.failures.push({ iccid: ref.iccid, error: e });
+        else throw e;
+      }
+    }
+    return out;
+  }
+
+  private getSim(ref: CardRef) {
+    return this.client.call({ method: 'GET', path: `v1/sims/${nativeIccid(ref.iccid)}`, endpoint: 'v1/sims/{iccid}' });
+  }
+
+  private getQuota(ref: CardRef) {
+    return this.client.call({ method: 'GET', path: `v1/sims/${nativeIccid(ref.iccid)}/quota/data`, endpoint: 'v1/sims/{iccid}/quota/data' });
+  }
+
+  /** Two requests per card: the SIM, and its data quota (plan volume and expiry: PLAN_EXPIRED shows only there). */
+  async fetchCards(refs: CardRef[], at: Date): Promise<BatchResult<CardRecord>> {
+    return this.perCard(refs, async (ref) => {
+      const sim = await this.getSim(ref);
+      const quota = await this.getQuota(ref);
+      return mapSimWithQuota(
+        sim.res.body,
+        quota.res.body,
+        at,
+        this.ctx('v1/sims/{iccid}', sim.secrets, sim.res.status),
+        this.ctx('v1/sims/{iccid}/quota/data', quota.secrets, quota.res.status),
+      );
+    });
+  }
+
+  private getUsage(ref: CardRef, from: string, to: string) {
+    return this.client.call({
+      method: 'GET',
+      path: `v1/sims/${nativeIccid(ref.iccid)}/usage`,
+      endpoint: 'v1/sims/{iccid}/usage',
+      query: { start_dt: from, end_dt: to },
+    });
+  }
+
+  /** Two requests per card: this month's daily stats (UTC) and the lifetime quota. */
+  async fetchUsage(refs: CardRef[], at: Date): Promise<BatchResult<UsageSnapshot>> {
+    const cycle = cycleContaining(ONENCE_CYCLE, at);
+    const from = utcDayOf(cycle.start);
+    const to = utcDayOf(at);
+    return this.perCard(refs, async (ref) => {
+      const usage = await this.getUsage(ref, from, to);
+      const quota = await this.getQuota(ref);
+      return mapUsage(
+        usage.res.body,
+        quota.res.body,
+        ref,
+        at,
+        this.ctx('v1/sims/{iccid}/usage', usage.secrets, usage.res.status),
+        this.ctx('v1/sims/{iccid}/quota/data', quota.secrets, quota.res.status),
+      );
+    });
+  }
+
+  async fetchDailyUsage(ref: CardRef, from: string, to: string, _at: Date): Promise<DailyUsage[]> {
+    if (!DAY.test(from) || !DAY.test(to) || from > to) {
+      throw new Rejected(`${ONENCE_PLATFORM_ID}: daily usage needs from ≤ to as yyyy-MM-dd`, { platform: ONENCE_PLATFORM_ID, endpoint: 'v1/sims/{iccid}/usage' });
+    }
+    const { res, secrets } = await this.getUsage(ref, from, to);
+    return mapDailyUsage(res.body, ref, this.ctx('v1/sims/{iccid}/usage', secrets, res.status));
+  }
+
+  async listPools(_at: Date): Promise<PoolRecord[]> {
+    throw new NotSupported(`${ONENCE_PLATFORM_ID}: the platform has no pools`, { platform: ONENCE_PLATFORM_ID });
+  }
+
+  async listPoolMembers(_poolId: string, _cursor: Cursor | null, _at: Date): Promise<PoolMembersPage> {
+    throw new NotSupported(`${ONENCE_PLATFORM_ID}: the platform has no pools`, { platform: ONENCE_PLATFORM_ID });
+  }
+
+  /** One card: `PUT /v1/sims/{iccid}`; several: `POST /v1/sims` (201, queued). Confirmed by re-reading the SIM. */
+  async submit(order: OperationOrder, _refs: CardRef[], at: Date): Promise<OperationReceipt> {
+    const target = TARGET_STATUS[order.type];
+    if (!target || !this.manifest.capabilities.operations.includes(order.type)) {
+      throw new NotSupported(`${ONENCE_PLATFORM_ID}: ${order.type} is not supported (1NCE changes only Enabled/Disabled)`, { platform: ONENCE_PLATFORM_ID });
+    }
+    const max = this.manifest.batchSizes.operation;
+    if (order.iccids.length === 0 || order.iccids.length > max) {
+      throw new Rejected(`${ONENCE_PLATFORM_ID}: an order names 1 to ${max} cards, got ${order.iccids.length}`, { platform: ONENCE_PLATFORM_ID });
+    }
+    const changes: SimStatusChange[] = order.iccids.map((iccid) => ({ iccid: nativeIccid(iccid), status: target.raw }));
+    const single = changes.length === 1;
+    const { res } = single
+      ? await this.client.call({ method: 'PUT', path: `v1/sims/${changes[0].iccid}`, endpoint: 'v1/sims/{iccid}', body: changes[0] })
+      : await this.client.call({ method: 'POST', path: 'v1/sims', endpoint: 'v1/sims', body: changes });
+    return {
+      type: order.type,
+      iccids: [...order.iccids],
+      confirmBy: 'STATUS',
+      carrierRef: null,
+      expectedStatus: target.status,
+      submittedAt: at,
+      deadline: new Date(at.getTime() + this.options.orderDeadlineHours * 3_600_000),
+      raw: { request: single ? 'PUT v1/sims/{iccid}' : 'POST v1/sims', status: target.raw, httpStatus: res.status },
+    };
+  }
+
+  /** Pending until the SIM reads the target status; failed once the deadline passes without it. */
+  async progress(receipt: OperationReceipt, refs: CardRef[], at: Date): Promise<OperationProgress> {
+    const target = TARGET_STATUS[receipt.type];
+    if (!target) throw new NotSupported(`${ONENCE_PLATFORM_ID}: ${receipt.type} is not supported`, { platform: ONENCE_PLATFORM_ID });
+    const items: OperationItemProgress[] = [];
+    for (const iccid of receipt.iccids) {
+      let raw: string;
+      try {
+        const { res, secrets } = await this.getSim(refFor(refs, iccid));
+        raw = (decodeSim(res.body, this.ctx('v1/sims/{iccid}', secrets, res.status)).status ?? '').trim();
+      } catch (e) {
+        if (isCarrierError(e) && isPerCard(e)) {
+          items.push({ iccid, state: OperationState.FAILED, message: e.message });
+          continue;
+        }
+        throw e;
+      }
+      if (raw === target.raw) items.push({ iccid, state: OperationState.COMPLETED });
+      else if (at.getTime() >= receipt.deadline.getTime()) {
+        items.push({ iccid, state: OperationState.FAILED, message: `deadline passed with status ${raw}, not ${target.raw}` });
+      } else items.push({ iccid, state: OperationState.SUBMITTED, message: `status ${raw}, waiting for ${target.raw}` });
+    }
+    const state = items.some((i) => i.state === OperationState.SUBMITTED)
+      ? OperationState.SUBMITTED
+      : items.every((i) => i.state === OperationState.COMPLETED)
+        ? OperationState.COMPLETED
+        : OperationState.FAILED;
+    return { state, items };
+  }
+}
