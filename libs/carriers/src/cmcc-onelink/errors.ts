@@ -61,7 +61,7 @@ export interface ErrorContext {
 
 /** A OneLink envelope error → its core error. */
 export function classifyStatus(code: string, message: string, ctx: ErrorContext): CarrierError {
-  const rule = ONELINK_ERRORS[code] ?? UNKNOWN_CODE_RULE;
+  const rule = (Object.hasOwn(ONELINK_ERRORS, code) ? ONELINK_ERRORS[code] : undefined) ?? UNKNOWN_CODE_RULE;
   const carrierMessage = redact(message, ctx.secrets);
   const text = redact(`OneLink ${ctx.endpoint}: status ${code} ${carrierMessage} — ${rule.meaning}`, ctx.secrets);
   return new rule.error(text, {
@@ -77,7 +77,7 @@ export function classifyStatus(code: string, message: string, ctx: ErrorContext)
 /** Whether an error concerns only the card it was asked for (collected as a per-card failure). */
 export function isCardScoped(err: CarrierError): boolean {
   const code = err.details.carrierCode;
-  return code !== undefined && ONELINK_ERRORS[code]?.scope === 'CARD';
+  return code !== undefined && Object.hasOwn(ONELINK_ERRORS, code) && ONELINK_ERRORS[code].scope === 'CARD';
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   PoolState,
   PoolType,
   primaryReason,
+  Rejected,
   SHANGHAI,
   startOfDayInZone,
   statusWithReasons,
@@ -88,9 +89,14 @@ export const CARD_STATUS: Readonly<Record<string, StatusRule>> = {
 };
 
 /** The code set of a raw status; unknown codes by their width (one digit CT, two PB), else null. */
+/** The table row of a raw code (own keys only: `toString` is not a status). */
+export function statusRule(cardStatus: string): StatusRule | undefined {
+  return Object.hasOwn(CARD_STATUS, cardStatus) ? CARD_STATUS[cardStatus] : undefined;
+}
+
 export function codeSetOf(cardStatus: string | null | undefined): CodeSet | null {
   if (typeof cardStatus !== 'string') return null;
-  const known = CARD_STATUS[cardStatus];
+  const known = statusRule(cardStatus);
   if (known) return known.codeSet;
   if (/^\d$/.test(cardStatus)) return 'CT';
   if (/^\d\d$/.test(cardStatus)) return 'PB';
@@ -99,7 +105,7 @@ export function codeSetOf(cardStatus: string | null | undefined): CodeSet | null
 
 /** Whether the card is stopped, so that `sim-stop-reason` has something to say. */
 export function isStopped(cardStatus: string): boolean {
-  return CARD_STATUS[cardStatus]?.reason === 'BITS';
+  return statusRule(cardStatus)?.reason === 'BITS';
 }
 
 interface StopBit {
@@ -174,7 +180,7 @@ export interface MappedStatus {
  * is DEACTIVATED; several bits keep every reason, the primary being the hardest to recover (§5 order).
  */
 export function mapStatus(cardStatus: string, stopReason: string | null | undefined): MappedStatus {
-  const rule = CARD_STATUS[cardStatus];
+  const rule = statusRule(cardStatus);
   const codeSet = codeSetOf(cardStatus);
   if (!rule) return { ...statusWithReasons(CardStatus.UNKNOWN, [], primaryReason), codeSet };
   if (rule.reason !== 'BITS') {
@@ -280,6 +286,7 @@ export function mapUsage(iccid: string, usage: unknown, margin: unknown | null, 
 /** A `sim-data-usage-monthly/batch` item → usage of the cycle `label` (no quota: margins are current only). */
 export function mapMonthlyUsage(iccid: string, item: unknown, label: string, at: Date): UsageSnapshot {
   const m = parse(batchDataAmountSchema, item, 'sim-data-usage-monthly item');
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(label)) throw new Rejected(`cycle label must be yyyy-MM, got '${label}'`, { platform: PLATFORM });
   const cycle = cycleForLabel(ONELINK_CYCLE, label);
   const asOf = cycle.end.getTime() < at.getTime() ? cycle.end : at;
   return usageSnapshot(iccid, kilobytesToBytes(m.dataAmount), null, cycle, asOf, { dataAmount: m.dataAmount, queryDate: label.replace('-', '') });
@@ -305,8 +312,8 @@ export function mapPool(groupId: string, usage: unknown, margin: unknown, member
   const remainingBytes = totalBytes === null ? null : totalBytes - usedBytes;
   let memberCount: number | null = null;
   if (memberTotal !== null && memberTotal !== undefined) {
-    const n = Number(memberTotal);
-    if (!Number.isSafeInteger(n) || n < 0) throw bad(`group-member total '${String(memberTotal)}'`);
+    const n = typeof memberTotal === 'string' || typeof memberTotal === 'number' ? Number(memberTotal) : NaN;
+    if (!Number.isSafeInteger(n) || n < 0) throw bad('group-member total');
     memberCount = n;
   }
   const names = m.flowPoolSharingInfo.map((o) => o.offeringName).filter((n): n is string => !!n);
@@ -337,7 +344,7 @@ export const ORDER_STATUS: Readonly<Record<string, OperationState.SUBMITTED | Op
 
 export function mapOrderProgress(iccids: readonly string[], answer: unknown): OperationProgress {
   const o = parse(orderInfoSchema, answer, 'order-info result');
-  const state = ORDER_STATUS[o.status] ?? OperationState.SUBMITTED;
+  const state = (Object.hasOwn(ORDER_STATUS, o.status) ? ORDER_STATUS[o.status] : undefined) ?? OperationState.SUBMITTED;
   const message = `order ${o.orderNum ?? ''} ${o.status}`.replace(/\s+/g, ' ').trim();
   return {
     state,
@@ -364,7 +371,7 @@ export const JOB_STATUS: Readonly<Record<string, 'PENDING' | 'DONE' | 'PARTIAL' 
  */
 export function mapBatchProgress(iccids: readonly string[], msisdnOf: Readonly<Record<string, string>>, answer: unknown): OperationProgress {
   const r = parse(batchResultSchema, answer, 'sim-batch-result result');
-  const kind = JOB_STATUS[r.jobStatus] ?? 'PENDING';
+  const kind = (Object.hasOwn(JOB_STATUS, r.jobStatus) ? JOB_STATUS[r.jobStatus] : undefined) ?? 'PENDING';
   const raw = { jobStatus: r.jobStatus, resultList: r.resultList };
   if (kind === 'PENDING') {
     return { state: OperationState.SUBMITTED, items: iccids.map((iccid) => ({ iccid, state: OperationState.SUBMITTED })), raw };

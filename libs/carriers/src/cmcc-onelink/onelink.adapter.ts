@@ -33,8 +33,8 @@ import { OneLinkClient } from './client';
 import { isCardScoped, PLATFORM } from './errors';
 import { ONELINK_MANIFEST } from './manifest';
 import {
-  CARD_STATUS,
   codeSetOf,
+  statusRule,
   isStopped,
   mapBatchProgress,
   mapCard,
@@ -226,7 +226,7 @@ export class OneLinkAdapter implements CarrierAdapter {
     if (this.options.basicInfo === 'always') return true;
     const h = ref.hints;
     if (!h || h.openedAt === undefined) return true;
-    const status = CARD_STATUS[cardStatus]?.status;
+    const status = statusRule(cardStatus)?.status;
     const pastActivation = status !== CardStatus.TEST && status !== CardStatus.INVENTORY;
     return pastActivation && (h.activatedAt === undefined || h.activatedAt === null);
   }
@@ -433,7 +433,7 @@ export class OneLinkAdapter implements CarrierAdapter {
   }
 
   /** `group-member`, `startNum` = the page number from 1 (the cursor), `pageSize` ≤ 50. */
-  async listPoolMembers(poolId: string, cursor: Cursor | null): Promise<PoolMembersPage> {
+  async listPoolMembers(poolId: string, cursor: Cursor | null, _at?: Date): Promise<PoolMembersPage> {
     const page = cursor === null ? 1 : Number(cursor);
     if (!Number.isSafeInteger(page) || page < 1) throw new Rejected(`invalid pool member cursor '${cursor}'`, { platform: PLATFORM });
     const size = this.options.memberPageSize;
