@@ -12,6 +12,9 @@ import {
   Transient,
   type CarrierAccountConfig,
   type CarrierAdapter,
+  type HttpPort,
+  type HttpRequest,
+  type HttpResponse,
   type OperationOrder,
   type OperationReceipt,
 } from '@simgate/core';
@@ -443,8 +446,8 @@ describe('secrets', () => {
 
   it('are listed on every request', async () => {
     const sent: { endpoint: string; secrets: string[] }[] = [];
-    const http = {
-      send: async (r: { endpoint: string; secrets?: string[] }) => {
+    const http: HttpPort = {
+      send: async (r: HttpRequest): Promise<HttpResponse> => {
         sent.push({ endpoint: r.endpoint, secrets: r.secrets ?? [] });
         return r.endpoint === 'oauth/token'
           ? { status: 200, headers: {}, body: '{"access_token":"tok-9","expires_in":3600}' }
