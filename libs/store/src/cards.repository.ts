@@ -332,13 +332,33 @@ export class CardsRepository {
     return r.rows.map(rowToCard);
   }
 
-  /** Card references of an account in ICCID order, for status and usage sweeps. */
-  async refs(accountId: string, after: string | null, limit: number): Promise<CardRef[]> {
-    const r = await this.db.query<{ iccid: string; msisdn: string | null }>(
-      `SELECT iccid, msisdn FROM cards WHERE account_id = $1 AND ($2::text IS NULL OR iccid > $2) ORDER BY iccid LIMIT $3`,
-      [accountId, after, limit],
+  /**
+   * Card references of an account in ICCID order, for status and usage sweeps, with what simgate already knows
+   * (raw status, dates) as hints. `statuses` limits them (usage only for ACTIVE and SUSPENDED cards);
+   * `unresolved` keeps only imported cards never read yet.
+   */
+  async refs(
+    accountId: string,
+    after: string | null,
+    limit: number,
+    filter: { statuses?: string[]; unresolved?: boolean } = {},
+  ): Promise<CardRef[]> {
+    const r = await this.db.query<{ iccid: string; msisdn: string | null; raw_status: string; opened_at: Date | null; activated_at: Date | null }>(
+      `SELECT iccid, msisdn, raw_status, opened_at, activated_at FROM cards
+       WHERE account_id = $1 AND ($2::text IS NULL OR iccid > $2)
+         AND ($4::text[] IS NULL OR status = ANY($4::text[])) AND (NOT $5 OR raw_status = '')
+       ORDER BY iccid LIMIT $3`,
+      [accountId, after, limit, filter.statuses ?? null, filter.unresolved ?? false],
     );
-    return r.rows.map((x) => ({ iccid: x.iccid, msisdn: x.msisdn }));
+    return r.rows.map((x) => ({
+      iccid: x.iccid,
+      msisdn: x.msisdn,
+      hints: {
+        ...(x.raw_status ? { rawStatus: x.raw_status } : {}),
+        openedAt: x.opened_at,
+        activatedAt: x.activated_at,
+      },
+    }));
   }
 
   async history(iccid: string, limit = 200): Promise<StatusChange[]> {
@@ -380,6 +400,15 @@ export class CardsRepository {
       `SELECT account_id, platform, status, suspend_reason, count(*)::int AS n FROM cards GROUP BY 1, 2, 3, 4 ORDER BY 1, 3, 4`,
     );
     return r.rows.map((x) => ({ accountId: x.account_id, platform: x.platform, status: x.status, reason: x.suspend_reason, count: x.n }));
+  }
+
+  /** Per account and sync kind, the oldest last-good read among cards whose latest read of that kind failed. */
+  async oldestFailed(): Promise<{ accountId: string; kind: string; since: Date; cards: number }[]> {
+    const r = await this.db.query<{ account_id: string; kind: string | null; since: Date; n: number }>(
+      `SELECT account_id, sync_error->>'kind' AS kind, min(synced_at) AS since, count(*)::int AS n FROM cards
+       WHERE sync_error IS NOT NULL GROUP BY 1, 2`,
+    );
+    return r.rows.map((x) => ({ accountId: x.account_id, kind: x.kind ?? 'status', since: x.since, cards: x.n }));
   }
 
   async count(accountId?: string): Promise<number> {

@@ -217,6 +217,34 @@ export class OperationsRepository {
     }));
   }
 
+  /**
+   * The latest item per card among operations of the given types that reached the carrier (SUBMITTED or
+   * COMPLETED): what simgate itself last asked the carrier to do with each card.
+   */
+  async latestPerCard(
+    iccids: readonly string[],
+    types: readonly OperationType[],
+  ): Promise<Map<string, { type: OperationType; state: OperationState; params: OperationParams; at: Date }>> {
+    if (!iccids.length) return new Map();
+    const r = await this.db.query<{ iccid: string; type: string; state: string; params: OperationParams; at: Date }>(
+      `SELECT DISTINCT ON (i.iccid) i.iccid, o.type, i.state, o.params, COALESCE(i.submitted_at, i.updated_at) AS at
+       FROM operation_items i JOIN operations o ON o.id = i.operation_id
+       WHERE i.iccid = ANY($1::text[]) AND o.type = ANY($2::text[]) AND i.state IN ('SUBMITTED', 'COMPLETED')
+       ORDER BY i.iccid, COALESCE(i.submitted_at, i.updated_at) DESC`,
+      [iccids, types],
+    );
+    return new Map(r.rows.map((x) => [x.iccid, { type: x.type as OperationType, state: x.state as OperationState, params: x.params, at: x.at }]));
+  }
+
+  /** The oldest SUBMITTED item per account (for the "pending past processing time" alert). */
+  async oldestSubmitted(): Promise<{ accountId: string; since: Date }[]> {
+    const r = await this.db.query<{ account_id: string; since: Date }>(
+      `SELECT account_id, min(COALESCE(submitted_at, updated_at)) AS since FROM operation_items
+       WHERE state = 'SUBMITTED' AND account_id IS NOT NULL GROUP BY account_id`,
+    );
+    return r.rows.map((x) => ({ accountId: x.account_id, since: x.since }));
+  }
+
   async countByState(): Promise<{ type: string; state: string; count: number }[]> {
     const r = await this.db.query<{ type: string; state: string; n: number }>(
       `SELECT o.type, i.state, count(*)::int AS n FROM operation_items i JOIN operations o ON o.id = i.operation_id GROUP BY 1, 2 ORDER BY 1, 2`,

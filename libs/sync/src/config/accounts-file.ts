@@ -1,0 +1,110 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import type { AdapterManifest, CarrierAccountConfig } from '@simgate/core';
+
+/**
+ * The carrier accounts file (ARCHITECTURE.md, Configuration). A file that does not parse or fails
+ * validation stops start-up with a message that names the account and the field.
+ */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const accountSchema = z
+  .object({
+    id: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, ".", "_" and "-" only'),
+    platform: z.string().min(1),
+    baseUrl: z.string().url(),
+    credentials: z.record(z.string(), z.string()),
+    cards: z.string().min(1).optional(),
+    quotas: z
+      .object({
+        requestsPerSecond: z.number().positive().max(100000).optional(),
+        maxInFlight: z.number().int().positive().max(1000).optional(),
+      })
+      .strict()
+      .optional(),
+    options: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+const fileSchema = z.object({ accounts: z.array(z.unknown()).min(1, 'at least one account is required') }).strict();
+
+export interface LoadedAccount extends CarrierAccountConfig {
+  /** `cards` resolved against the file's folder. */
+  cardsPath: string | null;
+}
+
+function describeIssue(where: string, issue: z.ZodIssue): string {
+  const field = issue.path.join('.');
+  return `${where}${field ? `, field '${field}'` : ''}: ${issue.message}`;
+}
+
+/**
+ * Validates the parsed JSON against the format and against each platform's manifest (known platform,
+ * required credential fields present, patterns matched). Returns the accounts or throws ConfigError.
+ */
+export function parseAccounts(json: unknown, baseDir: string, manifests: (id: string) => AdapterManifest | undefined): LoadedAccount[] {
+  const top = fileSchema.safeParse(json);
+  if (!top.success) throw new ConfigError(`carrier accounts file: ${top.error.issues.map((i) => describeIssue('file', i)).join('; ')}`);
+  const seen = new Set<string>();
+  return top.data.accounts.map((raw, index) => {
+    const name = typeof (raw as { id?: unknown })?.id === 'string' ? `account '${(raw as { id: string }).id}'` : `account #${index + 1}`;
+    const parsed = accountSchema.safeParse(raw);
+    if (!parsed.success) throw new ConfigError(`carrier accounts file: ${describeIssue(name, parsed.error.issues[0])}`);
+    const a = parsed.data;
+    if (seen.has(a.id)) throw new ConfigError(`carrier accounts file: ${name}, field 'id': duplicate account id`);
+    seen.add(a.id);
+    const manifest = manifests(a.platform);
+    if (!manifest) throw new ConfigError(`carrier accounts file: ${name}, field 'platform': unknown platform '${a.platform}'`);
+    for (const f of manifest.credentials) {
+      const v = a.credentials[f.name];
+      if (v === undefined || v === '') {
+        throw new ConfigError(`carrier accounts file: ${name}, field 'credentials.${f.name}': required by ${manifest.id} (${f.label})`);
+      }
+      // Never echo the value: it may be a secret.
+      if (f.pattern && !new RegExp(f.pattern).test(v)) {
+        throw new ConfigError(`carrier accounts file: ${name}, field 'credentials.${f.name}': does not match the expected format`);
+      }
+    }
+    for (const k of Object.keys(a.credentials)) {
+      if (!manifest.credentials.some((f) => f.name === k)) {
+        throw new ConfigError(`carrier accounts file: ${name}, field 'credentials.${k}': not a credential of ${manifest.id}`);
+      }
+    }
+    const cardsPath = a.cards ? path.resolve(baseDir, a.cards) : null;
+    return { ...a, cardsPath };
+  });
+}
+
+export function loadAccountsFile(file: string, manifests: (id: string) => AdapterManifest | undefined): LoadedAccount[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`carrier accounts file '${file}' cannot be read: ${(e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`carrier accounts file '${file}' is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseAccounts(json, path.dirname(path.resolve(file)), manifests);
+}
+
+/** Every credential value the manifest marks secret, for redaction. Unknown fields count as secret. */
+export function secretsOf(account: CarrierAccountConfig, manifest: AdapterManifest): string[] {
+  return Object.entries(account.credentials)
+    .filter(([k]) => manifest.credentials.find((f) => f.name === k)?.secret !== false)
+    .map(([, v]) => v)
+    .filter((v) => v.length >= 3);
+}

@@ -1,0 +1,90 @@
+import * as path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './accounts-file';
+
+const seconds = (def: number) => z.coerce.number().int().min(1).max(7 * 86400).default(def);
+
+const envSchema = z.object({
+  SIMGATE_CARRIERS: z.string().min(1).optional(),
+  DATABASE_URL: z.string().min(1).optional(),
+  REDIS_URL: z.string().min(1).optional(),
+  SIMGATE_DATA_DIR: z.string().min(1).default('./data'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  SIMGATE_API_KEYS: z.string().optional(),
+  SIMGATE_METRICS_TOKEN: z.string().min(1).optional(),
+  /** Sync intervals per kind, in seconds (domain.md §4: pools hourly, status and usage daily by default). */
+  SIMGATE_SYNC_INVENTORY_SECONDS: seconds(6 * 3600),
+  SIMGATE_SYNC_STATUS_SECONDS: seconds(3600),
+  SIMGATE_SYNC_USAGE_SECONDS: seconds(3600),
+  SIMGATE_SYNC_POOLS_SECONDS: seconds(3600),
+  SIMGATE_SYNC_ORDERS_SECONDS: seconds(60),
+  /** Sync delay budget per kind before alerts fire, exported as a metric for the rules. */
+  SIMGATE_SYNC_BUDGET_FACTOR: z.coerce.number().min(1).max(100).default(3),
+  /** Scales every carrier quota (benchmarks against scaled simulators). */
+  SIMGATE_QUOTA_FACTOR: z.coerce.number().positive().max(1000).default(1),
+  /** Run the queue processors and the scheduler in this process (the gateway may leave them to workers). */
+  SIMGATE_WORKER: z.enum(['true', 'false']).default('true'),
+  SIMGATE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Port of a standalone worker's /metrics server. */
+  SIMGATE_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+});
+
+export type SimgateEnv = z.infer<typeof envSchema>;
+
+export interface SyncIntervals {
+  inventory: number;
+  status: number;
+  usage: number;
+  pools: number;
+  orders: number;
+}
+
+export interface SimgateConfig {
+  carriersFile: string | null;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  dataDir: string;
+  port: number;
+  apiKeys: string[];
+  metricsToken: string | null;
+  intervals: SyncIntervals;
+  budgetFactor: number;
+  quotaFactor: number;
+  runWorker: boolean;
+  logLevel: SimgateEnv['SIMGATE_LOG_LEVEL'];
+  workerMetricsPort: number;
+}
+
+/** Validates the environment once at boot; a bad value stops start-up with a message naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SimgateConfig {
+  const r = envSchema.safeParse(env);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new ConfigError(`environment variable ${i.path.join('.')}: ${i.message}`);
+  }
+  const e = r.data;
+  return {
+    carriersFile: e.SIMGATE_CARRIERS ?? null,
+    databaseUrl: e.DATABASE_URL ?? null,
+    redisUrl: e.REDIS_URL ?? null,
+    dataDir: path.resolve(e.SIMGATE_DATA_DIR),
+    port: e.PORT,
+    apiKeys: (e.SIMGATE_API_KEYS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
+    metricsToken: e.SIMGATE_METRICS_TOKEN ?? null,
+    intervals: {
+      inventory: e.SIMGATE_SYNC_INVENTORY_SECONDS,
+      status: e.SIMGATE_SYNC_STATUS_SECONDS,
+      usage: e.SIMGATE_SYNC_USAGE_SECONDS,
+      pools: e.SIMGATE_SYNC_POOLS_SECONDS,
+      orders: e.SIMGATE_SYNC_ORDERS_SECONDS,
+    },
+    budgetFactor: e.SIMGATE_SYNC_BUDGET_FACTOR,
+    quotaFactor: e.SIMGATE_QUOTA_FACTOR,
+    runWorker: e.SIMGATE_WORKER === 'true',
+    logLevel: e.SIMGATE_LOG_LEVEL,
+    workerMetricsPort: e.SIMGATE_WORKER_METRICS_PORT,
+  };
+}

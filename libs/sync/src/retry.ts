@@ -1,0 +1,55 @@
+import { AuthExpired, CarrierError, RateLimited, Rejected, NotSupported } from '@simgate/core';
+
+/**
+ * Retries of carrier calls, decided by the core error class alone (the engine knows no carrier):
+ * - Transient / Unavailable: exponential backoff with full jitter, up to `attempts`;
+ * - RateLimited: wait at least the carrier's Retry-After or the backoff, and slow the account down;
+ * - AuthExpired: the adapter dropped its token; retry once at once with a fresh one;
+ * - Rejected / NotSupported and non-carrier errors: not retried.
+ */
+export interface RetryPolicy {
+  attempts: number;
+  baseMs: number;
+  maxMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 250, maxMs: 30_000 };
+
+export interface RetryHooks {
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  onRetry?: (reason: string, attempt: number, delayMs: number, error: CarrierError) => void;
+  onRateLimited?: () => void;
+}
+
+export function backoffMs(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  const cap = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.floor(random() * cap) + 1;
+}
+
+export async function withRetries<T>(fn: () => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY, hooks: RetryHooks = {}): Promise<T> {
+  const sleep = hooks.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  let authRetried = false;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!(e instanceof CarrierError) || !e.retryable || e instanceof Rejected || e instanceof NotSupported) throw e;
+      if (e instanceof AuthExpired) {
+        if (authRetried) throw e;
+        authRetried = true;
+        hooks.onRetry?.('auth_expired', attempt, 0, e);
+        attempt--; // the token refresh does not use up a retry
+        continue;
+      }
+      if (attempt >= policy.attempts) throw e;
+      let delay = backoffMs(policy, attempt, hooks.random);
+      if (e instanceof RateLimited) {
+        hooks.onRateLimited?.();
+        delay = Math.max(delay, (e.details.retryAfterSeconds ?? 0) * 1000);
+      }
+      hooks.onRetry?.(e.kind.toLowerCase(), attempt, delay, e);
+      await sleep(delay);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import {
+  type AdapterManifest,
+  type CarrierAdapter,
+  type HttpRequest,
+} from '@simgate/core';
+import { CarrierHttp, type CarrierRegistry, type RequestOutcome } from '@simgate/carriers';
+import type { LoadedAccount } from './config/accounts-file';
+import { secretsOf } from './config/accounts-file';
+import type { AccountLimiter } from './limits/account-limiter';
+import type { SimgateMetrics } from './metrics';
+
+/** One carrier account at run time: its config, manifest and adapter (on the shared HTTP layer). */
+export interface AccountRuntime {
+  account: LoadedAccount;
+  manifest: AdapterManifest;
+  adapter: CarrierAdapter;
+  /** Labels for metrics. */
+  labels: { platform: string; account: string };
+}
+
+function outcomeLabel(o: RequestOutcome): string {
+  if (o.result !== 'ok' || o.status === null) return o.result;
+  if (o.status === 429) return '429';
+  return `${Math.floor(o.status / 100)}xx`;
+}
+
+/** Builds every account's adapter once: the limiter and metrics plug into the HTTP layer's hooks. */
+export class CarrierRuntime {
+  private readonly byId = new Map<string, AccountRuntime>();
+
+  constructor(
+    registry: CarrierRegistry,
+    accounts: readonly LoadedAccount[],
+    limiter: AccountLimiter,
+    metrics: SimgateMetrics,
+    now: () => Date = () => new Date(),
+    options: { timeoutMs?: number } = {},
+  ) {
+    for (const account of accounts) {
+      const platform = registry.get(account.platform);
+      const manifest = platform.manifest;
+      limiter.register(account, manifest);
+      const labels = { platform: manifest.id, account: account.id };
+      const http = new CarrierHttp({
+        platform: manifest.id,
+        secrets: secretsOf(account, manifest),
+        timeoutMs: options.timeoutMs,
+        maxSockets: Math.max(4, (account.quotas?.maxInFlight ?? manifest.quotas.maxInFlight ?? 8) * 2),
+        hooks: {
+          acquire: async (req: HttpRequest) => {
+            const started = performance.now();
+            const release = await limiter.acquire(account.id, req);
+            metrics.rateLimitWait.observe(labels, (performance.now() - started) / 1000);
+            return release;
+          },
+          observe: (req, outcome) => {
+            metrics.carrierRequests.inc({ ...labels, endpoint: req.endpoint, outcome: outcomeLabel(outcome) });
+            metrics.carrierLatency.observe({ ...labels, endpoint: req.endpoint }, outcome.durationMs / 1000);
+          },
+        },
+      });
+      const adapter = platform.connect(account, { http, now });
+      this.byId.set(account.id, { account, manifest, adapter, labels });
+      metrics.operationDeadline.set(labels, manifest.orderProcessing.deadlineHours * 3600);
+    }
+  }
+
+  get(accountId: string): AccountRuntime {
+    const a = this.byId.get(accountId);
+    if (!a) throw new Error(`unknown account '${accountId}'`);
+    return a;
+  }
+
+  has(accountId: string): boolean {
+    return this.byId.has(accountId);
+  }
+
+  all(): AccountRuntime[] {
+    return [...this.byId.values()];
+  }
+}

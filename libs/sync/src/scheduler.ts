@@ -1,0 +1,46 @@
+import type { Store, SyncKind } from '@simgate/store';
+import type { SyncIntervals } from './config/env';
+import type { CarrierRuntime } from './runtime';
+import type { Logger, SyncEngine } from './sync-engine';
+
+/**
+ * Schedules: every account gets a full sync at start (inventory, which chains status, usage and pools;
+ * plus orders), then each kind again at its interval. Several workers may run the scheduler: a sweep
+ * already queued is not queued twice, and a kind synced recently enough is skipped.
+ */
+export class SyncScheduler {
+  constructor(
+    private readonly engine: SyncEngine,
+    private readonly runtime: CarrierRuntime,
+    private readonly store: Store,
+    private readonly intervals: SyncIntervals,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async kickOff(): Promise<void> {
+    for (const rt of this.runtime.all()) {
+      await this.engine.requestSweep(rt.account.id, 'inventory', 'start');
+      await this.engine.requestSweep(rt.account.id, 'orders', 'start');
+    }
+  }
+
+  /** One timer per kind: `add(name, ms, fn)` is @nestjs/schedule's SchedulerRegistry in the app. */
+  install(add: (name: string, ms: number, fn: () => void) => void): void {
+    for (const kind of Object.keys(this.intervals) as SyncKind[]) {
+      const ms = this.intervals[kind] * 1000;
+      add(`sync:${kind}`, ms, () => {
+        this.tick(kind).catch((e: unknown) => this.logger.error({ kind, err: String(e) }, 'scheduling failed'));
+      });
+    }
+  }
+
+  async tick(kind: SyncKind): Promise<void> {
+    const due = this.intervals[kind] * 1000 * 0.9;
+    for (const rt of this.runtime.all()) {
+      const cp = await this.store.checkpoints.get(rt.account.id, kind);
+      if (cp?.state === 'idle' && cp.lastSuccessAt && this.now().getTime() - cp.lastSuccessAt.getTime() < due) continue;
+      await this.engine.requestSweep(rt.account.id, kind, 'schedule');
+    }
+  }
+}

@@ -1,0 +1,602 @@
+import {
+  CardStatus,
+  CarrierError,
+  NotSupported,
+  OperationState,
+  OperationType,
+  Rejected,
+  isCarrierError,
+  isFinalState,
+  type BatchResult,
+  type CardRecord,
+  type CardRef,
+  type OperationReceipt,
+} from '@simgate/core';
+import { canonicalJson, chunks, type Store, type SyncKind } from '@simgate/store';
+import { readOrderListFile } from './csv-order-list';
+import { PRIORITY, submitJobId, sweepJobId, type SyncJob } from './jobs';
+import type { CardLeases } from './leases';
+import type { AccountLimiter } from './limits/account-limiter';
+import type { SimgateMetrics } from './metrics';
+import { DEFAULT_RETRY, withRetries, type RetryPolicy } from './retry';
+import type { AccountRuntime, CarrierRuntime } from './runtime';
+import { PermanentJobError, type JobQueue, type QueuedJob } from './queue/job-queue';
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug?(obj: object, msg?: string): void;
+}
+
+export interface SyncEngineDeps {
+  store: Store;
+  runtime: CarrierRuntime;
+  limiter: AccountLimiter;
+  leases: CardLeases;
+  queue: JobQueue<SyncJob>;
+  metrics: SimgateMetrics;
+  logger: Logger;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  retry?: RetryPolicy;
+  /** Batches of one sweep in flight at once per account (capped by the platform's in-flight limit). */
+  parallelBatches?: number;
+  /** Attempts of a failed sweep job (each resumes from its checkpoint). */
+  sweepAttempts?: number;
+}
+
+interface Counts {
+  written: number;
+  unchanged: number;
+  failed: number;
+}
+
+const USAGE_STATUSES = [CardStatus.ACTIVE, CardStatus.SUSPENDED];
+
+/** The status an operation leads to, for confirming orders by re-reading the card. */
+export function targetStatus(type: OperationType): CardStatus | null {
+  switch (type) {
+    case OperationType.ACTIVATE:
+    case OperationType.RESUME:
+      return CardStatus.ACTIVE;
+    case OperationType.SUSPEND:
+      return CardStatus.SUSPENDED;
+    default:
+      return null;
+  }
+}
+
+function errorJson(e: unknown, kind?: string): Record<string, unknown> {
+  if (isCarrierError(e)) {
+    return { kind: kind ?? null, error: e.kind, message: e.message, carrierCode: e.details.carrierCode ?? null };
+  }
+  return { kind: kind ?? null, error: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+}
+
+/**
+ * The sync engine: plans each kind of sync per account, calls the adapters through the rate limiter with
+ * retries, writes change-only through the store, keeps checkpoints so a restarted sweep resumes, and records
+ * metrics. It knows no carrier: every decision rests on the manifest and the core error classes.
+ */
+export class SyncEngine {
+  private readonly now: () => Date;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly d: SyncEngineDeps) {
+    this.now = d.now ?? (() => new Date());
+    this.sleep = d.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.retry = d.retry ?? DEFAULT_RETRY;
+  }
+
+  // ---------------------------------------------------------------- enqueueing
+
+  /** Queues a sweep of one kind for an account; a sweep already waiting or running is not queued twice. */
+  async requestSweep(accountId: string, kind: SyncKind, reason: 'start' | 'schedule' | 'manual' | 'chain' = 'schedule'): Promise<boolean> {
+    const rt = this.d.runtime.get(accountId);
+    if (!this.supports(rt, kind)) return false;
+    const priority = reason === 'manual' || reason === 'start' ? PRIORITY.manual : reason === 'chain' ? PRIORITY.chain : PRIORITY.schedule;
+    const { added } = await this.d.queue.add(
+      'sweep',
+      { type: 'sweep', accountId, kind, reason },
+      { jobId: sweepJobId(accountId, kind), priority, attempts: this.d.sweepAttempts ?? 5, backoffMs: 5_000 },
+    );
+    if (added) {
+      const cp = await this.d.store.checkpoints.get(accountId, kind);
+      if (cp?.state !== 'running') await this.d.store.checkpoints.save(accountId, kind, { state: 'queued' }, this.now());
+    }
+    return added;
+  }
+
+  /** "Sync now" for a list of cards: jumps the queue. */
+  async requestCards(accountId: string, kind: 'status' | 'usage', iccids: string[]): Promise<void> {
+    this.d.runtime.get(accountId);
+    for (const part of chunks([...new Set(iccids)].sort(), 1000)) {
+      await this.d.queue.add('cards', { type: 'cards', accountId, kind, iccids: part }, { priority: PRIORITY.manual, attempts: 3, backoffMs: 2_000 });
+    }
+  }
+
+  async requestSubmit(operationId: string): Promise<void> {
+    await this.d.queue.add('submit', { type: 'submit', operationId }, { jobId: submitJobId(operationId), priority: PRIORITY.manual, attempts: 5, backoffMs: 2_000 });
+  }
+
+  /** Whether the platform has this kind of data at all (pools are not on every platform). */
+  supports(rt: AccountRuntime, kind: SyncKind): boolean {
+    return kind !== 'pools' || rt.manifest.capabilities.pools;
+  }
+
+  // ---------------------------------------------------------------- job dispatch
+
+  async handle(job: QueuedJob<SyncJob>): Promise<void> {
+    const j = job.data;
+    switch (j.type) {
+      case 'sweep':
+        if (!this.d.runtime.has(j.accountId)) throw new PermanentJobError(`account '${j.accountId}' is not configured`);
+        return this.runSweep(j.accountId, j.kind);
+      case 'cards':
+        if (!this.d.runtime.has(j.accountId)) throw new PermanentJobError(`account '${j.accountId}' is not configured`);
+        return this.syncCards(j.accountId, j.kind, j.iccids);
+      case 'submit':
+        return this.submit(j.operationId);
+    }
+  }
+
+  // ---------------------------------------------------------------- carrier calls
+
+  private async call<T>(rt: AccountRuntime, kind: string, fn: () => Promise<T>, policy: Partial<RetryPolicy> & { transient?: boolean } = {}): Promise<T> {
+    const labels = rt.labels;
+    const retryPolicy = { ...this.retry, ...policy };
+    try {
+      return await withRetries(
+        async () => {
+          try {
+            return await fn();
+          } catch (e) {
+            if (isCarrierError(e)) this.d.metrics.carrierErrors.inc({ ...labels, kind, error: e.kind });
+            // Submissions: an ambiguous failure (timeout, 5xx) may have reached the carrier; never resend it.
+            if (policy.transient === false && isCarrierError(e) && e.kind === 'TRANSIENT') throw new InDoubt(e);
+            throw e;
+          }
+        },
+        retryPolicy,
+        {
+          sleep: this.sleep,
+          onRateLimited: () => {
+            this.d.metrics.rateLimitRejections.inc(labels);
+            this.d.metrics.rateLimitFactor.set(labels, this.d.limiter.penalize(rt.account.id));
+          },
+          onRetry: (reason) => this.d.metrics.retries.inc({ ...labels, kind, reason }),
+        },
+      );
+    } finally {
+      this.d.metrics.rateLimitFactor.set(labels, this.d.limiter.factor(rt.account.id));
+    }
+  }
+
+  /**
+   * Reads a batch; when the carrier rejects the whole batch, halves it until the cards it refuses are
+   * isolated (recorded as per-card failures) and the others are read.
+   */
+  private async readSplitting<T>(
+    rt: AccountRuntime,
+    kind: string,
+    refs: CardRef[],
+    read: (refs: CardRef[]) => Promise<BatchResult<T>>,
+  ): Promise<BatchResult<T>> {
+    try {
+      return await this.call(rt, kind, () => read(refs));
+    } catch (e) {
+      if (!(e instanceof Rejected)) throw e;
+      if (refs.length === 1) return { items: [], failures: [{ iccid: refs[0].iccid, error: e }] };
+      const mid = Math.ceil(refs.length / 2);
+      const [a, b] = [await this.readSplitting(rt, kind, refs.slice(0, mid), read), await this.readSplitting(rt, kind, refs.slice(mid), read)];
+      return { items: [...a.items, ...b.items], failures: [...a.failures, ...b.failures] };
+    }
+  }
+
+  /** Adds what simgate itself did to the cards (its own suspensions, usage caps) to their hints. */
+  private async withHints(refs: CardRef[]): Promise<CardRef[]> {
+    const iccids = refs.map((r) => r.iccid);
+    const [stops, caps] = await Promise.all([
+      this.d.store.operations.latestPerCard(iccids, [OperationType.SUSPEND, OperationType.RESUME]),
+      this.d.store.operations.latestPerCard(iccids, [OperationType.SET_USAGE_CAP]),
+    ]);
+    return refs.map((r) => {
+      const stop = stops.get(r.iccid);
+      const cap = caps.get(r.iccid);
+      return {
+        ...r,
+        hints: {
+          ...r.hints,
+          stoppedBySimgate: stop?.type === OperationType.SUSPEND,
+          ...(cap ? { usageCapMb: cap.params.capMb ?? null } : {}),
+        },
+      };
+    });
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  private async writeCards(rt: AccountRuntime, kind: SyncKind, result: BatchResult<CardRecord>): Promise<Counts> {
+    const src = { accountId: rt.account.id, platform: rt.manifest.id, carrier: rt.manifest.carrier };
+    const at = this.now();
+    const stats = result.items.length ? await this.d.store.cards.upsert(src, result.items, at) : { inserted: 0, updated: 0, unchanged: 0 };
+    for (const f of result.failures) await this.d.store.cards.recordSyncError([f.iccid], errorJson(f.error, kind), at);
+    const c = { written: stats.inserted + stats.updated, unchanged: stats.unchanged, failed: result.failures.length };
+    this.countCards(rt, kind, c);
+    return c;
+  }
+
+  private countCards(rt: AccountRuntime, kind: SyncKind, c: Counts): void {
+    if (c.written) this.d.metrics.cardsProcessed.inc({ ...rt.labels, kind, result: 'written' }, c.written);
+    if (c.unchanged) this.d.metrics.cardsProcessed.inc({ ...rt.labels, kind, result: 'unchanged' }, c.unchanged);
+    if (c.failed) this.d.metrics.cardsProcessed.inc({ ...rt.labels, kind, result: 'failed' }, c.failed);
+  }
+
+  // ---------------------------------------------------------------- sweeps
+
+  async runSweep(accountId: string, kind: SyncKind): Promise<void> {
+    const rt = this.d.runtime.get(accountId);
+    if (!this.supports(rt, kind)) return;
+    const cps = this.d.store.checkpoints;
+    const cp = await cps.get(accountId, kind);
+    const resuming = cp?.state === 'running' || (cp?.state === 'failed' && cp.cursor !== null);
+    const startedAt = resuming && cp?.startedAt ? cp.startedAt : this.now();
+    const cursor = resuming ? (cp?.cursor ?? null) : null;
+    await cps.save(accountId, kind, { state: 'running', startedAt, cursor, ...(resuming ? {} : { cards: 0 }) }, this.now());
+    const t0 = performance.now();
+    this.d.logger.info({ account: accountId, kind, resumeFrom: cursor }, 'sync sweep started');
+    try {
+      const out = await this.sweep(rt, kind, cursor, cp?.highWaterMark ?? null, resuming ? (cp?.cards ?? 0) : 0);
+      await cps.save(
+        accountId,
+        kind,
+        {
+          state: 'idle',
+          cursor: null,
+          lastSuccessAt: startedAt,
+          lastError: null,
+          cards: out.cards,
+          ...(out.highWaterMark !== undefined ? { highWaterMark: out.highWaterMark } : {}),
+        },
+        this.now(),
+      );
+      this.d.metrics.jobDuration.observe({ ...rt.labels, kind, outcome: 'success' }, (performance.now() - t0) / 1000);
+      this.d.logger.info({ account: accountId, kind, cards: out.cards, seconds: Math.round(performance.now() - t0) / 1000 }, 'sync sweep done');
+      if (kind === 'inventory') {
+        for (const next of ['status', 'usage', 'pools'] as const) await this.requestSweep(accountId, next, 'chain');
+      }
+    } catch (e) {
+      await cps.save(accountId, kind, { state: 'failed', lastError: errorJson(e, kind) }, this.now());
+      this.d.metrics.jobDuration.observe({ ...rt.labels, kind, outcome: 'failure' }, (performance.now() - t0) / 1000);
+      this.d.logger.warn({ account: accountId, kind, err: errorJson(e) }, 'sync sweep failed; it resumes from its checkpoint when retried');
+      throw e;
+    }
+  }
+
+  private async sweep(
+    rt: AccountRuntime,
+    kind: SyncKind,
+    cursor: string | null,
+    highWaterMark: string | null,
+    cardsSoFar: number,
+  ): Promise<{ cards: number; highWaterMark?: string | null }> {
+    switch (kind) {
+      case 'inventory':
+        return this.inventory(rt, cursor, highWaterMark, cardsSoFar);
+      case 'status':
+        return { cards: await this.sweepRefs(rt, 'status', cursor, cardsSoFar, {}, rt.manifest.batchSizes.status, (b) => this.readStatus(rt, 'status', b)) };
+      case 'usage':
+        return {
+          cards: await this.sweepRefs(rt, 'usage', cursor, cardsSoFar, { statuses: USAGE_STATUSES }, rt.manifest.batchSizes.usage, (b) =>
+            this.readUsage(rt, b),
+          ),
+        };
+      case 'pools':
+        return { cards: await this.pools(rt) };
+      case 'orders':
+        return { cards: await this.orders(rt) };
+    }
+  }
+
+  private async inventory(rt: AccountRuntime, cursor: string | null, since: string | null, cardsSoFar: number) {
+    const accountId = rt.account.id;
+    if (rt.manifest.capabilities.inventory === 'IMPORTED') {
+      // Cards come from the carrier's order list; new rows are imported, then never-read cards are resolved.
+      if (rt.account.cardsPath && cursor === null) {
+        const src = { accountId, platform: rt.manifest.id, carrier: rt.manifest.carrier };
+        const report = await readOrderListFile(rt.account.cardsPath, async (rows) => {
+          await this.d.store.cards.importRefs(src, rows, this.now());
+        });
+        if (report.rejected.length) {
+          this.d.logger.warn({ account: accountId, rejected: report.rejected.length, first: report.rejected.slice(0, 3) }, 'order list rows rejected');
+        }
+      }
+      const cards = await this.sweepRefs(rt, 'inventory', cursor, cardsSoFar, { unresolved: true }, rt.manifest.batchSizes.status, (b) =>
+        this.readStatus(rt, 'inventory', b),
+      );
+      return { cards };
+    }
+    // LIST and MODIFIED_SINCE: page through the carrier's list; each page is written before the next is asked.
+    let next = cursor;
+    let cards = cardsSoFar;
+    let mark: string | null | undefined = undefined;
+    for (;;) {
+      const page = await this.call(rt, 'inventory', () => rt.adapter.listCards(next, since, this.now()));
+      if (page.cards.length) {
+        const c = await this.writeCards(rt, 'inventory', { items: page.cards, failures: [] });
+        cards += c.written + c.unchanged;
+      }
+      if (page.highWaterMark) mark = page.highWaterMark;
+      next = page.next;
+      if (!next) break;
+      await this.d.store.checkpoints.save(accountId, 'inventory', { cursor: next, cards }, this.now());
+    }
+    return { cards, ...(mark !== undefined ? { highWaterMark: mark } : {}) };
+  }
+
+  private parallelism(rt: AccountRuntime): number {
+    const cap = rt.account.quotas?.maxInFlight ?? rt.manifest.quotas.maxInFlight;
+    const want = this.d.parallelBatches ?? 4;
+    return Math.max(1, cap ? Math.min(cap, want) : want);
+  }
+
+  /**
+   * Walks an account's cards in ICCID order from `cursor`, `parallelism` batches at a time; after each round
+   * the last ICCID done is saved, so an interrupted sweep resumes there.
+   */
+  private async sweepRefs(
+    rt: AccountRuntime,
+    kind: SyncKind,
+    cursor: string | null,
+    cardsSoFar: number,
+    filter: { statuses?: string[]; unresolved?: boolean },
+    batchSize: number,
+    process: (refs: CardRef[]) => Promise<Counts>,
+  ): Promise<number> {
+    const per = Math.max(1, batchSize);
+    const rounds = this.parallelism(rt);
+    let after = cursor;
+    let cards = cardsSoFar;
+    // Unresolved cards leave the filter once read: page by cursor anyway (it only moves forward).
+    for (;;) {
+      const refs = await this.d.store.cards.refs(rt.account.id, after, per * rounds, filter);
+      if (!refs.length) break;
+      const results = await Promise.allSettled(chunks(refs, per).map((b) => this.withLeases(kind, b, process)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      for (const r of results) if (r.status === 'fulfilled') cards += r.value.written + r.value.unchanged;
+      after = refs[refs.length - 1].iccid;
+      await this.d.store.checkpoints.save(rt.account.id, kind, { cursor: after, cards }, this.now());
+    }
+    return cards;
+  }
+
+  private async withLeases(kind: string, refs: CardRef[], process: (refs: CardRef[]) => Promise<Counts>): Promise<Counts> {
+    const keys = refs.map((r) => `${kind}:${r.iccid}`);
+    const taken = new Set(await this.d.leases.acquire(keys, 5 * 60_000));
+    const mine = refs.filter((_, i) => taken.has(keys[i]));
+    try {
+      // Cards leased elsewhere are being read right now by another job: skip them.
+      return mine.length ? await process(mine) : { written: 0, unchanged: 0, failed: 0 };
+    } finally {
+      await this.d.leases.release([...taken]);
+    }
+  }
+
+  private async readStatus(rt: AccountRuntime, kind: SyncKind, refs: CardRef[]): Promise<Counts> {
+    const hinted = await this.withHints(refs);
+    const result = await this.readSplitting(rt, kind, hinted, (b) => rt.adapter.fetchCards(b, this.now()));
+    return this.writeCards(rt, kind, result);
+  }
+
+  private async readUsage(rt: AccountRuntime, refs: CardRef[]): Promise<Counts> {
+    const result = await this.readSplitting(rt, 'usage', refs, (b) => rt.adapter.fetchUsage(b, this.now()));
+    const at = this.now();
+    const w = result.items.length ? await this.d.store.usage.upsertCycles(result.items, at) : { written: 0, unchanged: 0 };
+    for (const f of result.failures) await this.d.store.cards.recordSyncError([f.iccid], errorJson(f.error, 'usage'), at);
+    const c = { written: w.written, unchanged: w.unchanged, failed: result.failures.length };
+    this.countCards(rt, 'usage', c);
+    return c;
+  }
+
+  private async pools(rt: AccountRuntime): Promise<number> {
+    const accountId = rt.account.id;
+    const pools = await this.call(rt, 'pools', () => rt.adapter.listPools(this.now()));
+    await this.d.store.pools.upsert(accountId, rt.manifest.id, pools, this.now());
+    let members = 0;
+    for (const p of pools) {
+      const iccids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await this.call(rt, 'pools', () => rt.adapter.listPoolMembers(p.poolId, cursor, this.now()));
+        iccids.push(...page.iccids);
+        cursor = page.next;
+      } while (cursor);
+      await this.d.store.pools.replaceMembers(accountId, p.poolId, iccids);
+      members += iccids.length;
+    }
+    return members;
+  }
+
+  // ---------------------------------------------------------------- orders
+
+  /** Polls the account's submitted orders until the carrier says they are done (or their deadline passes). */
+  private async orders(rt: AccountRuntime): Promise<number> {
+    const accountId = rt.account.id;
+    const items = await this.d.store.operations.itemsInState(OperationState.SUBMITTED, accountId, 5000);
+    const groups = new Map<string, typeof items>();
+    const inDoubt: typeof items = [];
+    for (const it of items) {
+      if (!it.receipt) {
+        inDoubt.push(it);
+        continue;
+      }
+      const key = `${it.operationId}|${canonicalJson(it.receipt)}`;
+      groups.set(key, [...(groups.get(key) ?? []), it]);
+    }
+    const completed: string[] = [];
+    const now = () => this.now();
+    for (const group of groups.values()) {
+      const receipt = group[0].receipt as OperationReceipt;
+      const refs = await this.refsOf(group.map((g) => g.iccid));
+      let progress;
+      try {
+        progress = await this.call(rt, 'orders', () => rt.adapter.progress(receipt, refs, now()));
+      } catch (e) {
+        if (e instanceof Rejected || e instanceof NotSupported) {
+          await this.d.store.operations.transition(group[0].operationId, group.map((g) => g.iccid), OperationState.FAILED, now(), {
+            error: errorJson(e, 'orders'),
+            from: [OperationState.SUBMITTED],
+          });
+          continue;
+        }
+        throw e;
+      }
+      const byIccid = new Map(progress.items.map((i) => [i.iccid, i]));
+      for (const it of group) {
+        const p = byIccid.get(it.iccid);
+        const state = p?.state ?? (isFinalState(progress.state) ? progress.state : OperationState.SUBMITTED);
+        if (state === OperationState.COMPLETED || state === OperationState.FAILED) {
+          await this.d.store.operations.transition(it.operationId, [it.iccid], state, now(), {
+            error: state === OperationState.FAILED ? { message: p?.message ?? progress.message ?? 'the carrier reported failure' } : null,
+            from: [OperationState.SUBMITTED],
+          });
+          if (state === OperationState.COMPLETED) completed.push(it.iccid);
+        } else if (now() > receipt.deadline) {
+          await this.d.store.operations.transition(it.operationId, [it.iccid], OperationState.FAILED, now(), {
+            error: { message: `no result from the carrier before the deadline ${receipt.deadline.toISOString()}` },
+            from: [OperationState.SUBMITTED],
+          });
+        }
+      }
+    }
+    if (inDoubt.length) completed.push(...(await this.reconcileInDoubt(rt, inDoubt)));
+    if (completed.length) await this.requestCards(accountId, 'status', completed);
+    return items.length;
+  }
+
+  /**
+   * Items whose submission outcome is unknown (a timeout or a worker that stopped mid-submit) are never sent
+   * again: their cards are re-read; the target status completes them, the platform's deadline fails them.
+   */
+  private async reconcileInDoubt(
+    rt: AccountRuntime,
+    items: Awaited<ReturnType<Store['operations']['itemsInState']>>,
+  ): Promise<string[]> {
+    const done: string[] = [];
+    const refs = await this.refsOf(items.map((i) => i.iccid));
+    const read = await this.readSplitting(rt, 'orders', refs, (b) => rt.adapter.fetchCards(b, this.now()));
+    const status = new Map(read.items.map((c) => [c.iccid, c.status]));
+    const deadlineMs = rt.manifest.orderProcessing.deadlineHours * 3600_000;
+    for (const it of items) {
+      const want = targetStatus(it.type);
+      const now = this.now();
+      if (want && status.get(it.iccid) === want) {
+        await this.d.store.operations.transition(it.operationId, [it.iccid], OperationState.COMPLETED, now, { from: [OperationState.SUBMITTED] });
+        done.push(it.iccid);
+      } else if (now.getTime() - (it.submittedAt ?? now).getTime() > deadlineMs) {
+        await this.d.store.operations.transition(it.operationId, [it.iccid], OperationState.FAILED, now, {
+          error: { message: 'submission outcome unknown and the target status did not show before the deadline; not resent to avoid a duplicate order' },
+          from: [OperationState.SUBMITTED],
+        });
+      }
+    }
+    return done;
+  }
+
+  private async refsOf(iccids: string[]): Promise<CardRef[]> {
+    const cards = await this.d.store.cards.getMany(iccids);
+    const known = new Map(cards.map((c) => [c.iccid, c]));
+    return this.withHints(
+      iccids.map((iccid) => {
+        const c = known.get(iccid);
+        return {
+          iccid,
+          msisdn: c?.msisdn ?? null,
+          hints: c ? { ...(c.rawStatus ? { rawStatus: c.rawStatus } : {}), openedAt: c.openedAt, activatedAt: c.activatedAt } : {},
+        };
+      }),
+    );
+  }
+
+  // ---------------------------------------------------------------- sync now for cards
+
+  async syncCards(accountId: string, kind: 'status' | 'usage', iccids: string[]): Promise<void> {
+    const rt = this.d.runtime.get(accountId);
+    const refs = await this.refsOf(iccids);
+    const size = kind === 'status' ? rt.manifest.batchSizes.status : rt.manifest.batchSizes.usage;
+    for (const batch of chunks(refs, Math.max(1, size))) {
+      await this.withLeases(kind, batch, (b) => (kind === 'status' ? this.readStatus(rt, 'status', b) : this.readUsage(rt, b)));
+    }
+  }
+
+  // ---------------------------------------------------------------- operations
+
+  /**
+   * Submits an operation's PENDING items, once. Items move to SUBMITTED before the carrier is called, so a
+   * re-run never sends them again; a definite refusal makes them REJECTED; an ambiguous failure leaves them
+   * SUBMITTED without a receipt, to be reconciled by reading the cards.
+   */
+  async submit(operationId: string): Promise<void> {
+    const op = await this.d.store.operations.get(operationId);
+    if (!op) throw new PermanentJobError(`operation ${operationId} not found`);
+    const pending = op.items.filter((i) => i.state === OperationState.PENDING);
+    const byAccount = new Map<string, string[]>();
+    for (const it of pending) {
+      if (!it.accountId || !this.d.runtime.has(it.accountId)) {
+        await this.d.store.operations.transition(op.id, [it.iccid], OperationState.REJECTED, this.now(), {
+          error: { code: 'ACCOUNT_UNAVAILABLE', message: `the card's carrier account '${it.accountId}' is not configured` },
+          from: [OperationState.PENDING],
+        });
+        continue;
+      }
+      byAccount.set(it.accountId, [...(byAccount.get(it.accountId) ?? []), it.iccid]);
+    }
+    for (const [accountId, iccids] of byAccount) {
+      const rt = this.d.runtime.get(accountId);
+      const size = Math.max(1, rt.manifest.batchSizes.operation);
+      let n = 0;
+      for (const batch of chunks(iccids, size)) {
+        n++;
+        const moved = await this.d.store.operations.transition(op.id, batch, OperationState.SUBMITTED, this.now(), { from: [OperationState.PENDING] });
+        if (moved !== batch.length) {
+          // Another run already took (some of) these: never send twice.
+          this.d.logger.warn({ operation: op.id, expected: batch.length, moved }, 'operation items already submitted elsewhere; skipping batch');
+          continue;
+        }
+        const refs = await this.refsOf(batch);
+        const order = { type: op.type, iccids: batch, params: op.params, idempotencyKey: `${op.idempotencyKey}#${n}` };
+        try {
+          const receipt = await this.call(rt, 'submit', () => rt.adapter.submit(order, refs, this.now()), { transient: false });
+          await this.d.store.operations.transition(op.id, batch, OperationState.SUBMITTED, this.now(), { receipt, from: [OperationState.SUBMITTED] });
+          this.d.metrics.operationsSubmitted.inc({ ...rt.labels, type: op.type, result: 'accepted' }, batch.length);
+        } catch (e) {
+          if (e instanceof Rejected || e instanceof NotSupported) {
+            await this.d.store.operations.transition(op.id, batch, OperationState.REJECTED, this.now(), {
+              error: errorJson(e, 'submit'),
+              from: [OperationState.SUBMITTED],
+            });
+            this.d.metrics.operationsSubmitted.inc({ ...rt.labels, type: op.type, result: 'rejected' }, batch.length);
+          } else {
+            await this.d.store.operations.transition(op.id, batch, OperationState.SUBMITTED, this.now(), {
+              error: { inDoubt: true, ...errorJson(e instanceof InDoubt ? e.original : e, 'submit') },
+              from: [OperationState.SUBMITTED],
+            });
+            this.d.metrics.operationsSubmitted.inc({ ...rt.labels, type: op.type, result: 'in_doubt' }, batch.length);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** A submission failed in a way that may have reached the carrier: not retried, reconciled by reading. */
+class InDoubt extends CarrierError {
+  readonly kind = 'TRANSIENT' as const;
+  readonly retryable = false;
+  constructor(readonly original: CarrierError) {
+    super(`outcome unknown: ${original.message}`, original.details);
+  }
+}
