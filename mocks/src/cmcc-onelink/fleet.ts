@@ -1,5 +1,5 @@
 import { IndexedId, seedDigits } from '../sim/ids';
-import { hash32, unit } from '../sim/random';
+import { hash3 as hash32, unit } from '../sim/random';
 import { type BaseHistory, type CardChange, type CardModel, type CardState, Timeline, Why, baseStateAt } from '../sim/timeline';
 import { DAY_MS, HOUR_MS, SHANGHAI_ZONE } from '../sim/zone';
 

@@ -171,8 +171,16 @@ export class Timeline {
     return this.model.zone.cycleStart(t, this.model.cycleStartDay);
   }
 
+  private readonly nextCycle = new Map<number, number>();
+
   nextCycleStart(cs: number): number {
-    return this.model.zone.nextCycleStart(cs, this.model.cycleStartDay);
+    let n = this.nextCycle.get(cs);
+    if (n === undefined) {
+      n = this.model.zone.nextCycleStart(cs, this.model.cycleStartDay);
+      if (this.nextCycle.size > 10_000) this.nextCycle.clear();
+      this.nextCycle.set(cs, n);
+    }
+    return n;
   }
 
   /** Replays card i up to `until` (inclusive of events at `until`). */
@@ -203,6 +211,7 @@ export class Timeline {
 
     const set = (next: CardState, at: number, by: string): void => {
       const field: 'status' | 'plan' = next.life === state.life && next.variant === state.variant && next.reasons === state.reasons ? 'plan' : 'status';
+      if (field === 'plan' && next.plan === state.plan) return; // nothing changed
       if (field === 'status') {
         next.changedAt = at;
         next.changedBy = by;

@@ -1,0 +1,482 @@
+import { iccidProblem } from '@simgate/core';
+import { SimClock } from '../sim/clock';
+import { SimCounters } from '../sim/counters';
+import { FaultInjector } from '../sim/faults';
+import { seedDigits } from '../sim/ids';
+import { hash32 } from '../sim/random';
+import { SlidingWindow } from '../sim/sliding-window';
+import type { CardState, HistoryEvent, Life } from '../sim/timeline';
+import { Why } from '../sim/timeline';
+import type { ControlledSimulator, SimOptions, SimRequest, SimResponse } from '../sim/types';
+import { DAY_MS, MINUTE_MS } from '../sim/zone';
+import { JasperFleet, RATE_PLANS } from './fleet';
+
+/**
+ * China Unicom CMP (Jasper / Control Center REST) simulator: carriers.md §2, quirks included.
+ */
+
+export const JASPER_BASE_PATH = '/rws/api/v1/';
+export const DEFAULT_ORDER_DELAY_MS = 5 * MINUTE_MS;
+const PAGE_SIZE_MAX = 50;
+const AUDIT_PAGE_SIZE = 50;
+
+export const JASPER_ERRORS = {
+  credentials: [401, '10000001', 'Invalid credentials'],
+  modifiedSince: [400, '10000003', 'ModifiedSince is required'],
+  pageSize: [400, '10000006', 'Invalid pageSize'],
+  pageNumber: [400, '10000007', 'Invalid pageNumber'],
+  field: [400, '10000011', 'Required field missing or invalid'],
+  iccid: [400, '10000021', 'Invalid ICCID'],
+  json: [400, '10000023', 'Malformed JSON'],
+  preActivation: [400, '10000029', 'Cannot change the device back to a pre-activation status'],
+  cycle: [400, '10000032', 'cycleStartDate is not one of the last three cycles'],
+  notFound: [404, '20000001', 'Resource not found - Invalid ICCID'],
+  server: [500, '30000001', 'Unknown server error'],
+  rateLimit: [429, '40000029', '接口请求超过限制次数，请稍后再试'],
+} as const satisfies Record<string, readonly [number, string, string]>;
+
+type ErrorName = keyof typeof JASPER_ERRORS;
+
+class JasperError extends Error {
+  constructor(readonly name_: ErrorName) {
+    super(JASPER_ERRORS[name_][2]);
+  }
+}
+
+export const JASPER_STATUSES = ['TEST_READY', 'INVENTORY', 'ACTIVATION_READY', 'ACTIVATED', 'DEACTIVATED', 'RETIRED', 'PURGED', 'REPLACED'] as const;
+export type JasperStatus = (typeof JASPER_STATUSES)[number];
+const PRE_ACTIVATION: readonly JasperStatus[] = ['TEST_READY', 'INVENTORY', 'ACTIVATION_READY'];
+
+export function jasperStatus(s: Pick<CardState, 'life' | 'variant'>): JasperStatus {
+  switch (s.life) {
+    case 'TEST':
+      return 'TEST_READY';
+    case 'INVENTORY':
+      return s.variant === 1 ? 'ACTIVATION_READY' : 'INVENTORY';
+    case 'ACTIVE':
+      return 'ACTIVATED';
+    case 'STOPPED':
+      return 'DEACTIVATED';
+    case 'RETIRED':
+      return 'RETIRED';
+    case 'CANCELLED':
+      return s.variant === 1 ? 'REPLACED' : 'PURGED';
+  }
+}
+
+function lifeOf(status: JasperStatus): { life: Life; variant: number; reasons: number } {
+  switch (status) {
+    case 'TEST_READY':
+      return { life: 'TEST', variant: 0, reasons: 0 };
+    case 'INVENTORY':
+      return { life: 'INVENTORY', variant: 0, reasons: 0 };
+    case 'ACTIVATION_READY':
+      return { life: 'INVENTORY', variant: 1, reasons: 0 };
+    case 'ACTIVATED':
+      return { life: 'ACTIVE', variant: 0, reasons: 0 };
+    case 'DEACTIVATED':
+      return { life: 'STOPPED', variant: 0, reasons: Why.MANUAL };
+    case 'RETIRED':
+      return { life: 'RETIRED', variant: 0, reasons: Why.EXPIRED };
+    case 'PURGED':
+      return { life: 'CANCELLED', variant: 0, reasons: 0 };
+    case 'REPLACED':
+      return { life: 'CANCELLED', variant: 1, reasons: 0 };
+  }
+}
+
+type Json = Record<string, unknown>;
+
+/** The `devices?modifiedSince` order: base cards by index, then cards changed since genesis by change time. */
+interface Listing {
+  version: number;
+  validFrom: number;
+  validUntil: number;
+  /** Indices of cards changed since genesis, ascending (excluded from the index-ordered part). */
+  moved: Uint32Array;
+  /** The same cards ordered by (updatedAt, index), with their times. */
+  tail: Uint32Array;
+  tailTimes: Float64Array;
+}
+
+function lowerBound(arr: ArrayLike<number>, v: number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class JasperSimulator implements ControlledSimulator {
+  readonly platform = 'cucc-jasper';
+  readonly basePath = JASPER_BASE_PATH;
+  readonly faults: FaultInjector;
+  readonly counters = new SimCounters();
+  readonly clock: SimClock;
+  readonly credentials: Record<string, string>;
+  readonly fleet: JasperFleet;
+  readonly orderDelayMs: number;
+  readonly accountId: string;
+  realNow: () => number = () => performance.now();
+
+  private readonly window: SlidingWindow;
+  private readonly maxInFlight: number;
+  private inFlight = 0;
+  private listing: Listing | null = null;
+  private credentialsRevoked = 0;
+
+  constructor(options: SimOptions) {
+    this.clock = options.clock;
+    this.credentials = { username: 'api_' + seedDigits(options.seed, 40, 6), apiKey: 'k' + seedDigits(options.seed, 41, 8) + seedDigits(options.seed, 42, 8) };
+    this.fleet = new JasperFleet(options.cards, options.seed, options.clock.nowMs(), this.credentials.username);
+    this.faults = new FaultInjector(hash32(options.seed, 202));
+    this.orderDelayMs = options.orderDelayMs ?? DEFAULT_ORDER_DELAY_MS;
+    const factor = options.quotaFactor ?? 1;
+    this.window = new SlidingWindow(Math.max(1, Math.round(5 * factor)), 1000);
+    this.maxInFlight = Math.max(1, Math.round(factor));
+    this.accountId = '1' + seedDigits(options.seed, 43, 6);
+  }
+
+  accountEntry(origin: string): Record<string, unknown> {
+    return { id: 'cucc-main', platform: this.platform, baseUrl: origin + this.basePath, credentials: { ...this.credentials } };
+  }
+
+  async handle(req: SimRequest): Promise<SimResponse> {
+    const path = req.path.replace(/^\/+|\/+$/g, '');
+    const route = this.routeOf(req.method, path);
+    this.counters.request(route.endpoint);
+    const fault = this.faults.draw();
+    if (fault) this.counters.fault(fault);
+    if (this.faults.takeForced('expireTokens')) {
+      // Basic auth has no token: "expiry" injection makes the next request's credentials fail once.
+      this.counters.fault('expireTokens');
+      this.credentialsRevoked++;
+    }
+    if (fault === 'serverError') return this.error('server');
+    if (fault === 'rateLimit') {
+      this.counters.injectedRateLimits++;
+      return this.error('rateLimit');
+    }
+    if (!this.authorized(req.headers.authorization)) return this.error('credentials');
+    const t = this.realNow();
+    if (this.inFlight >= this.maxInFlight || !this.window.canAccept(t)) {
+      this.counters.quotaViolations++;
+      return this.error('rateLimit');
+    }
+    this.window.record(t);
+    this.inFlight++;
+    this.counters.maxInFlight = Math.max(this.counters.maxInFlight, this.inFlight);
+    let out: SimResponse;
+    try {
+      if (this.faults.config.latencyMs > 0 && fault !== 'timeout') await sleep(this.faults.config.latencyMs);
+      try {
+        out = this.json(200, route.handle(req));
+      } catch (err) {
+        if (!(err instanceof JasperError)) throw err;
+        out = this.error(err.name_);
+      }
+    } finally {
+      this.inFlight--;
+    }
+    if (fault === 'timeout') return { ...out, hang: true };
+    if (fault === 'malformed') return { ...out, headers: { 'content-type': 'text/html' }, body: '<html><body><h1>Service Unavailable</h1>' };
+    if (fault === 'truncated') return { ...out, body: out.body.slice(0, Math.max(1, Math.floor(out.body.length / 2))) };
+    return out;
+  }
+
+  private authorized(header: string | undefined): boolean {
+    if (this.credentialsRevoked > 0) {
+      this.credentialsRevoked--;
+      return false;
+    }
+    const m = /^Basic\s+(.+)$/i.exec(header ?? '');
+    if (!m) return false;
+    const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+    return decoded === `${this.credentials.username}:${this.credentials.apiKey}`;
+  }
+
+  private json(status: number, body: unknown): SimResponse {
+    return { status, headers: { 'content-type': 'application/json;charset=UTF-8' }, body: JSON.stringify(body) };
+  }
+
+  private error(name: ErrorName): SimResponse {
+    const [status, errorCode, errorMessage] = JASPER_ERRORS[name];
+    return this.json(status, { errorCode, errorMessage });
+  }
+
+  private routeOf(method: string, path: string): { endpoint: string; handle: (req: SimRequest) => Json } {
+    const m = /^devices(?:\/([^/]+)(?:\/(ctdUsages|usageInZone|auditTrails))?)?$/.exec(path);
+    const unknown = { endpoint: `${method} ${path}`, handle: (): Json => { throw new JasperError('notFound'); } };
+    if (!m) return unknown;
+    const [, iccid, sub] = m;
+    if (!iccid) return method === 'GET' ? { endpoint: 'GET devices', handle: (r) => this.listDevices(r.query) } : unknown;
+    if (!sub) {
+      if (method === 'GET') return { endpoint: 'GET devices/{iccid}', handle: () => this.device(this.card(iccid)) };
+      if (method === 'PUT') return { endpoint: 'PUT devices/{iccid}', handle: (r) => this.changeDevice(iccid, r.body) };
+      return unknown;
+    }
+    if (method !== 'GET') return unknown;
+    const endpoint = `GET devices/{iccid}/${sub}`;
+    if (sub === 'ctdUsages') return { endpoint, handle: () => this.ctdUsages(this.card(iccid)) };
+    if (sub === 'usageInZone') return { endpoint, handle: (r) => this.usageInZone(this.card(iccid), r.query) };
+    return { endpoint, handle: (r) => this.auditTrails(this.card(iccid), r.query) };
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------------
+
+  private now(): number {
+    return this.clock.nowMs();
+  }
+
+  private card(iccid: string): number {
+    if (iccidProblem(iccid) !== null) throw new JasperError('iccid');
+    const i = this.fleet.byIccid(iccid);
+    if (i < 0) throw new JasperError('notFound');
+    return i;
+  }
+
+  private iso(ms: number): string {
+    return new Date(ms).toISOString();
+  }
+
+  state(i: number): CardState {
+    return this.fleet.timeline.replay(i, this.now()).state;
+  }
+
+  private cycleStart(t: number): number {
+    return this.fleet.zone.cycleStart(t, this.fleet.cycleStartDay);
+  }
+
+  /** Cycle-to-date usage in bytes. */
+  ctdBytes(i: number): number {
+    const now = this.now();
+    return Math.round(this.fleet.timeline.usageBetween(i, this.cycleStart(now), now, now));
+  }
+
+  // ---- endpoints -------------------------------------------------------------------------------------
+
+  private device(i: number): Json {
+    const f = this.fleet;
+    const s = this.state(i);
+    const b = f.base(i);
+    return {
+      iccid: f.iccidOf(i),
+      imsi: f.imsiOf(i),
+      msisdn: f.msisdnOf(i),
+      imei: f.imeiOf(i),
+      status: jasperStatus(s),
+      ratePlan: f.plan(s.plan).name,
+      communicationPlan: f.communicationPlan(i),
+      customer: `Customer-${(f.block(i) % 20) + 1}`,
+      dateActivated: s.activatedAt !== null ? this.iso(s.activatedAt) : null,
+      dateUpdated: this.iso(s.updatedAt),
+      dateShipped: this.iso(b.openedAt),
+      accountId: this.accountId,
+      overageLimitOverride: f.overageLimitOverride(i),
+    };
+  }
+
+  private positiveInt(v: string | undefined, dflt: number, err: ErrorName, max = Number.MAX_SAFE_INTEGER): number {
+    if (v === undefined || v === '') return dflt;
+    if (!/^\d+$/.test(v)) throw new JasperError(err);
+    const n = Number(v);
+    if (n < 1 || n > max) throw new JasperError(err);
+    return n;
+  }
+
+  private listDevices(q: Record<string, string>): Json {
+    if (!q.modifiedSince) throw new JasperError('modifiedSince');
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(q.modifiedSince)) throw new JasperError('field');
+    const since = Date.parse(q.modifiedSince.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+    if (Number.isNaN(since)) throw new JasperError('field');
+    const pageSize = this.positiveInt(q.pageSize, PAGE_SIZE_MAX, 'pageSize', PAGE_SIZE_MAX);
+    const pageNumber = this.positiveInt(q.pageNumber, 1, 'pageNumber');
+    const now = this.now();
+    const L = this.currentListing(now);
+    const f = this.fleet;
+    const k0 = f.firstUpdatedFrom(since);
+    const movedFromK0 = L.moved.length - lowerBound(L.moved, k0);
+    const baseLen = f.size - k0 - movedFromK0;
+    const t0 = lowerBound(L.tailTimes, since);
+    const total = baseLen + (L.tail.length - t0);
+    const offset = (pageNumber - 1) * pageSize;
+    const indices: number[] = [];
+    for (let pos = offset; pos < Math.min(total, offset + pageSize); pos++) {
+      indices.push(pos < baseLen ? this.basePosition(L.moved, k0, pos) : L.tail[t0 + pos - baseLen]);
+    }
+    return {
+      pageNumber,
+      lastPage: offset + pageSize >= total,
+      devices: indices.map((i) => {
+        const s = this.state(i);
+        return { iccid: f.iccidOf(i), status: jasperStatus(s), ratePlan: f.plan(s.plan).name, communicationPlan: f.communicationPlan(i) };
+      }),
+    };
+  }
+
+  /** The index at position `pos` of the range [k0, size) minus the moved cards. */
+  private basePosition(moved: Uint32Array, k0: number, pos: number): number {
+    const before = lowerBound(moved, k0);
+    let x = k0 + pos;
+    for (;;) {
+      const skipped = lowerBound(moved, x + 1) - before;
+      const candidate = k0 + pos + skipped;
+      if (candidate === x) {
+        // x may itself be moved: step to the next unmoved index.
+        while (lowerBound(moved, x) < moved.length && moved[lowerBound(moved, x)] === x) x++;
+        return x;
+      }
+      x = candidate;
+    }
+  }
+
+  private currentListing(now: number): Listing {
+    const f = this.fleet;
+    const L = this.listing;
+    if (L && L.version === f.version && now >= L.validFrom && now < L.validUntil) return L;
+    const candidates = new Set<number>(f.dynamicCandidates());
+    for (const k of f.overrides.keys()) candidates.add(k);
+    const movedIdx: number[] = [];
+    const movedAt: number[] = [];
+    let validUntil = Infinity;
+    for (const i of candidates) {
+      const r = f.timeline.replay(i, now);
+      if (r.state.updatedAt >= f.genesis) {
+        movedIdx.push(i);
+        movedAt.push(r.state.updatedAt);
+      }
+      validUntil = Math.min(validUntil, r.nextEventAt);
+    }
+    const order = movedIdx.map((_, k) => k).sort((a, b) => movedAt[a] - movedAt[b] || movedIdx[a] - movedIdx[b]);
+    this.listing = {
+      version: f.version,
+      validFrom: now,
+      validUntil,
+      moved: Uint32Array.from(movedIdx).sort(),
+      tail: Uint32Array.from(order.map((k) => movedIdx[k])),
+      tailTimes: Float64Array.from(order.map((k) => movedAt[k])),
+    };
+    return this.listing;
+  }
+
+  private changeDevice(iccid: string, body: string): Json {
+    const i = this.card(iccid);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      throw new JasperError('json');
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new JasperError('json');
+    const p = parsed as Json;
+    const now = this.now();
+    const status = p.status;
+    const ratePlan = p.ratePlan;
+    if (status === undefined && ratePlan === undefined) throw new JasperError('field');
+    if (status !== undefined && !JASPER_STATUSES.includes(status as JasperStatus)) throw new JasperError('field');
+    let plan: number | undefined;
+    if (ratePlan !== undefined) {
+      plan = typeof ratePlan === 'string' ? this.fleet.planIndex(ratePlan) : -1;
+      if (plan < 0) throw new JasperError('field');
+    }
+    let effective: number | null = null;
+    if (p.effectiveDate !== undefined && p.effectiveDate !== null) {
+      effective = typeof p.effectiveDate === 'string' ? Date.parse(p.effectiveDate) : NaN;
+      if (Number.isNaN(effective) || effective > now + 180 * DAY_MS) throw new JasperError('field');
+    }
+    const current = this.state(i);
+    const done = (this.fleet.changes(i) ?? []).filter((c) => c.at <= now).length;
+    const key = `${this.fleet.iccidOf(i)}|${String(status ?? '')}|${String(ratePlan ?? '')}|${done}`;
+    const target = status as JasperStatus | undefined;
+    if (target && PRE_ACTIVATION.includes(target) && (current.activatedAt !== null || current.life === 'ACTIVE' || current.life === 'STOPPED')) {
+      this.counters.order(key, 'PUT devices/{iccid}', new Date(now), false);
+      throw new JasperError('preActivation');
+    }
+    this.counters.order(key, 'PUT devices/{iccid}', new Date(now), true);
+    const at = Math.max(now + this.orderDelayMs, effective ?? 0);
+    const to = target ? lifeOf(target) : null;
+    this.fleet.addChange(i, {
+      at,
+      submittedAt: now,
+      by: this.credentials.username,
+      plan,
+      transform: to ? () => to : undefined,
+    });
+    return { iccid: this.fleet.iccidOf(i), effectiveDate: this.iso(effective ?? now) };
+  }
+
+  private ctdUsages(i: number): Json {
+    const used = this.ctdBytes(i);
+    const s = this.state(i);
+    const sessions = used > 0 ? 1 + (hash32(this.fleet.seed, i, 77) % 40) : 0;
+    return {
+      iccid: this.fleet.iccidOf(i),
+      ctdDataUsage: used,
+      ctdSMSUsage: used > 0 ? hash32(this.fleet.seed, i, 78) % 10 : 0,
+      ctdVoiceUsage: 0,
+      ctdSessionCount: sessions,
+      overageLimitReached: used >= this.fleet.planBytes(s.plan),
+      overageLimitOverride: this.fleet.overageLimitOverride(i),
+    };
+  }
+
+  private usageInZone(i: number, q: Record<string, string>): Json {
+    const v = q.cycleStartDate;
+    if (!v || !/^\d{4}-\d{2}-\d{2}Z$/.test(v)) throw new JasperError('field');
+    const z = this.fleet.zone;
+    const now = this.now();
+    let cs = this.cycleStart(now);
+    let found: number | null = null;
+    for (let k = 0; k < 3; k++) {
+      if (z.format(cs, 'yyyy-MM-dd') + 'Z' === v) found = cs;
+      cs = z.previousCycleStart(cs, this.fleet.cycleStartDay);
+    }
+    if (found === null) throw new JasperError('cycle');
+    const ce = z.nextCycleStart(found, this.fleet.cycleStartDay);
+    const bytes = Math.round(this.fleet.timeline.usageBetween(i, found, ce, now));
+    const ratePlan = this.fleet.plan(this.state(i).plan).name;
+    const zone = 'China';
+    return {
+      iccid: this.fleet.iccidOf(i),
+      cycleStartDate: v,
+      cycleEndDate: z.format(ce - 1, 'yyyy-MM-dd') + 'Z',
+      deviceCycleUsageInZones: {
+        [zone]: [{ ratePlan, zone, dataUsage: bytes, smsMOUsage: bytes > 0 ? hash32(i, found % 1e9, 1) % 5 : 0, smsMTUsage: bytes > 0 ? hash32(i, found % 1e9, 2) % 5 : 0, voiceMOUsage: 0, voiceMTUsage: 0 }],
+      },
+    };
+  }
+
+  private auditTrails(i: number, q: Record<string, string>): Json {
+    const days = this.positiveInt(q.daysOfHistory, 30, 'field', 365);
+    const pageNumber = this.positiveInt(q.pageNumber, 1, 'pageNumber');
+    const now = this.now();
+    const from = now - days * DAY_MS;
+    const f = this.fleet;
+    const entries = f.timeline
+      .history(i, now)
+      .filter((e) => e.at >= from)
+      .reverse()
+      .map((e: HistoryEvent) => ({
+        field: e.field === 'status' ? 'status' : 'ratePlan',
+        priorValue: e.field === 'status' ? jasperStatus(e.from) : f.plan(e.from.plan).name,
+        value: e.field === 'status' ? jasperStatus(e.to) : f.plan(e.to.plan).name,
+        effectiveDate: this.iso(e.at),
+        status: 'Executed',
+        userName: e.by === 'user' ? this.credentials.username : e.by,
+      }));
+    const offset = (pageNumber - 1) * AUDIT_PAGE_SIZE;
+    return {
+      iccid: f.iccidOf(i),
+      pageNumber,
+      lastPage: offset + AUDIT_PAGE_SIZE >= entries.length,
+      deviceAuditTrails: entries.slice(offset, offset + AUDIT_PAGE_SIZE),
+    };
+  }
+
+  static readonly RATE_PLANS = RATE_PLANS;
+}
