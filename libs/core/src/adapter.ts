@@ -136,6 +136,8 @@ export interface InventoryPage {
   highWaterMark?: string | null;
   /** Total cards, when the platform says. */
   total?: number | null;
+  /** Cards the listing named but whose records could not be read (e.g. a malformed answer about one card). */
+  failures?: { iccid: string; error: CarrierError }[];
 }
 
 export interface CardRef {

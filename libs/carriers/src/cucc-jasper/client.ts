@@ -1,0 +1,69 @@
+import type { HttpMethod, HttpPort } from '@simgate/core';
+import type { ZodType, ZodTypeDef } from 'zod';
+import { classify, malformed } from './errors';
+import { errorBodySchema } from './wire';
+
+export interface JasperClientOptions {
+  baseUrl: string;
+  username: string;
+  apiKey: string;
+  http: HttpPort;
+}
+
+/**
+ * HTTP for Jasper: Basic auth (`base64(username:apiKey)`) on every call, JSON in and out. Error answers are
+ * classified by their `errorCode` first, their HTTP status second; a body that does not parse is Transient.
+ */
+export class JasperClient {
+  private readonly base: string;
+  private readonly authorization: string;
+
+  constructor(private readonly options: JasperClientOptions) {
+    this.base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
+    this.authorization = `Basic ${Buffer.from(`${options.username}:${options.apiKey}`, 'utf8').toString('base64')}`;
+  }
+
+  /** Values never to show: the API key, the Basic header and its base64 part. */
+  secrets(): string[] {
+    return [this.options.apiKey, this.authorization, this.authorization.slice('Basic '.length)];
+  }
+
+  /** The API user's name: the audit trail names it for changes simgate made. */
+  get username(): string {
+    return this.options.username;
+  }
+
+  async request<T>(
+    method: HttpMethod,
+    path: string,
+    endpoint: string,
+    schema: ZodType<T, ZodTypeDef, unknown>,
+    opts: { query?: Record<string, string>; body?: unknown } = {},
+  ): Promise<T> {
+    const secrets = this.secrets();
+    const res = await this.options.http.send({
+      method,
+      url: this.base + path,
+      ...(opts.query ? { query: opts.query } : {}),
+      headers: { authorization: this.authorization, accept: 'application/json' },
+      ...(opts.body !== undefined ? { body: opts.body } : {}),
+      endpoint,
+      secrets,
+    });
+    const ctx = { endpoint, httpStatus: res.status, secrets, retryAfter: res.headers['retry-after'] };
+    let json: unknown = undefined;
+    let parsed = true;
+    try {
+      json = res.body.trim() === '' ? null : JSON.parse(res.body);
+    } catch {
+      parsed = false;
+    }
+    const err = parsed ? errorBodySchema.safeParse(json) : null;
+    if (res.status < 200 || res.status >= 300) throw classify(ctx, err?.success ? err.data : null);
+    if (!parsed) throw malformed(ctx, 'body is not JSON');
+    if (err?.success) throw classify(ctx, err.data);
+    const out = schema.safeParse(json);
+    if (!out.success) throw malformed(ctx, `${out.error.issues[0]?.path.join('.') || 'shape'}: ${out.error.issues[0]?.message ?? ''}`);
+    return out.data;
+  }
+}

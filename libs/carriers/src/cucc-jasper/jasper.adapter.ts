@@ -1,0 +1,367 @@
+import {
+  CardStatus,
+  isCarrierError,
+  NotSupported,
+  OperationState,
+  OperationType,
+  Rejected,
+  Transient,
+  type AdapterDeps,
+  type AdapterManifest,
+  type BatchResult,
+  type BillingCycleRule,
+  type CardRecord,
+  type CardRef,
+  type CarrierAccountConfig,
+  type CarrierAdapter,
+  type CarrierError,
+  type Cursor,
+  type DailyUsage,
+  type InventoryPage,
+  type OperationItemProgress,
+  type OperationOrder,
+  type OperationProgress,
+  type OperationReceipt,
+  type PoolMembersPage,
+  type PoolRecord,
+  type UsageSnapshot,
+} from '@simgate/core';
+import { DateTime } from 'luxon';
+import { JasperClient } from './client';
+import { isCardScoped, PLATFORM } from './errors';
+import { JASPER_MANIFEST } from './manifest';
+import { cycleStartParam, jasperCycle, mapCtdUsage, mapDevice, mapDeviceProgress, mapZoneUsage, needsInference, type Inference } from './map';
+import {
+  auditTrailsSchema,
+  ctdUsageSchema,
+  deviceChangeSchema,
+  deviceSchema,
+  devicesPageSchema,
+  JASPER_STATUS,
+  usageInZoneSchema,
+  type DevicesPage,
+} from './wire';
+
+/** Account options (`options` in the accounts file). */
+export interface JasperOptions {
+  /** Plan volume per cycle in MB: Jasper serves none (carriers.md §5). Null: quota and remaining unknown. */
+  planMb: number | null;
+  /** First day of the billing cycle (Jasper lets each account choose; default 27). */
+  cycleStartDay: number;
+  /** `modifiedSince` of a first full sync (no stored high-water mark). */
+  initialModifiedSince: string;
+  /** The next increment starts this long before the listing started (clock skew, equal timestamps). */
+  modifiedSinceOverlapSeconds: number;
+  /** Devices per list page (≤ 50). */
+  pageSize: number;
+  /** `daysOfHistory` of the audit trail read for DEACTIVATED cards (≤ 365). */
+  auditDays: number;
+  /** At most this many audit pages per card. */
+  maxAuditPages: number;
+}
+
+export function parseJasperOptions(options: Record<string, unknown> | undefined): JasperOptions {
+  const o = options ?? {};
+  const int = (v: unknown, min: number, max: number, dflt: number): number =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : dflt;
+  const planMb = typeof o.planMb === 'number' && Number.isFinite(o.planMb) && o.planMb >= 0 ? o.planMb : null;
+  const initial = typeof o.initialModifiedSince === 'string' && DateTime.fromISO(o.initialModifiedSince).isValid ? o.initialModifiedSince : '2000-01-01T00:00:00Z';
+  return {
+    planMb,
+    cycleStartDay: int(o.cycleStartDay, 1, 28, 27),
+    initialModifiedSince: initial,
+    modifiedSinceOverlapSeconds: int(o.modifiedSinceOverlapSeconds, 0, 86_400, 300),
+    pageSize: int(o.pageSize, 1, 50, 50),
+    auditDays: int(o.auditDays, 1, 365, 365),
+    maxAuditPages: int(o.maxAuditPages, 1, 100, 10),
+  };
+}
+
+/** The listing position kept between pages (the sync checkpoint). */
+interface ListCursor {
+  v: 1;
+  since: string;
+  page: number;
+  /** When the listing started (our clock): the next high-water mark, minus the overlap. */
+  startedAt: string;
+  /** ICCIDs of the previous page as first read, to spot devices that slid back across the page boundary. */
+  prev: string[];
+}
+
+function encodeCursor(c: ListCursor): Cursor {
+  return JSON.stringify(c);
+}
+
+function decodeCursor(cursor: Cursor): ListCursor {
+  try {
+    const c = JSON.parse(cursor) as Partial<ListCursor>;
+    if (c.v === 1 && typeof c.since === 'string' && Number.isSafeInteger(c.page) && (c.page ?? 0) >= 1 && typeof c.startedAt === 'string' && Array.isArray(c.prev)) {
+      return c as ListCursor;
+    }
+  } catch {
+    // fall through
+  }
+  throw new Rejected(`Jasper: invalid listing cursor '${cursor.slice(0, 80)}'`, { platform: PLATFORM });
+}
+
+/** ISO 8601 in UTC without milliseconds: `2026-03-15T02:00:00Z`. */
+function isoUtc(d: Date): string {
+  return `${d.toISOString().slice(0, 19)}Z`;
+}
+
+function uniqueIccids(refs: readonly CardRef[]): string[] {
+  return [...new Set(refs.map((r) => r.iccid))];
+}
+
+/** Wraps an error that concerns one card only (a malformed answer about it), so the others go on. */
+class CardFailure extends Error {
+  constructor(readonly error: CarrierError) {
+    super(error.message);
+  }
+}
+
+/** Mapping a card's answers: a failure there is that card's (Transient for a malformed payload). */
+function mapped<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    throw new CardFailure(
+      isCarrierError(err) ? err : new Transient(`Jasper: could not map the answer (${err instanceof Error ? err.message : String(err)})`, { platform: PLATFORM }),
+    );
+  }
+}
+
+/** A per-card failure: a Rejected answer about the card, or a CardFailure. Anything else aborts the call. */
+function asCardFailure(err: unknown): CarrierError | null {
+  if (err instanceof CardFailure) return err.error;
+  if (isCarrierError(err) && err.kind === 'REJECTED') return err;
+  return null;
+}
+
+/** The Jasper adapter: one per carrier account. Never sleeps, retries or counts; one request at a time. */
+export class JasperAdapter implements CarrierAdapter {
+  readonly manifest: AdapterManifest = JASPER_MANIFEST;
+  readonly account: Pick<CarrierAccountConfig, 'id' | 'platform' | 'baseUrl'>;
+  readonly options: JasperOptions;
+  readonly cycle: BillingCycleRule;
+  private readonly client: JasperClient;
+
+  constructor(config: CarrierAccountConfig, deps: AdapterDeps) {
+    const { username, apiKey } = config.credentials;
+    if (!username) throw new Rejected(`account ${config.id}: credentials.username is missing`, { platform: PLATFORM });
+    if (!apiKey) throw new Rejected(`account ${config.id}: credentials.apiKey is missing`, { platform: PLATFORM });
+    this.account = { id: config.id, platform: config.platform, baseUrl: config.baseUrl };
+    this.options = parseJasperOptions(config.options);
+    this.cycle = jasperCycle(this.options.cycleStartDay);
+    this.client = new JasperClient({ baseUrl: config.baseUrl, username, apiKey, http: deps.http });
+  }
+
+  private get quotaBytes(): number | null {
+    return this.options.planMb === null ? null : Math.round(this.options.planMb * 1024 * 1024);
+  }
+
+  // ------------------------------------------------------------------------------------------- inventory
+
+  /**
+   * One page of `devices?modifiedSince=…` and a full record per device. Devices that change while we page
+   * move to the end of the list, which slides the devices behind them one place back: one of them crosses
+   * into the page already read and would be skipped. So from page 2 on, the previous page is read again
+   * and devices new to it are read too (one extra list request per page, no extra device requests unless
+   * something slid). Devices that changed during the listing are read at its end or by the next increment,
+   * whose `modifiedSince` is the listing's start minus an overlap (clock skew, equal timestamps).
+   */
+  async listCards(cursor: Cursor | null, since: string | null, at: Date): Promise<InventoryPage> {
+    const state: ListCursor = cursor
+      ? decodeCursor(cursor)
+      : { v: 1, since: since ?? this.options.initialModifiedSince, page: 1, startedAt: isoUtc(at), prev: [] };
+    const page = await this.devicesPage(state.since, state.page);
+    const listed = page.devices.map((d) => d.iccid);
+    let slid: string[] = [];
+    if (state.page > 1) {
+      const again = await this.devicesPage(state.since, state.page - 1);
+      const known = new Set([...state.prev, ...listed]);
+      slid = again.devices.map((d) => d.iccid).filter((i) => !known.has(i));
+    }
+    const cards: CardRecord[] = [];
+    const failures: { iccid: string; error: CarrierError }[] = [];
+    for (const iccid of [...new Set([...listed, ...slid])]) {
+      try {
+        cards.push(await this.readDevice(iccid, at));
+      } catch (err) {
+        const failure = asCardFailure(err);
+        if (!failure) throw err;
+        failures.push({ iccid, error: failure });
+      }
+    }
+    if (page.lastPage) {
+      const mark = new Date(Date.parse(state.startedAt) - this.options.modifiedSinceOverlapSeconds * 1000);
+      return { cards, next: null, highWaterMark: isoUtc(mark), total: null, ...(failures.length ? { failures } : {}) };
+    }
+    const next = encodeCursor({ ...state, page: state.page + 1, prev: listed });
+    return { cards, next, highWaterMark: null, total: null, ...(failures.length ? { failures } : {}) };
+  }
+
+  private devicesPage(since: string, pageNumber: number): Promise<DevicesPage> {
+    return this.client.request('GET', 'devices', 'devices', devicesPageSchema, {
+      query: { modifiedSince: since, pageSize: String(this.options.pageSize), pageNumber: String(pageNumber) },
+    });
+  }
+
+  /**
+   * `devices/{iccid}`; for DEACTIVATED devices also `ctdUsages` (overageLimitReached → OVER_QUOTA) and, when
+   * the overage does not explain it, the audit trail (a named user → MANUAL). A malformed answer about the
+   * card is that card's failure (Transient).
+   */
+  private async readDevice(iccid: string, at: Date): Promise<CardRecord> {
+    const path = `devices/${encodeURIComponent(iccid)}`;
+    const device = await this.client.request('GET', path, 'devices/{iccid}', deviceSchema);
+    const inference: Inference = {};
+    if (needsInference(device.status)) {
+      const ctd = await this.client.request('GET', `${path}/ctdUsages`, 'devices/{iccid}/ctdUsages', ctdUsageSchema);
+      inference.ctd = ctd;
+      if (!ctd.overageLimitReached) inference.audit = await this.auditPages(path);
+    }
+    return mapped(() => mapDevice(device, inference, { planMb: this.options.planMb }, at));
+  }
+
+  private async auditPages(path: string): Promise<unknown[]> {
+    const pages: unknown[] = [];
+    for (let n = 1; n <= this.options.maxAuditPages; n++) {
+      const page = await this.client.request('GET', `${path}/auditTrails`, 'devices/{iccid}/auditTrails', auditTrailsSchema, {
+        query: { daysOfHistory: String(this.options.auditDays), pageNumber: String(n) },
+      });
+      pages.push(page);
+      if (page.lastPage) break;
+    }
+    return pages;
+  }
+
+  async fetchCards(refs: CardRef[], at: Date): Promise<BatchResult<CardRecord>> {
+    const result: BatchResult<CardRecord> = { items: [], failures: [] };
+    for (const iccid of uniqueIccids(refs)) {
+      try {
+        result.items.push(await this.readDevice(iccid, at));
+      } catch (err) {
+        const failure = asCardFailure(err);
+        if (!failure) throw err;
+        result.failures.push({ iccid, error: failure });
+      }
+    }
+    return result;
+  }
+
+  // ------------------------------------------------------------------------------------------- usage
+
+  /** `ctdUsages` per card: bytes of the 27th–26th cycle containing `at`; quota from `options.planMb`. */
+  async fetchUsage(refs: CardRef[], at: Date): Promise<BatchResult<UsageSnapshot>> {
+    return this.perCard(refs, async (iccid) => {
+      const answer = await this.client.request('GET', `devices/${encodeURIComponent(iccid)}/ctdUsages`, 'devices/{iccid}/ctdUsages', ctdUsageSchema);
+      return mapped(() => mapCtdUsage(iccid, answer, this.quotaBytes, this.cycle, at));
+    });
+  }
+
+  /** `usageInZone?cycleStartDate=yyyy-MM-ddZ` per card: a past cycle (the platform serves the last three). */
+  async fetchCycleUsage(refs: CardRef[], label: string, at: Date): Promise<BatchResult<UsageSnapshot>> {
+    const cycleStartDate = cycleStartParam(this.cycle, label);
+    return this.perCard(refs, async (iccid) => {
+      const answer = await this.client.request('GET', `devices/${encodeURIComponent(iccid)}/usageInZone`, 'devices/{iccid}/usageInZone', usageInZoneSchema, {
+        query: { cycleStartDate },
+      });
+      return mapped(() => mapZoneUsage(iccid, answer, this.quotaBytes, this.cycle, label, at));
+    });
+  }
+
+  private async perCard<T>(refs: CardRef[], read: (iccid: string) => Promise<T>): Promise<BatchResult<T>> {
+    const result: BatchResult<T> = { items: [], failures: [] };
+    for (const iccid of uniqueIccids(refs)) {
+      try {
+        result.items.push(await read(iccid));
+      } catch (err) {
+        const failure = asCardFailure(err);
+        if (!failure) throw err;
+        result.failures.push({ iccid, error: failure });
+      }
+    }
+    return result;
+  }
+
+  async fetchDailyUsage(): Promise<DailyUsage[]> {
+    throw new NotSupported('Jasper (carriers.md §2) serves no daily usage', { platform: PLATFORM });
+  }
+
+  async listPools(): Promise<PoolRecord[]> {
+    throw new NotSupported('Jasper (carriers.md §2) serves no pools', { platform: PLATFORM });
+  }
+
+  async listPoolMembers(): Promise<PoolMembersPage> {
+    throw new NotSupported('Jasper (carriers.md §2) serves no pools', { platform: PLATFORM });
+  }
+
+  // ------------------------------------------------------------------------------------------- operations
+
+  /**
+   * `PUT devices/{iccid}` `{status}` per card: ACTIVATE and RESUME → ACTIVATED, SUSPEND → DEACTIVATED. Jasper
+   * has no order look-up: the receipt is confirmed by re-reading the device (confirmBy STATUS). When a later
+   * card of a several-card order fails, the receipt covers the cards accepted so far and `raw.notSubmitted`
+   * lists the rest; when the first fails, the error is thrown.
+   */
+  async submit(order: OperationOrder, _refs: CardRef[], at: Date): Promise<OperationReceipt> {
+    const target =
+      order.type === OperationType.SUSPEND ? JASPER_STATUS.DEACTIVATED
+      : order.type === OperationType.ACTIVATE || order.type === OperationType.RESUME ? JASPER_STATUS.ACTIVATED
+      : null;
+    if (target === null) throw new NotSupported(`Jasper does not support ${order.type}`, { platform: PLATFORM });
+    const iccids = [...new Set(order.iccids)];
+    if (!iccids.length) throw new Rejected('an order needs at least one card', { platform: PLATFORM });
+    const accepted: string[] = [];
+    const effective: Record<string, string | null> = {};
+    const notSubmitted: { iccid: string; error: Record<string, unknown> }[] = [];
+    for (const iccid of iccids) {
+      if (notSubmitted.length) {
+        notSubmitted.push({ iccid, error: { message: 'not sent: an earlier card of the order failed' } });
+        continue;
+      }
+      try {
+        const res = await this.client.request('PUT', `devices/${encodeURIComponent(iccid)}`, 'devices/{iccid}', deviceChangeSchema, { body: { status: target } });
+        accepted.push(iccid);
+        effective[iccid] = res.effectiveDate;
+      } catch (err) {
+        if (!accepted.length) throw err;
+        notSubmitted.push({ iccid, error: isCarrierError(err) ? err.toJSON() : { message: String(err) } });
+      }
+    }
+    return {
+      type: order.type,
+      iccids: accepted,
+      confirmBy: 'STATUS',
+      carrierRef: null,
+      expectedStatus: target === JASPER_STATUS.DEACTIVATED ? CardStatus.SUSPENDED : CardStatus.ACTIVE,
+      submittedAt: at,
+      deadline: new Date(at.getTime() + this.manifest.orderProcessing.deadlineHours * 3600_000),
+      raw: { targetStatus: target, effectiveDate: effective, ...(notSubmitted.length ? { notSubmitted } : {}) },
+    };
+  }
+
+  /** Re-reads each device: COMPLETED when it shows the expected status; pending until then or the deadline. */
+  async progress(receipt: OperationReceipt, _refs: CardRef[], at: Date): Promise<OperationProgress> {
+    if (receipt.confirmBy !== 'STATUS') throw new Rejected(`Jasper receipts are confirmed by STATUS, not ${receipt.confirmBy}`, { platform: PLATFORM });
+    const pastDeadline = at.getTime() >= receipt.deadline.getTime();
+    const items: OperationItemProgress[] = [];
+    for (const iccid of receipt.iccids) {
+      let item: OperationItemProgress;
+      try {
+        const device = await this.client.request('GET', `devices/${encodeURIComponent(iccid)}`, 'devices/{iccid}', deviceSchema);
+        item = mapDeviceProgress(iccid, device, receipt.expectedStatus);
+      } catch (err) {
+        if (isCarrierError(err) && err.kind === 'REJECTED' && isCardScoped(err)) item = { iccid, state: OperationState.FAILED, message: err.message };
+        else throw err;
+      }
+      if (item.state === OperationState.SUBMITTED && pastDeadline) item = { ...item, state: OperationState.FAILED, message: `${item.message ?? ''}; still pending at the deadline`.replace(/^; /, '') };
+      items.push(item);
+    }
+    const pending = items.some((i) => i.state === OperationState.SUBMITTED);
+    const done = items.some((i) => i.state === OperationState.COMPLETED);
+    const state = pending ? OperationState.SUBMITTED : done ? OperationState.COMPLETED : OperationState.FAILED;
+    return { state, items };
+  }
+}

@@ -1,0 +1,44 @@
+import { Carrier, monthDayCycle, OperationType, SHANGHAI, type AdapterManifest } from '@simgate/core';
+
+/** China Unicom CMP (Jasper Control Center REST): carriers.md §2. Data, for the console and the sync engine. */
+export const JASPER_MANIFEST: AdapterManifest = {
+  id: 'cucc-jasper',
+  carrier: Carrier.CUCC,
+  label: '中国联通 CMP (Jasper Control Center)',
+  zone: SHANGHAI,
+  credentials: [
+    { name: 'username', label: '用户名 API user', secret: false, description: 'Control Center API user name (HTTP Basic)' },
+    { name: 'apiKey', label: 'API Key', secret: true, description: 'Control Center API key (HTTP Basic password)' },
+  ],
+  capabilities: {
+    // `devices?modifiedSince=…`: a list of devices changed since a high-water mark.
+    inventory: 'MODIFIED_SINCE',
+    statusBatch: false,
+    usageBatch: false,
+    // No daily usage endpoint in the contract of carriers.md §2.
+    dailyUsage: false,
+    dailyUsageDays: 0,
+    pools: false,
+    // PUT devices/{iccid} status: ACTIVATED (activate, resume) and DEACTIVATED (suspend). No rebind, no usage cap.
+    operations: [OperationType.ACTIVATE, OperationType.SUSPEND, OperationType.RESUME],
+    // ctdUsages is the platform's cycle-to-date figure; treated as current.
+    realTimeUsage: true,
+  },
+  batchSizes: {
+    inventoryPage: 50,
+    // Cards per adapter call; every card is one request (plus the inference reads for DEACTIVATED cards).
+    status: 50,
+    usage: 50,
+    // One PUT per card: one card per order keeps every receipt whole.
+    operation: 1,
+  },
+  quotas: {
+    account: { points: 5, durationSeconds: 1 },
+    maxInFlight: 1,
+    endpoints: [],
+  },
+  billingCycle: monthDayCycle(27, SHANGHAI),
+  cooldowns: { sameCardChangeSeconds: null, rebindsPerMonth: null },
+  // CUCC: 1–2 business days (domain.md §6); PUT changes apply after minutes to days.
+  orderProcessing: { typicalHours: 24, deadlineHours: 72 },
+};
