@@ -1,0 +1,99 @@
+import { carriesReason, CardStatus, isCarrierError, OperationState, SuspendReason, type CardRecord, type UsageSnapshot } from '@simgate/core';
+import fc from 'fast-check';
+import { inferDeactivation, jasperCycle, mapCtdUsage, mapDevice, mapDeviceProgress, mapZoneUsage } from './map';
+
+/**
+ * fast-check feeds random and malformed payloads to every Jasper mapper. Each result is a valid core record
+ * or a typed CarrierError (Transient for a malformed payload), never any other throw.
+ */
+
+const AT = new Date('2026-03-15T02:00:00Z');
+const RUNS = { numRuns: 300 };
+
+function total<T>(f: () => T, check: (t: T) => void): void {
+  let out: T;
+  try {
+    out = f();
+  } catch (err) {
+    expect(isCarrierError(err)).toBe(true);
+    return;
+  }
+  check(out);
+}
+
+function validCard(c: CardRecord): void {
+  expect(Object.values(CardStatus)).toContain(c.status);
+  if (carriesReason(c.status)) {
+    expect(c.suspendReasons.length).toBeGreaterThan(0);
+    expect(c.suspendReason).toBe(c.suspendReasons[0]);
+  } else {
+    expect(c.suspendReason).toBeNull();
+    expect(c.suspendReasons).toEqual([]);
+  }
+  for (const r of c.suspendReasons) expect(Object.values(SuspendReason)).toContain(r);
+  expect(typeof c.iccid).toBe('string');
+  for (const d of [c.activatedAt, c.openedAt]) if (d !== null) expect(Number.isNaN(d.getTime())).toBe(false);
+}
+
+function validUsage(u: UsageSnapshot): void {
+  expect(Number.isSafeInteger(u.usedBytes) && u.usedBytes >= 0).toBe(true);
+  if (u.quotaBytes === null) expect(u.remainingBytes).toBeNull();
+  else expect(u.remainingBytes).toBe(u.quotaBytes - u.usedBytes);
+  expect(u.cycleStart.getTime()).toBeLessThan(u.cycleEnd.getTime());
+}
+
+const junk = fc.anything({ withNullPrototype: true, withBigInt: true, withDate: true, withMap: true, withSet: true });
+const maybe = <T>(a: fc.Arbitrary<T>) => fc.oneof(a, junk);
+const statusArb = maybe(fc.constantFrom('TEST_READY', 'INVENTORY', 'ACTIVATION_READY', 'ACTIVATED', 'DEACTIVATED', 'RETIRED', 'PURGED', 'REPLACED', 'X'));
+const bytesArb = maybe(fc.oneof(fc.nat(), fc.integer(), fc.double(), fc.nat().map(String), fc.constant('1e3')));
+const dateArb = maybe(fc.oneof(fc.date({ noInvalidDate: false }).map((d) => (Number.isNaN(d.getTime()) ? 'x' : d.toISOString())), fc.string()));
+const ctdArb = maybe(fc.record({ ctdDataUsage: bytesArb, overageLimitReached: maybe(fc.boolean()) }, { requiredKeys: [] }));
+const entryArb = maybe(fc.record({ field: maybe(fc.constant('status')), value: statusArb, effectiveDate: dateArb, status: maybe(fc.constant('Executed')), userName: maybe(fc.constantFrom('system', 'ops', '')) }, { requiredKeys: [] }));
+const auditArb = maybe(fc.record({ lastPage: maybe(fc.boolean()), deviceAuditTrails: maybe(fc.array(entryArb, { maxLength: 4 })) }, { requiredKeys: [] }));
+
+describe('Jasper mappers never throw anything but CarrierError', () => {
+  it('mapDevice with its inference reads', () => {
+    const dev = maybe(fc.record({ iccid: maybe(fc.string()), status: statusArb, msisdn: maybe(fc.string()), dateActivated: dateArb, dateShipped: dateArb, ratePlan: maybe(fc.string()) }, { requiredKeys: [] }));
+    fc.assert(
+      fc.property(dev, fc.option(ctdArb, { nil: undefined }), fc.option(fc.array(auditArb, { maxLength: 2 }), { nil: undefined }), fc.option(fc.double(), { nil: null }), (d, ctd, audit, planMb) =>
+        total(() => mapDevice(d, { ctd, audit }, { planMb: planMb !== null && Number.isFinite(planMb) && planMb >= 0 ? planMb : null }, AT), validCard),
+      ),
+      RUNS,
+    );
+  });
+
+  it('inferDeactivation', () => {
+    fc.assert(fc.property(ctdArb, fc.array(auditArb, { maxLength: 3 }), (ctd, audit) => total(() => inferDeactivation({ ctd, audit }), (r) => expect(Object.values(SuspendReason)).toContain(r.reason))), RUNS);
+  });
+
+  it('mapCtdUsage and mapZoneUsage', () => {
+    const zones = maybe(fc.record({ deviceCycleUsageInZones: maybe(fc.dictionary(fc.string({ maxLength: 5 }), maybe(fc.array(maybe(fc.record({ dataUsage: bytesArb })), { maxLength: 3 })), { maxKeys: 3 })) }, { requiredKeys: [] }));
+    fc.assert(
+      fc.property(ctdArb, zones, fc.oneof(fc.constant('2026-02'), fc.string({ maxLength: 8 })), (ctd, z, label) => {
+        total(() => mapCtdUsage('x', ctd, 1000, jasperCycle(27), AT), validUsage);
+        total(() => mapZoneUsage('x', z, null, jasperCycle(27), label, AT), validUsage);
+      }),
+      RUNS,
+    );
+  });
+
+  it('mapDeviceProgress', () => {
+    fc.assert(
+      fc.property(maybe(fc.record({ iccid: fc.constant('x'), status: statusArb })), (d) =>
+        total(() => mapDeviceProgress('x', d, CardStatus.SUSPENDED), (p) => expect([OperationState.SUBMITTED, OperationState.COMPLETED]).toContain(p.state)),
+      ),
+      RUNS,
+    );
+  });
+
+  it('malformed payloads are Transient', () => {
+    fc.assert(
+      fc.property(junk.filter((x) => typeof x !== 'object' || x === null), (x) => {
+        for (const f of [() => mapCtdUsage('x', x, null, jasperCycle(27), AT), () => mapDevice(x, {}, { planMb: null }, AT)]) {
+          expect(f).toThrow(expect.objectContaining({ kind: 'TRANSIENT' }));
+        }
+      }),
+      RUNS,
+    );
+  });
+});
