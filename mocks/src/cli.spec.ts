@@ -1,0 +1,61 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { hasValidLuhn } from '@simgate/core';
+import { parseArgs, startMocks } from './cli';
+import { PLATFORMS } from './index';
+
+/** The accounts file format fixed in ARCHITECTURE.md (Configuration). */
+const loopback = (basePath: string) => z.string().regex(new RegExp(`^http://127\\.0\\.0\\.1:\\d+${basePath.replace(/[.]/g, '\\.')}$`));
+const AccountsSchema = z.object({
+  accounts: z.tuple([
+    z.object({ id: z.string(), platform: z.literal('cmcc-onelink'), baseUrl: loopback('/v5/ec/'), credentials: z.object({ appid: z.string().min(1), password: z.string().min(1) }).strict(), cards: z.string().regex(/\.csv$/) }).strict(),
+    z.object({ id: z.string(), platform: z.literal('cucc-jasper'), baseUrl: loopback('/rws/api/v1/'), credentials: z.object({ username: z.string().min(1), apiKey: z.string().min(1) }).strict() }).strict(),
+    z.object({ id: z.string(), platform: z.literal('ctcc-cmp'), baseUrl: loopback('/m2m_ec/query.do'), credentials: z.object({ userId: z.string().min(1), password: z.string().min(1), key: z.string().length(9) }).strict() }).strict(),
+    z.object({ id: z.string(), platform: z.literal('intl-1nce'), baseUrl: loopback('/management-api/'), credentials: z.object({ username: z.string().min(1), password: z.string().min(1) }).strict(), quotas: z.object({ requestsPerSecond: z.number().positive(), maxInFlight: z.number().int().positive().optional() }).strict().optional() }).strict(),
+  ]),
+});
+
+describe('mocks CLI', () => {
+  it('parses its arguments', () => {
+    expect(parseArgs(['--cards', '1000000', '--seed', '42', '--out', '/tmp/a.json', '--port-base=8100'])).toEqual({ cards: 1_000_000, seed: 42, out: '/tmp/a.json', portBase: 8100 });
+    expect(parseArgs([])).toMatchObject({ cards: 10_000, seed: 1, portBase: 7101 });
+    expect(() => parseArgs(['--cards', 'many'])).toThrow(/--cards/);
+    expect(() => parseArgs(['--what'])).toThrow(/unknown argument/);
+  });
+
+  it('serves the four platforms and writes the accounts file in the fixed format, with the OneLink order list beside it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgate-mocks-'));
+    const out = path.join(dir, 'acc.json');
+    const { served, accounts } = await startMocks({ cards: 300, seed: 4, out, portBase: 0 });
+    try {
+      const file = JSON.parse(fs.readFileSync(out, 'utf8')) as unknown;
+      expect(file).toEqual(accounts);
+      const parsed = AccountsSchema.parse(file);
+      expect(parsed.accounts.map((a) => a.platform)).toEqual([...PLATFORMS]);
+      const ports = parsed.accounts.map((a) => new URL(a.baseUrl).port);
+      expect(new Set(ports).size).toBe(4);
+      const csv = fs.readFileSync(path.join(dir, parsed.accounts[0].cards), 'utf8').trim().split('\n');
+      expect(csv[0]).toBe('iccid,msisdn');
+      expect(csv).toHaveLength(301);
+      const [iccid, msisdn] = csv[1].split(',');
+      expect(hasValidLuhn(iccid)).toBe(true);
+      expect(msisdn).toMatch(/^(1440|1064)\d{9}$/);
+      // every server answers on its base URL and on the control API
+      for (const a of parsed.accounts) {
+        const origin = new URL(a.baseUrl).origin;
+        const info = (await (await fetch(`${origin}/_sim/info`)).json()) as { platform: string };
+        expect(info.platform).toBe(a.platform);
+      }
+      const onelink = parsed.accounts[0];
+      const token = (await (await fetch(`${onelink.baseUrl}get/token?appid=${onelink.credentials.appid}&password=${onelink.credentials.password}&transid=${onelink.credentials.appid}2026031010000000000001`)).json()) as { status: string };
+      expect(token.status).toBe('0');
+      const counters = (await (await fetch(`${new URL(onelink.baseUrl).origin}/_sim/counters`)).json()) as { requests: Record<string, number> };
+      expect(counters.requests['get/token']).toBe(1);
+    } finally {
+      await served.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,93 @@
+import { createSimulators, serveAll, writeAccountsFile, type AccountsFile, type ServedSet } from './index';
+
+/**
+ * `npm run mocks -- --cards N --seed S --out FILE [--port-base 7101] [--order-delay-ms MS] [--quota-factor F]`
+ * Starts the four carrier simulators on 127.0.0.1, writes FILE as a carrier accounts file (and the OneLink
+ * order list beside it), prints the same JSON on one line when ready, and runs until SIGINT/SIGTERM.
+ */
+
+export interface CliOptions {
+  cards: number;
+  seed: number;
+  out: string;
+  portBase: number;
+  orderDelayMs?: number;
+  quotaFactor?: number;
+}
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const opts: CliOptions = { cards: 10_000, seed: 1, out: 'carriers.json', portBase: 7101 };
+  const num = (flag: string, v: string | undefined, min: number): number => {
+    const n = Number(v);
+    if (v === undefined || !Number.isFinite(n) || n < min) throw new Error(`${flag} needs a number ≥ ${min}, got '${v ?? ''}'`);
+    return n;
+  };
+  for (let k = 0; k < argv.length; k++) {
+    const [flag, inline] = argv[k].split('=', 2);
+    const value = (): string | undefined => inline ?? argv[++k];
+    switch (flag) {
+      case '--cards':
+        opts.cards = Math.floor(num(flag, value(), 1));
+        break;
+      case '--seed':
+        opts.seed = Math.floor(num(flag, value(), 0));
+        break;
+      case '--out':
+        opts.out = value() ?? '';
+        if (!opts.out) throw new Error('--out needs a file name');
+        break;
+      case '--port-base':
+        opts.portBase = Math.floor(num(flag, value(), 0));
+        break;
+      case '--order-delay-ms':
+        opts.orderDelayMs = num(flag, value(), 0);
+        break;
+      case '--quota-factor':
+        opts.quotaFactor = num(flag, value(), 0.001);
+        break;
+      default:
+        throw new Error(`unknown argument '${argv[k]}'`);
+    }
+  }
+  return opts;
+}
+
+/** Starts everything; resolves when the accounts file is written and the servers listen. */
+export async function startMocks(opts: CliOptions): Promise<{ served: ServedSet; accounts: AccountsFile }> {
+  const simulators = createSimulators({ cards: opts.cards, seed: opts.seed, orderDelayMs: opts.orderDelayMs, quotaFactor: opts.quotaFactor });
+  const served = await serveAll(simulators, opts.portBase);
+  try {
+    const accounts = await writeAccountsFile(served, opts.out);
+    return { served, accounts };
+  } catch (err) {
+    await served.close();
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  let opts: CliOptions;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`mocks: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
+  const { served, accounts } = await startMocks(opts);
+  process.stdout.write(JSON.stringify(accounts) + '\n');
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void served.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`mocks: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}

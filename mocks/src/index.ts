@@ -1,0 +1,130 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createSimulator as createOneLink, type OneLinkSimulator } from './cmcc-onelink';
+import { createSimulator as createCtcc } from './ctcc-cmp';
+import { createSimulator as createJasper, type JasperSimulator } from './cucc-jasper';
+import { createSimulator as createIntl } from './intl-1nce';
+import { SimClock } from './sim/clock';
+import { applyFaultRequest } from './sim/control';
+import type { FaultConfig, FaultKind } from './sim/faults';
+import { serve, type ServedSimulator } from './sim/http-face';
+import type { ControlledSimulator, SimOptions } from './sim/types';
+
+export { SimClock } from './sim/clock';
+export { SimCounters } from './sim/counters';
+export { FaultInjector, NO_FAULTS } from './sim/faults';
+export type { FaultConfig, FaultKind } from './sim/faults';
+export { serve } from './sim/http-face';
+export type { ServedSimulator } from './sim/http-face';
+export { interceptWithNock } from './sim/nock-face';
+export { CONTROL_PREFIX, handleControl, applyFaultRequest } from './sim/control';
+export type { ControlledSimulator, SimOptions, SimRequest, SimResponse, Simulator } from './sim/types';
+
+/** Platforms in the order of their ports (port base + 0, 1, 2, 3). */
+export const PLATFORMS = ['cmcc-onelink', 'cucc-jasper', 'ctcc-cmp', 'intl-1nce'] as const;
+export type PlatformId = (typeof PLATFORMS)[number];
+
+export interface SimulatorsOptions {
+  cards: number;
+  seed: number;
+  /** Shared by all four simulators; default: the real clock. */
+  clock?: SimClock;
+  orderDelayMs?: number;
+  quotaFactor?: number;
+}
+
+export interface SimulatorSet {
+  clock: SimClock;
+  onelink: OneLinkSimulator & ControlledSimulator;
+  jasper: JasperSimulator & ControlledSimulator;
+  ctcc: ControlledSimulator;
+  intl: ControlledSimulator;
+  /** In PLATFORMS order. */
+  all: ControlledSimulator[];
+  get(platform: string): ControlledSimulator;
+  /** Fault control for one platform (same body as `POST /_sim/faults`). */
+  setFaults(platform: string, faults: Partial<FaultConfig> & { force?: Partial<Record<FaultKind, number>>; reset?: boolean }): void;
+  /** Counters snapshot of every platform, keyed by platform id. */
+  counters(): Record<string, Record<string, unknown>>;
+}
+
+/** Builds the four simulators on one shared clock (one state per platform, both faces can wrap it). */
+export function createSimulators(options: SimulatorsOptions): SimulatorSet {
+  const clock = options.clock ?? SimClock.real();
+  const simOptions: SimOptions = { cards: options.cards, seed: options.seed, clock, orderDelayMs: options.orderDelayMs, quotaFactor: options.quotaFactor };
+  const onelink = createOneLink(simOptions);
+  const jasper = createJasper(simOptions);
+  const ctcc = createCtcc(simOptions);
+  const intl = createIntl(simOptions);
+  const all: ControlledSimulator[] = [onelink, jasper, ctcc, intl];
+  const get = (platform: string): ControlledSimulator => {
+    const sim = all.find((s) => s.platform === platform);
+    if (!sim) throw new Error(`unknown platform '${platform}'`);
+    return sim;
+  };
+  return {
+    clock,
+    onelink,
+    jasper,
+    ctcc,
+    intl,
+    all,
+    get,
+    setFaults: (platform, faults) => applyFaultRequest(get(platform), faults as Record<string, unknown>),
+    counters: () => Object.fromEntries(all.map((s) => [s.platform, s.counters.snapshot()])),
+  };
+}
+
+export interface AccountsFile {
+  accounts: Array<Record<string, unknown>>;
+}
+
+export interface ServedSet {
+  simulators: SimulatorSet;
+  servers: ServedSimulator[];
+  /** The carrier accounts file (ARCHITECTURE.md, Configuration), one account per platform. */
+  accounts: AccountsFile;
+  close(): Promise<void>;
+}
+
+/** Serves the four simulators on 127.0.0.1, ports `portBase + k` in PLATFORMS order (0 → random free ports). */
+export async function serveAll(simulators: SimulatorSet, portBase = 0, host = '127.0.0.1'): Promise<ServedSet> {
+  const servers: ServedSimulator[] = [];
+  try {
+    for (let k = 0; k < simulators.all.length; k++) servers.push(await serve(simulators.all[k], portBase ? portBase + k : 0, host));
+  } catch (err) {
+    await Promise.all(servers.map((s) => s.close()));
+    throw err;
+  }
+  const accounts = { accounts: servers.map((s) => s.simulator.accountEntry(s.origin)) };
+  return { simulators, servers, accounts, close: async () => void (await Promise.all(servers.map((s) => s.close()))) };
+}
+
+/**
+ * Writes the accounts file at `file` and the OneLink order list (`iccid,msisdn`) beside it; the OneLink
+ * account's `cards` names the list relative to the file's folder. Returns the accounts written.
+ */
+export async function writeAccountsFile(served: ServedSet, file: string): Promise<AccountsFile> {
+  const dir = path.dirname(path.resolve(file));
+  await fs.promises.mkdir(dir, { recursive: true });
+  const csvName = `${path.basename(file).replace(/\.json$/i, '')}.cmcc-cards.csv`;
+  await writeLines(path.join(dir, csvName), served.simulators.onelink.orderListLines());
+  const accounts: AccountsFile = {
+    accounts: served.accounts.accounts.map((a) => (a.platform === 'cmcc-onelink' ? { ...a, cards: csvName } : a)),
+  };
+  const tmp = `${path.resolve(file)}.tmp-${process.pid}`;
+  await fs.promises.writeFile(tmp, JSON.stringify(accounts, null, 2) + '\n');
+  await fs.promises.rename(tmp, path.resolve(file));
+  return accounts;
+}
+
+async function writeLines(file: string, chunks: Iterable<string>): Promise<void> {
+  const out = fs.createWriteStream(file);
+  try {
+    for (const chunk of chunks) {
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    }
+  } finally {
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  }
+}
