@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
-import { desBlock, keySchedule, naturalOrdering, reorderedKey, splitKey, strDec, strEnc, textBlocks, PC1_D_STANDARD } from './des';
+import fc from 'fast-check';
+import { strEncNative, desBlock, keySchedule, naturalOrdering, reorderedKey, splitKey, strDec, strEnc, textBlocks, PC1_D_STANDARD } from './des';
 
 /** carriers-vectors.md §2, every row: [#, text, k1, k2, k3, output]. */
 const VECTORS: Array<[number, string, string, string, string, string]> = [
@@ -113,6 +114,19 @@ describe('ctcc strEnc (des.js triple-key DES)', () => {
   it.each(VECTORS)('vector %i: %j', (_n, text, k1, k2, k3, expected) => {
     expect(strEnc(text, k1, k2, k3)).toBe(expected);
     expect(strEnc(text, k1, k2, k3)).toHaveLength(16 * Math.ceil(text.length / 4));
+  });
+
+  it.each(VECTORS)('vector %i on the OpenSSL back-end too', (_n, text, k1, k2, k3, expected) => {
+    expect(strEncNative(text, k1, k2, k3)).toBe(expected);
+  });
+
+  it('gives the same output on both back-ends for any text and keys', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40, unit: 'binary' }), fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), (text, k1, k2, k3) => {
+        expect(strEncNative(text, k1, k2, k3)).toBe(strEnc(text, k1, k2, k3));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('decrypts every vector back to its text (U+0000 dropped)', () => {

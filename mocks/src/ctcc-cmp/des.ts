@@ -10,6 +10,8 @@
  * Independent of the adapters on purpose: the simulator checks what they send.
  */
 
+import { createCipheriv } from 'node:crypto';
+
 // FIPS 46-3 tables, 1-based bit numbers (bit 1 = most significant bit of byte 1).
 const IP = [
   58, 50, 42, 34, 26, 18, 10, 2, 60, 52, 44, 36, 28, 20, 12, 4, 62, 54, 46, 38, 30, 22, 14, 6, 64, 56, 48, 40, 32, 24, 16, 8,
@@ -201,4 +203,37 @@ export function reorderedKey(key: Uint8Array): Uint8Array {
   const out = bits.slice();
   for (let t = 0; t < 28; t++) out[PC1_D_STANDARD[t] - 1] = bits[PC1_D_DESJS[t] - 1];
   return bitsToBytes(out);
+}
+
+const nativeKeys = new Map<string, Buffer[]>();
+
+/** For each key block of a key string: K′ three times, the des-ede3 key that equals single des.js DES. */
+function nativeKeyBlocks(key: string): Buffer[] {
+  let cached = nativeKeys.get(key);
+  if (!cached) {
+    cached = textBlocks(key).map((kb) => {
+      const k = Buffer.from(reorderedKey(kb));
+      return Buffer.concat([k, k, k]);
+    });
+    if (nativeKeys.size > 256) nativeKeys.clear();
+    nativeKeys.set(key, cached);
+  }
+  return cached;
+}
+
+/**
+ * `strEnc` on OpenSSL: `des-ede3-ecb` with the re-ordered key K′ given three times is single DES under K′,
+ * which is des.js DES under the original key (carriers-vectors.md §1.1–1.2). Same output as `strEnc`,
+ * about a hundred times faster; the simulator verifies every request's sign with it.
+ */
+export function strEncNative(text: string, k1 = '', k2 = '', k3 = ''): string {
+  if (text.length === 0) return '';
+  let buf = Buffer.alloc(Math.ceil(text.length / 4) * 8);
+  for (let i = 0; i < text.length; i++) buf.writeUInt16BE(text.charCodeAt(i), i * 2);
+  for (const key of [...nativeKeyBlocks(k1), ...nativeKeyBlocks(k2), ...nativeKeyBlocks(k3)]) {
+    const cipher = createCipheriv('des-ede3-ecb', key, null);
+    cipher.setAutoPadding(false);
+    buf = Buffer.concat([cipher.update(buf), cipher.final()]);
+  }
+  return buf.toString('hex').toUpperCase();
 }

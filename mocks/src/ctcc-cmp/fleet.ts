@@ -265,26 +265,26 @@ export class CtccFleet {
   private viewRaw(i: number, nowMs: number): CtccCardView {
     const b = this.base(i);
     const s = this.states.get(i);
-    let view: CtccCardView;
-    if (s) {
-      view = { ...pick(b), status: s.status, activatedAtMs: s.activatedAtMs, periods: s.periods, threshold: s.threshold, customerStop: s.customerStop, imei: s.imei, generation: s.generation, forceActivateAtMs: b.forceActivateAtMs };
-    } else {
-      const periods: UsagePeriod[] = b.activatedAtMs !== null ? [[b.activatedAtMs, b.stoppedAtMs]] : [];
-      view = {
-        ...pick(b),
-        status: b.status,
-        activatedAtMs: b.activatedAtMs,
-        periods,
-        threshold: b.thresholdMb !== null ? { mb: b.thresholdMb, setAtMs: b.openedAtMs } : null,
-        customerStop: false,
-        imei: null,
-        generation: 0,
-        forceActivateAtMs: b.forceActivateAtMs,
-      };
-    }
+    const view: CtccCardView = {
+      index: b.index,
+      iccid: b.iccid,
+      msisdn: b.msisdn,
+      imsi: b.imsi,
+      openedAtMs: b.openedAtMs,
+      status: s ? s.status : b.status,
+      activatedAtMs: s ? s.activatedAtMs : b.activatedAtMs,
+      periods: s ? s.periods : b.activatedAtMs !== null ? [[b.activatedAtMs, b.stoppedAtMs]] : [],
+      threshold: s ? s.threshold : b.thresholdMb !== null ? { mb: b.thresholdMb, setAtMs: b.openedAtMs } : null,
+      customerStop: s ? s.customerStop : false,
+      imei: s ? s.imei : null,
+      generation: s ? s.generation : 0,
+      forceActivateAtMs: b.forceActivateAtMs,
+    };
     // Silent cards are force-activated on schedule unless something activated them before.
     if (view.status === '1' && b.forceActivateAtMs !== null && nowMs >= b.forceActivateAtMs) {
-      view = { ...view, status: '4', activatedAtMs: b.forceActivateAtMs, periods: [...view.periods, [b.forceActivateAtMs, null]] };
+      view.status = '4';
+      view.activatedAtMs = b.forceActivateAtMs;
+      view.periods = [...view.periods, [b.forceActivateAtMs, null]];
     }
     return view;
   }
@@ -393,10 +393,6 @@ export class CtccFleet {
     for (let i = from; i < this.size; i++) if (predicate(this.base(i))) return i;
     throw new Error('ctcc fleet: no card matches');
   }
-}
-
-function pick(b: CtccBaseCard): Pick<CtccCardView, 'index' | 'iccid' | 'msisdn' | 'imsi' | 'openedAtMs'> {
-  return { index: b.index, iccid: b.iccid, msisdn: b.msisdn, imsi: b.imsi, openedAtMs: b.openedAtMs };
 }
 
 /** The status an order moves a card to from `from`, or null when it does not apply. */

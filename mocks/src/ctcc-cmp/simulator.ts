@@ -4,7 +4,7 @@ import { FaultInjector } from '../sim/faults';
 import { hash32 } from '../sim/random';
 import { SlidingWindow } from '../sim/sliding-window';
 import type { ControlledSimulator, SimOptions, SimRequest, SimResponse } from '../sim/types';
-import { naturalOrdering, splitKey, strEnc } from './des';
+import { naturalOrdering, splitKey, strEncNative as strEnc } from './des';
 import {
   CtccFleet,
   MB,
@@ -87,6 +87,7 @@ export class CtccSimulator implements ControlledSimulator {
   private readonly keys: [string, string, string];
   private readonly quotaPerSecond: number;
   private txSeq = 0;
+  private passWordHex: string | undefined;
   /** Per card that received orders: the last kind asked and an epoch that moves when the kind changes. */
   private readonly lastOrder = new Map<number, { kind: string; epoch: number }>();
 
@@ -178,7 +179,8 @@ export class CtccSimulator implements ControlledSimulator {
 
     if (!q.user_id || !q.passWord || !q.sign || !method) return text(CTCC_ERRORS.missingParams);
     const [k1, k2, k3] = this.keys;
-    if (q.user_id !== this.creds.userId || q.passWord.toUpperCase() !== strEnc(this.creds.password, k1, k2, k3)) {
+    this.passWordHex ??= strEnc(this.creds.password, k1, k2, k3);
+    if (q.user_id !== this.creds.userId || q.passWord.toUpperCase() !== this.passWordHex) {
       return text(CTCC_ERRORS.badCredentials);
     }
     const extras = SIGNED_EXTRAS[method];
