@@ -292,6 +292,36 @@ describe('daily usage: queryTrafficByDate needDtl=1', () => {
   });
 });
 
+describe('past-cycle usage: queryTrafficByDate needDtl=0 over the cycle', () => {
+  it('builds the request: the Shanghai month, dates sent, not signed', async () => {
+    const { seen } = intercept(TRAFFIC_MONTH);
+    await connect().fetchCycleUsage!([{ iccid: '89860312345678901235' }], '2026-11', AT);
+    expect(seen.query).toMatchObject({ method: 'queryTrafficByDate', startDate: '20261101', endDate: '20261130', needDtl: '0', sign: SIGN_C_PRIME_FOR('queryTrafficByDate') });
+  });
+
+  it('calls once per card; the current cycle ends today', async () => {
+    const { scope, seen } = intercept(TRAFFIC_MONTH);
+    await connect().fetchCycleUsage!([{ iccid: '89860312345678901235' }], '2026-12', AT);
+    expect(scope.isDone()).toBe(true);
+    expect(seen.query).toMatchObject({ startDate: '20261201', endDate: '20261201' });
+  });
+
+  it('parses the cycle total, final as of the cycle end', async () => {
+    intercept(TRAFFIC_MONTH);
+    const r = await connect({ planMb: 1024 }).fetchCycleUsage!([{ iccid: '89860312345678901235' }], '2026-11', AT);
+    expect(r.items[0]).toMatchObject({ usedBytes: Math.round(512.37 * 1048576), quotaBytes: 1024 * 1048576 });
+    expect(r.items[0].cycleStart.toISOString()).toBe('2026-10-31T16:00:00.000Z');
+    expect(r.items[0].asOf.toISOString()).toBe('2026-11-30T16:00:00.000Z');
+  });
+
+  it('parses errors and refuses bad labels before any request', async () => {
+    intercept('-4：号码不存在');
+    expect((await connect().fetchCycleUsage!([{ iccid: '89860312345678901235' }], '2026-11', AT)).failures).toHaveLength(1);
+    expect(await caught(connect().fetchCycleUsage!([{ iccid: '89860312345678901235' }], '2026-13', AT))).toBeInstanceOf(Rejected);
+    expect(await caught(connect().fetchCycleUsage!([{ iccid: '89860312345678901235' }], '2027-01', AT))).toBeInstanceOf(Rejected);
+  });
+});
+
 describe('operations: submit', () => {
   const order = (type: OperationType, params: OperationOrder['params'] = {}): OperationOrder => ({
     type,

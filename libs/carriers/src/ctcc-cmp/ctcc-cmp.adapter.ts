@@ -1,5 +1,6 @@
 import {
   CardStatus,
+  formatInZone,
   NotSupported,
   OperationState,
   OperationType,
@@ -27,7 +28,18 @@ import {
 import { cardKeyOf, ctccCredentials, CtccClient, type CtccCardKeyMode } from './client';
 import { isPerCard } from './errors';
 import { CTCC_PAGE_SIZE, CTCC_PLATFORM_ID, manifest as ctccManifest } from './manifest';
-import { compactDay, mapCardMainStatus, mapDailyTraffic, mapOrderAnswer, mapSimListPage, mapTraffic, type AnswerContext } from './map';
+import {
+  compactDay,
+  CTCC_ZONE,
+  cycleOfLabel,
+  mapCardMainStatus,
+  mapCycleTraffic,
+  mapDailyTraffic,
+  mapOrderAnswer,
+  mapSimListPage,
+  mapTraffic,
+  type AnswerContext,
+} from './map';
 import type { CtccMethod, CtccParams } from './wire';
 
 /** Account options (`options` in the accounts file). */
@@ -176,6 +188,23 @@ export class CtccCmpAdapter implements CarrierAdapter {
       unsigned: { startDate: compactDay(from), endDate: compactDay(to), needDtl: '1' },
     });
     return mapDailyTraffic(res.body, ref, this.ctx('queryTrafficByDate', secrets, res.status));
+  }
+
+  /** A past (or the current) cycle: `queryTrafficByDate` from its first day to its last (or today), one request per card. */
+  async fetchCycleUsage(refs: CardRef[], label: string, at: Date): Promise<BatchResult<UsageSnapshot>> {
+    const cycle = cycleOfLabel(label);
+    if (!cycle) throw new Rejected(`${CTCC_PLATFORM_ID}: cycle label must be yyyy-MM, got '${label}'`, { platform: CTCC_PLATFORM_ID });
+    if (cycle.start.getTime() > at.getTime()) throw new Rejected(`${CTCC_PLATFORM_ID}: cycle ${label} has not started`, { platform: CTCC_PLATFORM_ID });
+    const lastInstant = new Date(Math.min(cycle.end.getTime() - 1, at.getTime()));
+    const startDate = formatInZone(cycle.start, CTCC_ZONE, 'yyyyMMdd');
+    const endDate = formatInZone(lastInstant, CTCC_ZONE, 'yyyyMMdd');
+    return this.perCard(refs, async (ref) => {
+      const { res, secrets } = await this.client.call('queryTrafficByDate', cardKeyOf(ref, this.options.cardKey), {
+        signed: {},
+        unsigned: { startDate, endDate, needDtl: '0' },
+      });
+      return mapCycleTraffic(res.body, ref, label, at, this.ctx('queryTrafficByDate', secrets, res.status), this.options.planMb);
+    });
   }
 
   async listPools(_at: Date): Promise<PoolRecord[]> {

@@ -19,6 +19,7 @@ import {
   ctccStatus,
   dayFromCompact,
   mapCardMainStatus,
+  mapCycleTraffic,
   mapDailyTraffic,
   mapOrderAnswer,
   mapSimListPage,
@@ -282,6 +283,15 @@ describe('mapping fuzz (fast-check)', () => {
 
   it('queryTraffic', () => {
     fc.assert(fc.property(fc.oneof(trafficBody, garbage), (body) => typedOrValid(() => mapTraffic(body, { iccid: 'x' }, AT, ctx('queryTraffic'), 1024), validUsage)), runs);
+  });
+
+  it('queryTrafficByDate over a cycle', () => {
+    fc.assert(
+      fc.property(fc.oneof(trafficBody, garbage), fc.constantFrom('2026-11', '2026-12', '2026-13', 'x'), (body, label) =>
+        typedOrValid(() => mapCycleTraffic(body, { iccid: 'x' }, label, AT, ctx('queryTrafficByDate'), null), validUsage),
+      ),
+      runs,
+    );
   });
 
   it('queryTrafficByDate', () => {

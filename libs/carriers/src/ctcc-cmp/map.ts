@@ -3,6 +3,7 @@ import type { ZodType, ZodTypeDef } from 'zod';
 import {
   CardStatus,
   cycleContaining,
+  cycleForLabel,
   MB,
   monthlyPlan,
   naturalMonth,
@@ -327,4 +328,25 @@ export function mapDailyTraffic(body: string, ref: CardRef, ctx: AnswerContext):
 /** An order answer (`disabledNumber`, `requestServActive`, `offNetAction`, `IMEIReRecord`): `resultCode 0` or a typed error. */
 export function mapOrderAnswer(body: string, ctx: AnswerContext): OrderResponse {
   return decodeJson(body, orderResponseSchema, ctx);
+}
+
+/** The cycle billed in `label` (`yyyy-MM`), or null when the label is no month. */
+export function cycleOfLabel(label: string): ReturnType<typeof cycleForLabel> | null {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(label)) return null;
+  return cycleForLabel(CTCC_CYCLE, label);
+}
+
+/**
+ * `queryTrafficByDate` (`needDtl=0`) over a whole past cycle → that cycle's usage. `asOf` is the cycle's end
+ * once it is over (the figure is final), else `at`.
+ */
+export function mapCycleTraffic(body: string, ref: CardRef, label: string, at: Date, ctx: AnswerContext, planMb: number | null = null): UsageSnapshot {
+  const cycle = cycleOfLabel(label);
+  if (!cycle) throw malformed(ctx.endpoint, `cycle label '${label}' is no yyyy-MM`, ctx.secrets, ctx.httpStatus);
+  const a = decodeTraffic(body, ctx);
+  const used = mbTextToBytes(a.TOTAL_BYTES_CNT);
+  if (used === null) throw malformed(ctx.endpoint, `TOTAL_BYTES_CNT '${a.TOTAL_BYTES_CNT ?? ''}' is no MB amount`, ctx.secrets, ctx.httpStatus);
+  const quota = planMb === null ? null : Math.round(planMb * MB);
+  const asOf = cycle.end.getTime() < at.getTime() ? cycle.end : at;
+  return usageSnapshot(ref.iccid, used, quota, cycle, asOf, { TOTAL_BYTES_CNT: a.TOTAL_BYTES_CNT, GROUP_TRANSACTIONID: a.GROUP_TRANSACTIONID, label });
 }

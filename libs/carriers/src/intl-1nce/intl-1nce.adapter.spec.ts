@@ -331,6 +331,37 @@ describe('daily usage: /usage', () => {
   });
 });
 
+describe('past-cycle usage: /usage over the UTC month', () => {
+  it('builds the request: the whole month', async () => {
+    token();
+    const u = api('get', /\/usage$/, 200, USAGE_NOVEMBER);
+    await connect().fetchCycleUsage!([{ iccid: '89882280666023067204' }], '2026-10', AT);
+    expect(u.seen.path).toBe(`${BASE}/v1/sims/8988228066602306720/usage?start_dt=2026-10-01&end_dt=2026-10-31`);
+  });
+
+  it('calls once per card (no quota read: the lifetime volume of a past month is not served)', async () => {
+    token();
+    const u = api('get', /\/usage$/, 200, USAGE_NOVEMBER);
+    await connect().fetchCycleUsage!([{ iccid: '89882280666023067204' }], '2026-10', AT);
+    expect(u.scope.isDone()).toBe(true);
+  });
+
+  it('parses the month’s stats only, final as of the month end', async () => {
+    token();
+    api('get', /\/usage$/, 200, USAGE_NOVEMBER);
+    const r = await connect().fetchCycleUsage!([{ iccid: '89882280666023067204' }], '2026-10', AT);
+    expect(r.items[0]).toMatchObject({ usedBytes: 99 * 1048576, quotaBytes: null, remainingBytes: null });
+    expect(r.items[0].asOf.toISOString()).toBe('2026-11-01T00:00:00.000Z');
+  });
+
+  it('parses errors and refuses bad labels before any request', async () => {
+    token();
+    api('get', /\/usage$/, 404, { statusCode: 404, message: 'SIM not found' });
+    expect((await connect().fetchCycleUsage!([{ iccid: '89882280666023067204' }], '2026-10', AT)).failures).toHaveLength(1);
+    expect(await caught(connect().fetchCycleUsage!([{ iccid: '89882280666023067204' }], 'Oct', AT))).toBeInstanceOf(Rejected);
+  });
+});
+
 describe('operations: submit', () => {
   const order = (type: OperationType, iccids = ['89882280666023067204']): OperationOrder => ({ type, iccids, params: {}, idempotencyKey: 'op-1' });
 

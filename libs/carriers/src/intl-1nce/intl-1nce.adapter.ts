@@ -28,7 +28,18 @@ import {
 import { OneNceClient, oneNceCredentials } from './client';
 import { isPerCard } from './errors';
 import { manifest as oneNceManifest, ONENCE_PAGE_SIZE, ONENCE_PLATFORM_ID } from './manifest';
-import { decodeSim, mapDailyUsage, mapSimListPage, mapSimWithQuota, mapUsage, nativeIccid, ONENCE_CYCLE, type AnswerContext } from './map';
+import {
+  cycleOfLabel,
+  decodeSim,
+  mapCycleUsage,
+  mapDailyUsage,
+  mapSimListPage,
+  mapSimWithQuota,
+  mapUsage,
+  nativeIccid,
+  ONENCE_CYCLE,
+  type AnswerContext,
+} from './map';
 import type { SimStatusChange } from './wire';
 
 export interface OneNceOptions {
@@ -159,6 +170,19 @@ export class Intl1nceAdapter implements CarrierAdapter {
     }
     const { res, secrets } = await this.getUsage(ref, from, to);
     return mapDailyUsage(res.body, ref, this.ctx('v1/sims/{iccid}/usage', secrets, res.status));
+  }
+
+  /** A past (or the current) month: `/usage` from its first day to its last (or today), one request per card. */
+  async fetchCycleUsage(refs: CardRef[], label: string, at: Date): Promise<BatchResult<UsageSnapshot>> {
+    const cycle = cycleOfLabel(label);
+    if (!cycle) throw new Rejected(`${ONENCE_PLATFORM_ID}: cycle label must be yyyy-MM, got '${label}'`, { platform: ONENCE_PLATFORM_ID });
+    if (cycle.start.getTime() > at.getTime()) throw new Rejected(`${ONENCE_PLATFORM_ID}: cycle ${label} has not started`, { platform: ONENCE_PLATFORM_ID });
+    const from = utcDayOf(cycle.start);
+    const to = utcDayOf(new Date(Math.min(cycle.end.getTime() - 1, at.getTime())));
+    return this.perCard(refs, async (ref) => {
+      const { res, secrets } = await this.getUsage(ref, from, to);
+      return mapCycleUsage(res.body, ref, label, at, this.ctx('v1/sims/{iccid}/usage', secrets, res.status));
+    });
   }
 
   async listPools(_at: Date): Promise<PoolRecord[]> {

@@ -14,7 +14,7 @@ import {
   type UsageSnapshot,
 } from '@simgate/core';
 import { isPerCard, oneNceError, retryAfterSeconds, ruleFor } from './errors';
-import { mapDailyUsage, mapSimListPage, mapSimWithQuota, mapUsage, mbToBytes, nativeIccid, oneNceStatus, simgateIccid, utcDay, utcInstant, type AnswerContext } from './map';
+import { mapCycleUsage, mapDailyUsage, mapSimListPage, mapSimWithQuota, mapUsage, mbToBytes, nativeIccid, oneNceStatus, simgateIccid, utcDay, utcInstant, type AnswerContext } from './map';
 
 // Jest hands each file a copy of process.env; the host's process is the one whose TZ Node watches.
 const host = vm.runInThisContext('process') as NodeJS.Process;
@@ -262,6 +262,15 @@ describe('mapping fuzz (fast-check)', () => {
     fc.assert(
       fc.property(fc.oneof(json(usageArb), truncated(usageArb), garbage), fc.oneof(json(quotaArb), garbage), (usage, quota) =>
         typedOrValid(() => mapUsage(usage, quota, { iccid: 'x' }, AT, ctx('usage'), ctx('quota')), validUsage),
+      ),
+      runs,
+    );
+  });
+
+  it('usage → past-cycle usage', () => {
+    fc.assert(
+      fc.property(fc.oneof(json(usageArb), truncated(usageArb), garbage), fc.constantFrom('2026-11', '2026-10', '2026-00', ''), (usage, label) =>
+        typedOrValid(() => mapCycleUsage(usage, { iccid: 'x' }, label, AT, ctx('usage')), validUsage),
       ),
       runs,
     );

@@ -3,6 +3,7 @@ import type { ZodType, ZodTypeDef } from 'zod';
 import {
   CardStatus,
   cycleContaining,
+  cycleForLabel,
   lifetimePlan,
   MB,
   naturalMonth,
@@ -285,4 +286,40 @@ export function mapDailyUsage(usageBody: string, ref: CardRef, ctx: AnswerContex
   return [...byDay.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([day, d]) => ({ iccid: ref.iccid, day, usedBytes: d.bytes, raw: { volume: d.volumes } }));
+}
+
+/** The cycle billed in `label` (`yyyy-MM`, a UTC natural month), or null when the label is no month. */
+export function cycleOfLabel(label: string): ReturnType<typeof cycleForLabel> | null {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(label)) return null;
+  return cycleForLabel(ONENCE_CYCLE, label);
+}
+
+/**
+ * `/usage` over a past month → that month's usage (the daily stats inside it, added). The lifetime quota
+ * and remaining volume at that month's end are not served: both null. `asOf` = the cycle's end once over.
+ */
+export function mapCycleUsage(usageBody: string, ref: CardRef, label: string, at: Date, ctx: AnswerContext): UsageSnapshot {
+  const cycle = cycleOfLabel(label);
+  if (!cycle) throw malformed(ctx.endpoint, `cycle label '${label}' is no yyyy-MM`, ctx.secrets, ctx.httpStatus);
+  const usage = decodeJson(usageBody, usageResponseSchema, ctx);
+  let used = 0;
+  let days = 0;
+  usage.stats.forEach((stat, i) => {
+    const s = statBytes(stat, i, ctx);
+    if (s.day.startsWith(label)) {
+      used += s.bytes;
+      days++;
+    }
+  });
+  if (!Number.isSafeInteger(used)) throw malformed(ctx.endpoint, 'usage total out of range', ctx.secrets, ctx.httpStatus);
+  return {
+    iccid: ref.iccid,
+    usedBytes: used,
+    quotaBytes: null,
+    remainingBytes: null,
+    cycleStart: cycle.start,
+    cycleEnd: cycle.end,
+    asOf: cycle.end.getTime() < at.getTime() ? cycle.end : at,
+    raw: { days, label },
+  };
 }
