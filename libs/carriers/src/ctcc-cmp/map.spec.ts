@@ -2,6 +2,7 @@ import vm from 'vm';
 import fc from 'fast-check';
 import {
   AuthExpired,
+  OperationType,
   CardStatus,
   carriesReason,
   isCarrierError,
@@ -27,6 +28,7 @@ import {
   mbTextToBytes,
   type AnswerContext,
 } from './map';
+import { platform } from './index';
 
 
 // Jest hands each file a copy of process.env; the host's process is the one whose TZ Node watches.
@@ -317,3 +319,44 @@ describe('mapping fuzz (fast-check)', () => {
 const AT = new Date('2026-11-30T17:00:00Z');
 const TRAFFIC =
   '<root><NEW_DATA_TICKET_QRsp><IRESULT>0</IRESULT><TOTAL_BYTES_CNT>512.00MB</TOTAL_BYTES_CNT><GROUP_TRANSACTIONID>1</GROUP_TRANSACTIONID><number>1410012345678</number></NEW_DATA_TICKET_QRsp></root>';
+
+describe('adapter fuzz: any answer to any call → a result or a typed CarrierError', () => {
+  const bodies = fc.oneof(garbage, simListBody, statusBody, trafficBody, fc.constant('{"resultCode":"0","resultMsg":"ok"}'));
+  const answer = fc.record({ status: fc.constantFrom(200, 200, 200, 404, 429, 500), body: bodies });
+
+  it('every adapter call', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(answer, { minLength: 3, maxLength: 3 }), fc.nat(7), async (answers, which) => {
+        let i = 0;
+        const http = {
+          send: async () => {
+            const a = answers[i++ % answers.length];
+            return { status: a.status, headers: {}, body: a.body };
+          },
+        };
+        const a = platform.connect(
+          { id: 'f', platform: 'ctcc-cmp', baseUrl: 'http://x/', credentials: { userId: 'u', password: 'pwd12345', key: 'abcdefghi' }, options: { planMb: 100 } },
+          { http, now: () => AT },
+        );
+        const ref = { iccid: '89860312345678901235', hints: { stoppedBySimgate: true } };
+        const receipt = { type: OperationType.SUSPEND, iccids: [ref.iccid], confirmBy: 'STATUS' as const, carrierRef: null, expectedStatus: CardStatus.SUSPENDED, submittedAt: AT, deadline: AT };
+        const calls: (() => Promise<unknown>)[] = [
+          () => a.listCards(null, null, AT),
+          () => a.fetchCards([ref], AT),
+          () => a.fetchUsage([ref], AT),
+          () => a.fetchDailyUsage(ref, '2026-11-01', '2026-11-30', AT),
+          () => a.fetchCycleUsage!([ref], '2026-11', AT),
+          () => a.submit({ type: OperationType.SET_USAGE_CAP, iccids: [ref.iccid], params: { capMb: 10 }, idempotencyKey: 'k' }, [], AT),
+          () => a.submit({ type: OperationType.RESUME, iccids: [ref.iccid], params: {}, idempotencyKey: 'k' }, [], AT),
+          () => a.progress(receipt, [], AT),
+        ];
+        try {
+          await calls[which]();
+        } catch (e) {
+          if (!isCarrierError(e)) throw e;
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

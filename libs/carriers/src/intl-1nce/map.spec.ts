@@ -2,6 +2,7 @@ import vm from 'vm';
 import fc from 'fast-check';
 import {
   AuthExpired,
+  OperationType,
   CardStatus,
   carriesReason,
   isCarrierError,
@@ -15,6 +16,7 @@ import {
 } from '@simgate/core';
 import { isPerCard, oneNceError, retryAfterSeconds, ruleFor } from './errors';
 import { mapCycleUsage, mapDailyUsage, mapSimListPage, mapSimWithQuota, mapUsage, mbToBytes, nativeIccid, oneNceStatus, simgateIccid, utcDay, utcInstant, type AnswerContext } from './map';
+import { platform } from './index';
 
 // Jest hands each file a copy of process.env; the host's process is the one whose TZ Node watches.
 const host = vm.runInThisContext('process') as NodeJS.Process;
@@ -291,3 +293,39 @@ describe('mapping fuzz (fast-check)', () => {
 // ----- fixtures -----
 const AT = new Date('2026-11-30T20:00:00Z');
 const QUOTA = '{"volume":"321.5","total_volume":"500","expiry_date":"2036-01-15T08:13:40.000Z"}';
+
+describe('adapter fuzz: any answer to any call → a result or a typed CarrierError', () => {
+  const bodies = fc.oneof(garbage, json(fc.array(simArb, { maxLength: 2 })), json(simArb), json(quotaArb), json(usageArb), fc.constant('{"access_token":"t","expires_in":3600}'));
+  const answer = fc.record({ status: fc.constantFrom(200, 200, 200, 201, 400, 401, 404, 422, 429, 500), body: bodies });
+
+  it('every adapter call', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(answer, { minLength: 6, maxLength: 6 }), fc.nat(6), async (answers, which) => {
+        let i = 0;
+        const http = {
+          send: async () => {
+            const a = answers[i++ % answers.length];
+            return { status: a.status, headers: { 'x-total-pages': '2' }, body: a.body };
+          },
+        };
+        const a = platform.connect({ id: 'f', platform: 'intl-1nce', baseUrl: 'http://x/', credentials: { username: 'u', password: 'p' } }, { http, now: () => AT });
+        const ref = { iccid: '89882280666023067204' };
+        const calls: (() => Promise<unknown>)[] = [
+          () => a.listCards(null, null, AT),
+          () => a.fetchCards([ref], AT),
+          () => a.fetchUsage([ref], AT),
+          () => a.fetchDailyUsage(ref, '2026-11-01', '2026-11-30', AT),
+          () => a.fetchCycleUsage!([ref], '2026-10', AT),
+          () => a.submit({ type: OperationType.SUSPEND, iccids: [ref.iccid], params: {}, idempotencyKey: 'k' }, [], AT),
+          () => a.progress({ type: OperationType.SUSPEND, iccids: [ref.iccid], confirmBy: 'STATUS', carrierRef: null, expectedStatus: CardStatus.SUSPENDED, submittedAt: AT, deadline: AT }, [], AT),
+        ];
+        try {
+          await calls[which]();
+        } catch (e) {
+          if (!isCarrierError(e)) throw e;
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
