@@ -235,12 +235,16 @@ export class IntlFleet {
 
   // ---- usage: a closed-form cumulative curve, so lifetime totals cost O(periods) -------------------------
 
-  /** Uncapped cumulative bytes of an always-on card at instant `t` (monotone; daily use 0.55–1.45 × mean). */
+  /** Uncapped cumulative bytes of an always-on card at the start of UTC day `day` (monotone in the day). */
+  private cum(i: number, mean: number, day: number): number {
+    return mean * (day + 0.45 * unit(this.seed, i, 2_000_000 + day));
+  }
+
+  /** The same curve at instant `t`, linear within each day (daily use 0.55–1.45 × mean). */
   private curve(i: number, mean: number, t: number): number {
     const d = Math.floor(t / DAY_MS);
-    const at = (day: number): number => mean * (day + 0.45 * unit(this.seed, i, 2_000_000 + day));
-    const c0 = at(d);
-    return c0 + ((at(d + 1) - c0) * (t - d * DAY_MS)) / DAY_MS;
+    const c0 = this.cum(i, mean, d);
+    return c0 + ((this.cum(i, mean, d + 1) - c0) * (t - d * DAY_MS)) / DAY_MS;
   }
 
   /** Bytes used since activation until `t`, before the volume cap. Usage stops at plan expiry. */
@@ -264,17 +268,37 @@ export class IntlFleet {
     return Math.min(this.rawUsed(view, t), this.totalBytes(view));
   }
 
-  /** The first instant at which raw usage reaches `bytes`, or null if not by `nowMs`. */
+  /** The first instant (whole second) at which raw usage reaches `bytes`, or null if not by `nowMs`. */
   reachedAt(view: IntlCardView, bytes: number, nowMs: number): number | null {
-    if (view.activatedAtMs === null || this.rawUsed(view, nowMs) < bytes) return null;
-    let lo = view.activatedAtMs;
-    let hi = nowMs;
-    while (hi - lo > 1000) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (this.rawUsed(view, mid) >= bytes) hi = mid;
-      else lo = mid;
+    if (view.activatedAtMs === null) return null;
+    const i = view.index;
+    const mean = view.base.dailyMeanBytes;
+    const stop = Math.min(nowMs, view.expiryMs ?? Number.POSITIVE_INFINITY);
+    let acc = 0;
+    for (const [p0, p1] of view.periods) {
+      const end = Math.min(stop, p1 ?? Number.POSITIVE_INFINITY);
+      if (end <= p0) continue;
+      const c0 = this.curve(i, mean, p0);
+      const seg = this.curve(i, mean, end) - c0;
+      if (acc + seg < bytes) {
+        acc += seg;
+        continue;
+      }
+      const target = c0 + (bytes - acc);
+      // The first day boundary at or above the target; the crossing is in the day before it.
+      let lo = Math.floor(p0 / DAY_MS) + 1;
+      let hi = Math.floor(end / DAY_MS) + 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.cum(i, mean, mid) >= target) hi = mid;
+        else lo = mid + 1;
+      }
+      const d = lo - 1;
+      const a = this.cum(i, mean, d);
+      const t = d * DAY_MS + ((target - a) / (this.cum(i, mean, d + 1) - a)) * DAY_MS;
+      return Math.min(end, Math.max(p0, Math.ceil(t / 1000) * 1000));
     }
-    return Math.floor(hi / 1000) * 1000;
+    return null;
   }
 
   find(predicate: (b: IntlBaseCard) => boolean, from = 0): number {

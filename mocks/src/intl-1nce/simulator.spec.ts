@@ -351,6 +351,11 @@ describe('intl-1nce simulator, as a client sees it over HTTP', () => {
       expect(s.quota_status.quota_exceeded_date).toMatch(/Z$/);
       expect(Date.parse(s.quota_status.quota_exceeded_date as string)).toBeGreaterThan(Date.parse(s.quota_status.threshold_reached_date as string));
       expect((await get<{ volume: number }>(`v1/sims/${c.iccid}/quota/data`)).data.volume).toBe(0);
+      // The exceeded date is the second the lifetime volume ran out.
+      const v = sim.card(c.index);
+      const at = Date.parse(s.quota_status.quota_exceeded_date as string);
+      expect(sim.fleet.rawUsed(v, at)).toBeGreaterThanOrEqual(sim.fleet.totalBytes(v) - 1);
+      expect(sim.fleet.rawUsed(v, at - 1000)).toBeLessThan(sim.fleet.totalBytes(v));
       const u1 = usageMb((await get<Usage>(`v1/sims/${c.iccid}/usage`, { start_dt: '2026-03-01', end_dt: '2026-03-31' })).data);
       clock.advance(2 * DAY);
       bearer = await token();
