@@ -79,6 +79,7 @@ async function main(): Promise<void> {
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
+    setTimeout(() => process.exit(0), 3000).unref();
     void served.close().then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
