@@ -248,6 +248,11 @@ describe('ctcc-cmp simulator, as a client sees it over HTTP', () => {
       expect(distinct.size).toBe(50);
     });
 
+    it('keeps 50 per page whatever page size a client asks for', async () => {
+      const page = await client.json<{ simList: unknown[] }>('getSIMList', { pageIndex: '3', pageSize: '100' });
+      expect(page.simList).toHaveLength(50);
+    });
+
     it('answers the last page and an empty simList past the end', async () => {
       const last = await client.json<{ simList: unknown[] }>('getSIMList', { pageIndex: '200' });
       expect(last.simList).toHaveLength(50);
