@@ -10,7 +10,9 @@ import {
   type BatchResult,
   type CardRecord,
   type CardRef,
+  type DailyUsage,
   type OperationReceipt,
+  dayInZone,
 } from '@simgate/core';
 import { canonicalJson, chunks, type Store, type SyncKind } from '@simgate/store';
 import { readOrderListFile } from './csv-order-list';
@@ -97,15 +99,18 @@ export class SyncEngine {
     const rt = this.d.runtime.get(accountId);
     if (!this.supports(rt, kind)) return false;
     const priority = reason === 'manual' || reason === 'start' ? PRIORITY.manual : reason === 'chain' ? PRIORITY.chain : PRIORITY.schedule;
-    const { added } = await this.d.queue.add(
-      'sweep',
-      { type: 'sweep', accountId, kind, reason },
-      { jobId: sweepJobId(accountId, kind), priority, attempts: this.d.sweepAttempts ?? 5, backoffMs: 5_000 },
-    );
-    if (added) {
+    const jobId = sweepJobId(accountId, kind);
+    const pendingAlready = await this.d.queue.has(jobId);
+    if (!pendingAlready) {
+      // Marked queued before the job exists: a worker that starts it at once then marks it running.
       const cp = await this.d.store.checkpoints.get(accountId, kind);
       if (cp?.state !== 'running') await this.d.store.checkpoints.save(accountId, kind, { state: 'queued' }, this.now());
     }
+    const { added } = await this.d.queue.add(
+      'sweep',
+      { type: 'sweep', accountId, kind, reason },
+      { jobId, priority, attempts: this.d.sweepAttempts ?? 5, backoffMs: 5_000 },
+    );
     return added;
   }
 
@@ -324,8 +329,8 @@ export class SyncEngine {
     let mark: string | null | undefined = undefined;
     for (;;) {
       const page = await this.call(rt, 'inventory', () => rt.adapter.listCards(next, since, this.now()));
-      if (page.cards.length) {
-        const c = await this.writeCards(rt, 'inventory', { items: page.cards, failures: [] });
+      if (page.cards.length || page.failures?.length) {
+        const c = await this.writeCards(rt, 'inventory', { items: page.cards, failures: page.failures ?? [] });
         cards += c.written + c.unchanged;
       }
       if (page.highWaterMark) mark = page.highWaterMark;
@@ -519,6 +524,28 @@ export class SyncEngine {
         };
       }),
     );
+  }
+
+  // ---------------------------------------------------------------- daily usage on demand
+
+  /**
+   * Reads one card's daily series from the carrier (clamped to the days the platform serves) and stores it.
+   * Daily series cost a request per card (per day on some platforms), so they are read when asked for.
+   */
+  async fetchDaily(accountId: string, ref: CardRef, from: string, to: string): Promise<DailyUsage[]> {
+    const rt = this.d.runtime.get(accountId);
+    const zone = rt.manifest.zone;
+    const earliest = dayInZone(new Date(this.now().getTime() - rt.manifest.capabilities.dailyUsageDays * 86400_000), zone);
+    const yesterday = dayInZone(new Date(this.now().getTime() - 86400_000), zone);
+    const today = dayInZone(this.now(), zone);
+    const lo = from < earliest ? earliest : from;
+    const hi = to > today ? today : to;
+    if (lo > hi) return [];
+    const hiServed = rt.manifest.capabilities.realTimeUsage ? hi : hi > yesterday ? yesterday : hi;
+    if (lo > hiServed) return [];
+    const days = await this.call(rt, 'usage', () => rt.adapter.fetchDailyUsage(ref, lo, hiServed, this.now()), { attempts: 3 });
+    if (days.length) await this.d.store.usage.upsertDaily(days, this.now());
+    return days.filter((d) => d.day >= lo && d.day <= hiServed).sort((a, b) => a.day.localeCompare(b.day));
   }
 
   // ---------------------------------------------------------------- sync now for cards

@@ -25,6 +25,10 @@ const envSchema = z.object({
   /** Run the queue processors and the scheduler in this process (the gateway may leave them to workers). */
   SIMGATE_WORKER: z.enum(['true', 'false']).default('true'),
   SIMGATE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Bull job lock: a worker that dies mid-job loses it after this long and another worker runs the job. */
+  SIMGATE_QUEUE_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** Jobs processed at once per process. */
+  SIMGATE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** Port of a standalone worker's /metrics server. */
   SIMGATE_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
 });
@@ -53,6 +57,8 @@ export interface SimgateConfig {
   runWorker: boolean;
   logLevel: SimgateEnv['SIMGATE_LOG_LEVEL'];
   workerMetricsPort: number;
+  queueLockMs: number;
+  workerConcurrency: number;
 }
 
 /** Validates the environment once at boot; a bad value stops start-up with a message naming the variable. */
@@ -86,5 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SimgateConfig 
     runWorker: e.SIMGATE_WORKER === 'true',
     logLevel: e.SIMGATE_LOG_LEVEL,
     workerMetricsPort: e.SIMGATE_WORKER_METRICS_PORT,
+    queueLockMs: e.SIMGATE_QUEUE_LOCK_MS,
+    workerConcurrency: e.SIMGATE_WORKER_CONCURRENCY,
   };
 }

@@ -1,0 +1,48 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { SyncWorkerModule, type Simgate } from '@simgate/sync';
+import { ApiKeyGuard } from './common/auth.guard';
+import { ProblemFilter } from './common/problem';
+import { CardsController } from './cards/cards.controller';
+import { CardsService } from './cards/cards.service';
+import { HealthController } from './health/health.controller';
+import { ImportController } from './imports/import.controller';
+import { MetricsController } from './metrics/metrics.controller';
+import { OperationsController } from './operations/operations.controller';
+import { OperationsService } from './operations/operations.service';
+import { PlatformsController } from './platforms/platforms.controller';
+import { PoolsController } from './pools/pools.controller';
+import { SyncController } from './sync/sync.controller';
+import { GATEWAY_OPTIONS, SIMGATE, type GatewayOptions } from './tokens';
+
+/** The console API: features as controllers with their services; the assembled Simgate is provided as a value. */
+@Module({})
+export class GatewayModule {
+  static forRoot(simgate: Simgate, options: GatewayOptions & { worker?: boolean }): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: options.worker ? [SyncWorkerModule.forRoot(simgate)] : [],
+      controllers: [
+        HealthController,
+        MetricsController,
+        PlatformsController,
+        CardsController,
+        PoolsController,
+        OperationsController,
+        ImportController,
+        SyncController,
+      ],
+      providers: [
+        { provide: SIMGATE, useValue: simgate },
+        { provide: GATEWAY_OPTIONS, useValue: options },
+        { provide: APP_GUARD, useFactory: () => new ApiKeyGuard(options.apiKeys) },
+        {
+          provide: APP_FILTER,
+          useFactory: () => new ProblemFilter((err, req) => simgate.logger.error({ err: err instanceof Error ? err.message : String(err), path: req.path }, 'request failed')),
+        },
+        CardsService,
+        OperationsService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Simgate } from '@simgate/sync';
+import { GatewayModule } from './app.module';
+import type { GatewayOptions } from './tokens';
+
+/** Body size cap for JSON requests (CSV imports are streamed separately). */
+export const JSON_LIMIT = '1mb';
+
+/** Builds the HTTP app over an assembled Simgate (used by main and by the end-to-end tests). */
+export async function createGateway(simgate: Simgate, options: GatewayOptions & { worker?: boolean }): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(simgate, options), {
+    logger: false,
+    bodyParser: false,
+  });
+  app.useBodyParser('json', { limit: JSON_LIMIT, type: ['application/json', 'application/*+json'] });
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('simgate')
+      .setDescription('Carrier-integration gateway for IoT SIM cards: cards, usage, pools, operations, sync state.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs/openapi.json' });
+  app.enableShutdownHooks();
+  return app;
+}

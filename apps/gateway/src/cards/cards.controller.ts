@@ -1,0 +1,182 @@
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CardStatus, Carrier, SuspendReason, dayInZone, isIccid, type AdapterManifest } from '@simgate/core';
+import type { Simgate } from '@simgate/sync';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { Problem, notFound } from '../common/problem';
+import { parse } from '../common/validation';
+import { SIMGATE } from '../tokens';
+import { CardsService, decodeCursor } from './cards.service';
+import { diagnose } from './diagnosis';
+
+const iccidParam = z.object({ iccid: z.string().refine(isIccid, 'not a valid ICCID (19–20 digits, 89 prefix, Luhn check digit)') }).strict();
+
+const filterShape = {
+  platform: z.string().min(1).max(64).optional(),
+  account: z.string().min(1).max(64).optional(),
+  carrier: z.nativeEnum(Carrier).optional(),
+  status: z.nativeEnum(CardStatus).optional(),
+  reason: z.nativeEnum(SuspendReason).optional(),
+  pool: z.string().min(1).max(128).optional(),
+  q: z.string().regex(/^\d{1,20}$/, 'q is a prefix of an ICCID or MSISDN: digits only').optional(),
+};
+
+const listQuery = z
+  .object({
+    ...filterShape,
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+
+const exportQuery = z.object({ ...filterShape, format: z.literal('csv').default('csv'), limit: z.coerce.number().int().min(1).max(500_000).default(500_000) }).strict();
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as yyyy-MM-dd');
+const usageQuery = z
+  .object({ granularity: z.enum(['day', 'cycle']).default('cycle'), from: day.optional(), to: day.optional() })
+  .strict()
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
+
+function filterOf(q: z.infer<typeof listQuery> | z.infer<typeof exportQuery>) {
+  return { platform: q.platform, accountId: q.account, carrier: q.carrier, status: q.status, reason: q.reason, poolId: q.pool, q: q.q };
+}
+
+const CSV_COLUMNS = [
+  'iccid', 'msisdn', 'imsi', 'imei', 'carrier', 'platform', 'accountId', 'status', 'suspendReason', 'rawStatus', 'rawReason',
+  'poolId', 'activatedAt', 'expiresAt', 'cycleStart', 'usedBytes', 'quotaBytes', 'remainingBytes', 'usageAsOf', 'statusSyncedAt',
+] as const;
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  // Quote when needed; neutralise spreadsheet formulas.
+  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+@ApiTags('cards')
+@ApiBearerAuth()
+@Controller('v1')
+export class CardsController {
+  constructor(
+    @Inject(SIMGATE) private readonly sg: Simgate,
+    private readonly cards: CardsService,
+  ) {}
+
+  @Get('cards')
+  @ApiOperation({ summary: 'List cards with filters; keyset paging by cursor' })
+  @ApiQuery({ name: 'status', required: false, enum: CardStatus })
+  @ApiQuery({ name: 'reason', required: false, enum: SuspendReason })
+  @ApiQuery({ name: 'carrier', required: false, enum: Carrier })
+  @ApiQuery({ name: 'platform', required: false })
+  @ApiQuery({ name: 'account', required: false })
+  @ApiQuery({ name: 'pool', required: false })
+  @ApiQuery({ name: 'q', required: false, description: 'ICCID or MSISDN prefix' })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'cursor', required: false })
+  async list(@Query() query: unknown) {
+    const q = parse(listQuery, query, 'query');
+    let after: string | null = null;
+    if (q.cursor) {
+      after = decodeCursor(q.cursor);
+      if (!after) throw new Problem(400, 'INVALID_CURSOR', 'cursor is not one this API returned', { field: 'query.cursor' });
+    }
+    return this.cards.list(filterOf(q), q.limit, after);
+  }
+
+  @Get('cards\\:export')
+  @ApiOperation({ summary: 'Export the filtered list as CSV (streamed, up to 500,000 rows)' })
+  async export(@Query() query: unknown, @Res() res: Response): Promise<void> {
+    const q = parse(exportQuery, query, 'query');
+    res.status(200).type('text/csv; charset=utf-8').setHeader('content-disposition', 'attachment; filename="cards.csv"');
+    res.write(CSV_COLUMNS.join(',') + '\n');
+    let after: string | null = null;
+    let n = 0;
+    while (n < q.limit) {
+      const page = await this.sg.store.cards.list(filterOf(q), Math.min(2000, q.limit - n), after);
+      if (!page.length) break;
+      const views = await this.cards.views(page);
+      const lines = views.map((v) => {
+        const row: Record<(typeof CSV_COLUMNS)[number], unknown> = {
+          ...v,
+          cycleStart: v.usage?.cycleStart,
+          usedBytes: v.usage?.usedBytes,
+          quotaBytes: v.usage?.quotaBytes,
+          remainingBytes: v.usage?.remainingBytes,
+          usageAsOf: v.usage?.asOf,
+        };
+        return CSV_COLUMNS.map((c) => csvCell(row[c])).join(',');
+      });
+      if (!res.write(lines.join('\n') + '\n')) await new Promise((r) => res.once('drain', r));
+      n += page.length;
+      after = page[page.length - 1].iccid;
+    }
+    res.end();
+  }
+
+  @Get('cards/:iccid')
+  @ApiOperation({ summary: 'One card: normalized status and reason with recovery, raw values, usage, freshness, forecast' })
+  async get(@Param() params: unknown) {
+    const { iccid } = parse(iccidParam, params, 'params');
+    const card = await this.cards.get(iccid);
+    if (!card) throw notFound('card', iccid);
+    return card;
+  }
+
+  @Get('cards/:iccid/history')
+  @ApiOperation({ summary: 'Status changes of a card, newest first, with raw values' })
+  async history(@Param() params: unknown) {
+    const { iccid } = parse(iccidParam, params, 'params');
+    if (!(await this.sg.store.cards.get(iccid))) throw notFound('card', iccid);
+    const h = await this.sg.store.cards.history(iccid);
+    return { items: h.map((x) => ({ ...x, asOf: x.asOf.toISOString(), observedAt: x.observedAt.toISOString() })) };
+  }
+
+  @Get('cards/:iccid/usage')
+  @ApiOperation({ summary: 'Usage per billing cycle, or per day (fetched from the carrier when missing)' })
+  async usage(@Param() params: unknown, @Query() query: unknown) {
+    const { iccid } = parse(iccidParam, params, 'params');
+    const q = parse(usageQuery, query, 'query');
+    const card = await this.sg.store.cards.get(iccid);
+    if (!card) throw notFound('card', iccid);
+    const manifest: AdapterManifest | undefined = this.sg.registry.has(card.platform) ? this.sg.registry.get(card.platform).manifest : undefined;
+    const zone = manifest?.zone ?? 'Asia/Shanghai';
+    if (q.granularity === 'cycle') {
+      const from = q.from ? new Date(`${q.from}T00:00:00Z`) : null;
+      const to = q.to ? new Date(`${q.to}T23:59:59Z`) : null;
+      const cycles = await this.sg.store.usage.cycles(iccid, from, to);
+      return {
+        iccid,
+        granularity: 'cycle',
+        items: cycles.map((u) => ({
+          cycleStart: u.cycleStart.toISOString(),
+          cycleEnd: u.cycleEnd.toISOString(),
+          usedBytes: u.usedBytes,
+          quotaBytes: u.quotaBytes,
+          remainingBytes: u.remainingBytes,
+          asOf: u.asOf.toISOString(),
+        })),
+      };
+    }
+    const today = dayInZone(new Date(), zone);
+    const to = q.to ?? today;
+    const from = q.from ?? dayInZone(new Date(Date.now() - 30 * 86400_000), zone);
+    let items = await this.sg.store.usage.daily(iccid, from, to);
+    let fetched = false;
+    if (!items.length && manifest?.capabilities.dailyUsage && this.sg.runtime.has(card.accountId)) {
+      items = await this.sg.engine.fetchDaily(card.accountId, { iccid, msisdn: card.msisdn }, from, to);
+      fetched = true;
+    }
+    return { iccid, granularity: 'day', from, to, fetched, items: items.map((d) => ({ day: d.day, usedBytes: d.usedBytes })) };
+  }
+
+  @Get('cards/:iccid/diagnosis')
+  @ApiOperation({ summary: 'Troubleshooting (domain.md §8) evaluated for this card' })
+  async diagnosis(@Param() params: unknown) {
+    const { iccid } = parse(iccidParam, params, 'params');
+    const card = await this.cards.get(iccid);
+    if (!card) throw notFound('card', iccid);
+    return { iccid, ...diagnose(card, new Date(), this.sg.config.intervals.status * this.sg.config.budgetFactor) };
+  }
+}

@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CardFilter, StoredCard } from '@simgate/store';
+import type { Simgate } from '@simgate/sync';
+import { SIMGATE } from '../tokens';
+import { cardView, type CardView } from './card-view';
+
+export function encodeCursor(iccid: string): string {
+  return Buffer.from(`c:${iccid}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): string | null {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  return /^c:\d{19,20}$/.test(text) ? text.slice(2) : null;
+}
+
+@Injectable()
+export class CardsService {
+  constructor(@Inject(SIMGATE) private readonly sg: Simgate) {}
+
+  /** Views of stored cards with their current usage and the checkpoints that confirm them. */
+  async views(cards: StoredCard[]): Promise<CardView[]> {
+    if (!cards.length) return [];
+    const [usage, cps] = await Promise.all([this.sg.store.usage.current(cards.map((c) => c.iccid)), this.sg.store.checkpoints.list()]);
+    const now = new Date();
+    return cards.map((c) =>
+      cardView(c, usage.get(c.iccid) ?? null, {
+        manifest: this.sg.registry.has(c.platform) ? this.sg.registry.get(c.platform).manifest : undefined,
+        statusCheckpoint: cps.find((p) => p.accountId === c.accountId && p.kind === 'status'),
+        usageCheckpoint: cps.find((p) => p.accountId === c.accountId && p.kind === 'usage'),
+        now,
+      }),
+    );
+  }
+
+  async list(filter: CardFilter, limit: number, after: string | null) {
+    const page = await this.sg.store.cards.list(filter, limit + 1, after);
+    const more = page.length > limit;
+    const items = await this.views(page.slice(0, limit));
+    return { items, nextCursor: more ? encodeCursor(page[limit - 1].iccid) : null };
+  }
+
+  async get(iccid: string): Promise<CardView | null> {
+    const c = await this.sg.store.cards.get(iccid);
+    return c ? (await this.views([c]))[0] : null;
+  }
+}

@@ -1,0 +1,43 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Simgate } from '@simgate/sync';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { notFound } from '../common/problem';
+import { parse } from '../common/validation';
+import { SIMGATE } from '../tokens';
+import { OperationsService, createOperation, operationView } from './operations.service';
+
+const idParam = z.object({ id: z.string().uuid('an operation id is a UUID') }).strict();
+
+@ApiTags('operations')
+@ApiBearerAuth()
+@Controller('v1/operations')
+export class OperationsController {
+  constructor(
+    @Inject(SIMGATE) private readonly sg: Simgate,
+    private readonly ops: OperationsService,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Submit activate / suspend / resume / rebind / usage-cap orders; the same idempotencyKey is never submitted twice',
+  })
+  async create(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    const req = parse(createOperation, body);
+    const { operation, created } = await this.ops.create(req);
+    res.setHeader('idempotent-replayed', created ? 'false' : 'true');
+    res.setHeader('location', `/v1/operations/${operation.id}`);
+    return operationView(operation);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'An operation and the state of each card in it' })
+  async get(@Param() params: unknown) {
+    const { id } = parse(idParam, params, 'params');
+    const op = await this.sg.store.operations.get(id);
+    if (!op) throw notFound('operation', id);
+    return operationView(op);
+  }
+}

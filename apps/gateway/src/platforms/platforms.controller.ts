@@ -1,0 +1,44 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Simgate } from '@simgate/sync';
+import { SIMGATE } from '../tokens';
+
+@ApiTags('platforms')
+@ApiBearerAuth()
+@Controller('v1')
+export class PlatformsController {
+  constructor(@Inject(SIMGATE) private readonly sg: Simgate) {}
+
+  @Get('platforms')
+  @ApiOperation({ summary: 'Every registered platform: manifest with capabilities, unsupported operations, credential fields, quotas' })
+  platforms() {
+    return {
+      items: this.sg.registry.manifests().map((m) => ({
+        ...m,
+        unsupportedOperations: ['ACTIVATE', 'SUSPEND', 'RESUME', 'REBIND', 'SET_USAGE_CAP'].filter(
+          (t) => !m.capabilities.operations.includes(t as never),
+        ),
+      })),
+    };
+  }
+
+  @Get('accounts')
+  @ApiOperation({ summary: 'Configured carrier accounts (never any credential value)' })
+  accounts() {
+    return {
+      items: this.sg.accounts.map((a) => {
+        const m = this.sg.registry.get(a.platform).manifest;
+        return {
+          id: a.id,
+          platform: a.platform,
+          carrier: m.carrier,
+          label: m.label,
+          baseUrl: a.baseUrl,
+          credentialFields: Object.keys(a.credentials).sort(),
+          cardsFile: a.cards ?? null,
+          quotas: a.quotas ?? null,
+        };
+      }),
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SYNC_KINDS, type SyncKind } from '@simgate/store';
+import type { Simgate } from '@simgate/sync';
+import { z } from 'zod';
+import { isIccid } from '@simgate/core';
+import { Problem, notFound } from '../common/problem';
+import { parse } from '../common/validation';
+import { SIMGATE } from '../tokens';
+
+const syncNow = z
+  .object({
+    accountId: z.string().min(1).max(64),
+    kind: z.enum(SYNC_KINDS as [SyncKind, ...SyncKind[]]),
+    iccids: z
+      .array(z.string().refine(isIccid, 'not a valid ICCID (19–20 digits, 89 prefix, Luhn check digit)'))
+      .min(1)
+      .max(10_000)
+      .optional(),
+  })
+  .strict();
+
+@ApiTags('sync')
+@ApiBearerAuth()
+@Controller('v1/sync')
+export class SyncController {
+  constructor(@Inject(SIMGATE) private readonly sg: Simgate) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Sync state per account and kind: state, last success, last error, delay, cards' })
+  async state() {
+    const now = Date.now();
+    const cps = await this.sg.store.checkpoints.list();
+    return {
+      accounts: this.sg.runtime.all().map((rt) => ({
+        accountId: rt.account.id,
+        platform: rt.manifest.id,
+        kinds: SYNC_KINDS.filter((k) => this.sg.engine.supports(rt, k)).map((kind) => {
+          const cp = cps.find((c) => c.accountId === rt.account.id && c.kind === kind);
+          return {
+            kind,
+            state: cp?.state ?? 'idle',
+            lastSuccessAt: cp?.lastSuccessAt?.toISOString() ?? null,
+            lastError: cp?.lastError ?? null,
+            delaySeconds: cp?.lastSuccessAt ? Math.round((now - cp.lastSuccessAt.getTime()) / 1000) : null,
+            cards: cp?.cards ?? 0,
+          };
+        }),
+      })),
+    };
+  }
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Sync now: an account and kind, or a list of cards (status or usage); jumps the queue' })
+  async syncNow(@Body() body: unknown) {
+    const req = parse(syncNow, body);
+    if (!this.sg.runtime.has(req.accountId)) throw notFound('account', req.accountId);
+    const rt = this.sg.runtime.get(req.accountId);
+    if (!this.sg.engine.supports(rt, req.kind)) {
+      throw new Problem(422, 'KIND_NOT_SUPPORTED', `${rt.manifest.id} has no ${req.kind} to sync`);
+    }
+    if (req.iccids) {
+      if (req.kind !== 'status' && req.kind !== 'usage') {
+        throw new Problem(400, 'VALIDATION_FAILED', 'iccids can be synced for kind status or usage only', { field: 'body.iccids' });
+      }
+      const known = await this.sg.store.cards.getMany(req.iccids);
+      const foreign = req.iccids.filter((i) => !known.some((c) => c.iccid === i && c.accountId === req.accountId));
+      if (foreign.length) throw new Problem(422, 'CARDS_NOT_IN_ACCOUNT', `${foreign.length} card(s) are not known in account '${req.accountId}', e.g. ${foreign[0]}`);
+      await this.sg.engine.requestCards(req.accountId, req.kind, req.iccids);
+      return { accountId: req.accountId, kind: req.kind, cards: req.iccids.length, queued: true };
+    }
+    const queued = await this.sg.engine.requestSweep(req.accountId, req.kind, 'manual');
+    return { accountId: req.accountId, kind: req.kind, queued, alreadyQueued: !queued };
+  }
+}

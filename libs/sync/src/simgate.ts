@@ -1,0 +1,134 @@
+import Bull, { type Queue } from 'bull';
+import Redis from 'ioredis';
+import type pino from 'pino';
+import { CarrierRegistry, discoverPlatforms } from '@simgate/carriers';
+import { Store } from '@simgate/store';
+import * as path from 'node:path';
+import { loadAccountsFile, type LoadedAccount } from './config/accounts-file';
+import type { SimgateConfig } from './config/env';
+import { registerCollectors } from './collectors';
+import type { SyncJob } from './jobs';
+import { MemoryCardLeases, RedisCardLeases, type CardLeases } from './leases';
+import { AccountLimiter } from './limits/account-limiter';
+import { MemoryInFlightLimiter, RedisInFlightLimiter } from './limits/in-flight';
+import { MemoryWindowLimiter, RedisWindowLimiter } from './limits/window-limiter';
+import { createLogger } from './logger';
+import { SimgateMetrics } from './metrics';
+import { BullJobQueue } from './queue/bull-queue';
+import type { JobQueue } from './queue/job-queue';
+import { MemoryJobQueue } from './queue/memory-queue';
+import { CarrierRuntime } from './runtime';
+import { SyncScheduler } from './scheduler';
+import { SyncEngine } from './sync-engine';
+
+export const SYNC_QUEUE = 'simgate-sync';
+
+export interface QueueTuning {
+  /** A worker that dies loses its job lock after this long; another worker then runs the job again. */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+}
+
+export const DEFAULT_QUEUE_TUNING: QueueTuning = { lockDurationMs: 30_000, stalledIntervalMs: 15_000 };
+
+export interface SimgateStartOptions {
+  accounts?: LoadedAccount[];
+  registry?: CarrierRegistry;
+  logger?: pino.Logger;
+  /** A Bull queue made by @nestjs/bull (the app); made here when absent and REDIS_URL is set. */
+  bullQueue?: Queue<SyncJob>;
+  queueTuning?: Partial<QueueTuning>;
+  now?: () => Date;
+  parallelBatches?: number;
+  /** Carrier HTTP timeout. */
+  timeoutMs?: number;
+  store?: Store;
+}
+
+/** Bull's Redis connections: the blocking and subscriber ones must not cap their retries. */
+export function bullRedisOptions(url: string) {
+  return {
+    createClient: (type: 'client' | 'subscriber' | 'bclient') =>
+      new Redis(url, type === 'client' ? { maxRetriesPerRequest: 3 } : { maxRetriesPerRequest: null, enableReadyCheck: false }),
+  };
+}
+
+export function bullSettings(t: QueueTuning) {
+  return { lockDuration: t.lockDurationMs, stalledInterval: t.stalledIntervalMs, maxStalledCount: 5, lockRenewTime: Math.floor(t.lockDurationMs / 3) };
+}
+
+/**
+ * Everything that runs simgate, assembled once: store, carrier registry and accounts, limiter, adapters,
+ * queue, engine, scheduler, metrics. The same assembly serves the gateway, standalone workers, the
+ * end-to-end tests and the benchmarks; only the ports differ (PGlite or PostgreSQL, memory or Redis).
+ */
+export class Simgate {
+  private workerStarted = false;
+
+  private constructor(
+    readonly config: SimgateConfig,
+    readonly store: Store,
+    readonly registry: CarrierRegistry,
+    readonly accounts: LoadedAccount[],
+    readonly metrics: SimgateMetrics,
+    readonly limiter: AccountLimiter,
+    readonly leases: CardLeases,
+    readonly runtime: CarrierRuntime,
+    readonly queue: JobQueue<SyncJob>,
+    readonly engine: SyncEngine,
+    readonly scheduler: SyncScheduler,
+    readonly logger: pino.Logger,
+    private readonly redis: Redis | null,
+    private readonly ownsStore: boolean,
+  ) {}
+
+  static async start(config: SimgateConfig, o: SimgateStartOptions = {}): Promise<Simgate> {
+    const logger = o.logger ?? createLogger(config.logLevel);
+    const registry = o.registry ?? new CarrierRegistry(discoverPlatforms());
+    const accounts =
+      o.accounts ??
+      (config.carriersFile
+        ? loadAccountsFile(config.carriersFile, (id) => (registry.has(id) ? registry.get(id).manifest : undefined))
+        : []);
+    const store = o.store ?? (await Store.open({ databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') }));
+    const now = o.now ?? (() => new Date());
+    try {
+      await store.accounts.upsert(accounts.map((a) => ({ id: a.id, platform: a.platform, carrier: registry.get(a.platform).manifest.carrier, baseUrl: a.baseUrl })));
+      const metrics = new SimgateMetrics();
+      const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : null;
+      const limiter = new AccountLimiter(
+        redis ? new RedisWindowLimiter(redis) : new MemoryWindowLimiter(),
+        redis ? new RedisInFlightLimiter(redis) : new MemoryInFlightLimiter(),
+        { quotaFactor: config.quotaFactor },
+      );
+      const leases = redis ? new RedisCardLeases(redis) : new MemoryCardLeases();
+      const runtime = new CarrierRuntime(registry, accounts, limiter, metrics, now, { timeoutMs: o.timeoutMs });
+      const onJobError = (job: { id: string; name: string; attemptsMade: number }, err: unknown, final: boolean) =>
+        logger[final ? 'error' : 'warn']({ job: job.id, name: job.name, attempt: job.attemptsMade, final, err: err instanceof Error ? err.message : String(err) }, 'job failed');
+      const tuning = { ...DEFAULT_QUEUE_TUNING, lockDurationMs: config.queueLockMs, stalledIntervalMs: Math.max(1000, Math.floor(config.queueLockMs / 2)), ...o.queueTuning };
+      const queue: JobQueue<SyncJob> = config.redisUrl
+        ? new BullJobQueue<SyncJob>(o.bullQueue ?? new Bull<SyncJob>(SYNC_QUEUE, { ...bullRedisOptions(config.redisUrl), settings: bullSettings(tuning) }), onJobError)
+        : new MemoryJobQueue<SyncJob>(SYNC_QUEUE, onJobError);
+      const engine = new SyncEngine({ store, runtime, limiter, leases, queue, metrics, logger, now, parallelBatches: o.parallelBatches });
+      const scheduler = new SyncScheduler(engine, runtime, store, config.intervals, logger, now);
+      registerCollectors(metrics, store, runtime, [queue as JobQueue<unknown>], config.intervals, config.budgetFactor, { now });
+      return new Simgate(config, store, registry, accounts, metrics, limiter, leases, runtime, queue, engine, scheduler, logger, redis, !o.store);
+    } catch (e) {
+      if (!o.store) await store.close();
+      throw e;
+    }
+  }
+
+  /** Runs the queue processors in this process. */
+  startWorker(concurrency = this.config.workerConcurrency): void {
+    if (this.workerStarted) return;
+    this.workerStarted = true;
+    this.queue.process(concurrency, (job) => this.engine.handle(job));
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close().catch(() => undefined);
+    if (this.redis) await this.redis.quit().catch(() => undefined);
+    if (this.ownsStore) await this.store.close();
+  }
+}
