@@ -148,6 +148,7 @@ describe('status: queryCardMainStatus', () => {
       passWord: '848940BE8B58AAF2F717267A193438D9',
       sign: SIGN_D,
       access_number: '14100000001',
+      queryDropCard: 'true',
     });
   });
 

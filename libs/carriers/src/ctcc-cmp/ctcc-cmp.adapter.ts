@@ -70,6 +70,8 @@ interface OperationPlan {
 }
 
 const NONE: CtccParams = { signed: {}, unsigned: {} };
+/** Shows cancelled cards (`7`) instead of the unknown-card error. */
+const DROP_CARD: CtccParams = { signed: {}, unsigned: { queryDropCard: 'true' } };
 
 /** The `productMainStatusCd` an order's completion shows, by operation. */
 export const CONFIRMING_STATUS: Readonly<Record<OperationType, string | null>> = {
@@ -164,8 +166,13 @@ export class CtccCmpAdapter implements CarrierAdapter {
     return this.perCard(refs, (ref) => this.readStatus(ref, at));
   }
 
+  /**
+   * `queryCardMainStatus` with `queryDropCard=true` (sent, not signed): without it the platform answers a
+   * cancelled card (`7` 拆机) with the unknown-card error `-4` (carriers.md §3), and a card simgate knows
+   * would look unknown (conformance finding).
+   */
   private async readStatus(ref: CardRef, at: Date): Promise<CardRecord> {
-    const { res, secrets } = await this.client.call('queryCardMainStatus', cardKeyOf(ref, this.options.cardKey));
+    const { res, secrets } = await this.client.call('queryCardMainStatus', cardKeyOf(ref, this.options.cardKey), DROP_CARD);
     return mapCardMainStatus(res.body, ref, at, this.ctx('queryCardMainStatus', secrets, res.status), this.options.planMb);
   }
 
