@@ -72,7 +72,7 @@ describeConformance<JasperSimulator>('cucc-jasper', {
   createSimulator,
   cards: CARDS,
   seed: 3,
-  start: '2026-03-10T10:00:00+08:00',
+  start: '2026-03-22T10:00:00+08:00',
   orderDelayMs: 10 * 60_000,
   cycle: { startDay: 27, zone: 'Asia/Shanghai' },
   expectedCards: (sim) => indices().map((i) => expectation(sim, i)),
