@@ -414,8 +414,9 @@ describe('cmcc-onelink simulator', () => {
       const total = Number(first.total);
       expect(total).toBeGreaterThan(100);
       const all: string[] = [];
-      for (let start = 1; start <= total; start += 50) {
-        const page = (await ctx.client.q('query/group-member', { groupId, pageSize: '50', startNum: String(start) })).result[0];
+      // startNum is the page number (from 1).
+      for (let pageNo = 1; (pageNo - 1) * 50 < total; pageNo++) {
+        const page = (await ctx.client.q('query/group-member', { groupId, pageSize: '50', startNum: String(pageNo) })).result[0];
         all.push(...(page.memberList as Array<{ msisdn: string }>).map((x) => x.msisdn));
       }
       expect(new Set(all).size).toBe(total);

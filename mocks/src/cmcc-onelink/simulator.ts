@@ -559,9 +559,12 @@ export class OneLinkSimulator implements ControlledSimulator {
       throw new OneLinkError('param');
     }
     const members = this.fleet.poolMembers(block);
+    // `startNum` is the page number from 1 ("开始页，从1开始" in the public OneLink clients), not a record
+    // offset (conformance finding; docs/carriers.md, Conformance findings).
+    const first = (startNum - 1) * pageSize;
     return {
       total: String(members.length),
-      memberList: members.slice(startNum - 1, startNum - 1 + pageSize).map((i) => this.ids(i)),
+      memberList: members.slice(first, first + pageSize).map((i) => this.ids(i)),
     };
   }
 

@@ -365,7 +365,7 @@ describe('pools (groups from options.groupIds)', () => {
     expect(seen).toHaveLength(0);
   });
 
-  it('success parsed: pool totals and member pages (startNum = number of the first member)', async () => {
+  it('success parsed: pool totals and member pages (startNum = page number)', async () => {
     withToken();
     on('query/group-data-usage', GROUP_USAGE_OK);
     on('query/group-data-margin', GROUP_MARGIN_OK);
@@ -374,10 +374,10 @@ describe('pools (groups from options.groupIds)', () => {
     expect(pool).toMatchObject({ poolId: 'G100', type: PoolType.FORWARD, totalBytes: 10485760, usedBytes: 5242880, remainingBytes: 5242880, memberCount: 3 });
     withToken();
     on('query/group-member', GROUP_MEMBERS_OK, (q) => q.startNum === '1' && q.pageSize === '2');
-    on('query/group-member', GROUP_MEMBERS_PAGE_2, (q) => q.startNum === '3' && q.pageSize === '2');
+    on('query/group-member', GROUP_MEMBERS_PAGE_2, (q) => q.startNum === '2' && q.pageSize === '2');
     const a = makeAdapter({ memberPageSize: 2 });
     const p1 = await a.listPoolMembers('G100', null, now);
-    expect(p1).toEqual({ iccids: [ICCID_1, ICCID_2], next: '3', total: 3 });
+    expect(p1).toEqual({ iccids: [ICCID_1, ICCID_2], next: '2', total: 3 });
     expect(await a.listPoolMembers('G100', p1.next, now)).toEqual({ iccids: [ICCID_3], next: null, total: 3 });
   });
 

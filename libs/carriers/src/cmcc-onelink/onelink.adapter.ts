@@ -432,26 +432,21 @@ export class OneLinkAdapter implements CarrierAdapter {
     return pools;
   }
 
-  /**
-   * `group-member`, `pageSize` ≤ 50, `startNum` = the number (from 1) of the first member of the page: the
-   * cursor is the next page's `startNum`. carriers.md §1 names the parameter a start number counted from 1,
-   * not a page number (conformance finding: reading it as a page number repeated members).
-   */
+  /** `group-member`, `startNum` = the page number from 1 (the cursor), `pageSize` ≤ 50. */
   async listPoolMembers(poolId: string, cursor: Cursor | null, _at?: Date): Promise<PoolMembersPage> {
-    const startNum = cursor === null ? 1 : Number(cursor);
-    if (!Number.isSafeInteger(startNum) || startNum < 1) throw new Rejected(`invalid pool member cursor '${cursor}'`, { platform: PLATFORM });
+    const page = cursor === null ? 1 : Number(cursor);
+    if (!Number.isSafeInteger(page) || page < 1) throw new Rejected(`invalid pool member cursor '${cursor}'`, { platform: PLATFORM });
     const size = this.options.memberPageSize;
     const [answer] = await this.client.call(
       'query/group-member',
-      { groupId: poolId, pageSize: String(size), startNum: String(startNum) },
+      { groupId: poolId, pageSize: String(size), startNum: String(page) },
       groupMemberSchema,
     );
     if (!answer) return { iccids: [], next: null, total: null };
     const total = Number(answer.total);
     const iccids = answer.memberList.map((m) => m.iccid).filter((i): i is string => !!i);
-    const nextStart = startNum + answer.memberList.length;
-    const more = Number.isFinite(total) ? nextStart <= total : answer.memberList.length === size;
-    return { iccids, next: more && answer.memberList.length > 0 ? String(nextStart) : null, total: Number.isFinite(total) ? total : null };
+    const more = Number.isFinite(total) ? page * size < total : answer.memberList.length === size;
+    return { iccids, next: more && answer.memberList.length > 0 ? String(page + 1) : null, total: Number.isFinite(total) ? total : null };
   }
 
   // ------------------------------------------------------------------------------------------- operations
