@@ -1,7 +1,8 @@
-import { createSimulators, serveAll, writeAccountsFile, type AccountsFile, type ServedSet } from './index';
+import { SimClock, createSimulators, serveAll, writeAccountsFile, type AccountsFile, type ServedSet } from './index';
 
 /**
- * `npm run mocks -- --cards N --seed S --out FILE [--port-base 7101] [--order-delay-ms MS] [--quota-factor F]`
+ * `npm run mocks -- --cards N --seed S --out FILE [--port-base 7101] [--order-delay-ms MS] [--quota-factor F] [--clock ISO]`
+ * (`--clock` stops business time at ISO until moved through the control API; default: the real clock.)
  * Starts the four carrier simulators on 127.0.0.1, writes FILE as a carrier accounts file (and the OneLink
  * order list beside it), prints the same JSON on one line when ready, and runs until SIGINT/SIGTERM.
  */
@@ -13,6 +14,8 @@ export interface CliOptions {
   portBase: number;
   orderDelayMs?: number;
   quotaFactor?: number;
+  /** A fixed business clock (ISO instant); default the real clock. */
+  clock?: string;
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -45,6 +48,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--quota-factor':
         opts.quotaFactor = num(flag, value(), 0.001);
         break;
+      case '--clock': {
+        const v = value() ?? '';
+        if (Number.isNaN(Date.parse(v))) throw new Error(`--clock needs an ISO instant, got '${v}'`);
+        opts.clock = v;
+        break;
+      }
       default:
         throw new Error(`unknown argument '${argv[k]}'`);
     }
@@ -54,7 +63,13 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 
 /** Starts everything; resolves when the accounts file is written and the servers listen. */
 export async function startMocks(opts: CliOptions): Promise<{ served: ServedSet; accounts: AccountsFile }> {
-  const simulators = createSimulators({ cards: opts.cards, seed: opts.seed, orderDelayMs: opts.orderDelayMs, quotaFactor: opts.quotaFactor });
+  const simulators = createSimulators({
+    cards: opts.cards,
+    seed: opts.seed,
+    orderDelayMs: opts.orderDelayMs,
+    quotaFactor: opts.quotaFactor,
+    ...(opts.clock ? { clock: SimClock.fixed(opts.clock) } : {}),
+  });
   const served = await serveAll(simulators, opts.portBase);
   try {
     const accounts = await writeAccountsFile(served, opts.out);

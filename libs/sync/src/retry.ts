@@ -4,7 +4,8 @@ import { AuthExpired, CarrierError, RateLimited, Rejected, NotSupported } from '
  * Retries of carrier calls, decided by the core error class alone (the engine knows no carrier):
  * - Transient / Unavailable: exponential backoff with full jitter, up to `attempts`;
  * - RateLimited: wait at least the carrier's Retry-After or the backoff, and slow the account down;
- * - AuthExpired: the adapter dropped its token; retry once at once with a fresh one;
+ * - AuthExpired: the adapter dropped its token; retry once at once with a fresh one (a token that expires
+ *   again later in the same call is retried like a passing fault, with backoff);
  * - Rejected / NotSupported and non-carrier errors: not retried.
  */
 export interface RetryPolicy {
@@ -35,8 +36,7 @@ export async function withRetries<T>(fn: () => Promise<T>, policy: RetryPolicy =
       return await fn();
     } catch (e) {
       if (!(e instanceof CarrierError) || !e.retryable || e instanceof Rejected || e instanceof NotSupported) throw e;
-      if (e instanceof AuthExpired) {
-        if (authRetried) throw e;
+      if (e instanceof AuthExpired && !authRetried) {
         authRetried = true;
         hooks.onRetry?.('auth_expired', attempt, 0, e);
         attempt--; // the token refresh does not use up a retry

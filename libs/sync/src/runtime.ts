@@ -45,7 +45,8 @@ export class CarrierRuntime {
         platform: manifest.id,
         secrets: secretsOf(account, manifest),
         timeoutMs: options.timeoutMs,
-        maxSockets: Math.max(4, (account.quotas?.maxInFlight ?? manifest.quotas.maxInFlight ?? 8) * 2),
+        // More sockets than the limiter lets requests fly: no request waits for a socket after its quota slot.
+        maxSockets: limiter.maxInFlight(account.id) + 4,
         hooks: {
           acquire: async (req: HttpRequest) => {
             const started = performance.now();

@@ -97,17 +97,17 @@ export class Simgate {
       const metrics = new SimgateMetrics();
       const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : null;
       const limiter = new AccountLimiter(
-        redis ? new RedisWindowLimiter(redis) : new MemoryWindowLimiter(),
-        redis ? new RedisInFlightLimiter(redis) : new MemoryInFlightLimiter(),
+        redis ? new RedisWindowLimiter(redis, `${config.redisPrefix}:rl`) : new MemoryWindowLimiter(),
+        redis ? new RedisInFlightLimiter(redis, `${config.redisPrefix}:inflight`) : new MemoryInFlightLimiter(),
         { quotaFactor: config.quotaFactor },
       );
-      const leases = redis ? new RedisCardLeases(redis) : new MemoryCardLeases();
+      const leases = redis ? new RedisCardLeases(redis, `${config.redisPrefix}:lease`) : new MemoryCardLeases();
       const runtime = new CarrierRuntime(registry, accounts, limiter, metrics, now, { timeoutMs: o.timeoutMs });
       const onJobError = (job: { id: string; name: string; attemptsMade: number }, err: unknown, final: boolean) =>
         logger[final ? 'error' : 'warn']({ job: job.id, name: job.name, attempt: job.attemptsMade, final, err: err instanceof Error ? err.message : String(err) }, 'job failed');
       const tuning = { ...DEFAULT_QUEUE_TUNING, lockDurationMs: config.queueLockMs, stalledIntervalMs: Math.max(1000, Math.floor(config.queueLockMs / 2)), ...o.queueTuning };
       const queue: JobQueue<SyncJob> = config.redisUrl
-        ? new BullJobQueue<SyncJob>(o.bullQueue ?? new Bull<SyncJob>(SYNC_QUEUE, { ...bullRedisOptions(config.redisUrl), settings: bullSettings(tuning) }), onJobError)
+        ? new BullJobQueue<SyncJob>(o.bullQueue ?? new Bull<SyncJob>(SYNC_QUEUE, { ...bullRedisOptions(config.redisUrl), prefix: config.redisPrefix, settings: bullSettings(tuning) }), onJobError)
         : new MemoryJobQueue<SyncJob>(SYNC_QUEUE, onJobError);
       const engine = new SyncEngine({ store, runtime, limiter, leases, queue, metrics, logger, now, parallelBatches: o.parallelBatches });
       const scheduler = new SyncScheduler(engine, runtime, store, config.intervals, logger, now);

@@ -20,7 +20,7 @@ import { PRIORITY, submitJobId, sweepJobId, type SyncJob } from './jobs';
 import type { CardLeases } from './leases';
 import type { AccountLimiter } from './limits/account-limiter';
 import type { SimgateMetrics } from './metrics';
-import { DEFAULT_RETRY, withRetries, type RetryPolicy } from './retry';
+import { DEFAULT_RETRY, backoffMs, withRetries, type RetryPolicy } from './retry';
 import type { AccountRuntime, CarrierRuntime } from './runtime';
 import { PermanentJobError, type JobQueue, type QueuedJob } from './queue/job-queue';
 
@@ -200,6 +200,39 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * A batch read whose per-card failures include passing faults (5xx, timeouts, malformed answers about one
+   * card, per-card rate limits): those cards alone are read again, a few rounds with backoff. Refusals stay
+   * failures (recorded on the card); faults that outlast the rounds too.
+   */
+  private async readWithCardRetries<T>(
+    rt: AccountRuntime,
+    kind: string,
+    refs: CardRef[],
+    read: (refs: CardRef[]) => Promise<BatchResult<T>>,
+    rounds = 4,
+  ): Promise<BatchResult<T>> {
+    let result = await this.readSplitting(rt, kind, refs, read);
+    const byIccid = new Map(refs.map((r) => [r.iccid, r]));
+    for (let round = 1; round <= rounds; round++) {
+      const again = result.failures.filter((f) => f.error.retryable && byIccid.has(f.iccid));
+      if (!again.length) break;
+      for (const f of again) this.d.metrics.retries.inc({ ...rt.labels, kind, reason: `card_${f.error.kind.toLowerCase()}` });
+      if (again.some((f) => f.error.kind === 'RATE_LIMITED')) {
+        this.d.metrics.rateLimitRejections.inc(rt.labels);
+        this.d.limiter.penalize(rt.account.id);
+      }
+      await this.sleep(backoffMs(this.retry, round));
+      const retried = await this.readSplitting(rt, kind, again.map((f) => byIccid.get(f.iccid)!), read);
+      const retriedIccids = new Set(again.map((f) => f.iccid));
+      result = {
+        items: [...result.items, ...retried.items],
+        failures: [...result.failures.filter((f) => !retriedIccids.has(f.iccid)), ...retried.failures],
+      };
+    }
+    return result;
+  }
+
   /** Adds what simgate itself did to the cards (its own suspensions, usage caps) to their hints. */
   private async withHints(refs: CardRef[]): Promise<CardRef[]> {
     const iccids = refs.map((r) => r.iccid);
@@ -329,8 +362,18 @@ export class SyncEngine {
     let mark: string | null | undefined = undefined;
     for (;;) {
       const page = await this.call(rt, 'inventory', () => rt.adapter.listCards(next, since, this.now()));
-      if (page.cards.length || page.failures?.length) {
-        const c = await this.writeCards(rt, 'inventory', { items: page.cards, failures: page.failures ?? [] });
+      // Cards the listing named but could not read for a passing fault are read again alone.
+      const failures = page.failures ?? [];
+      const retry = failures.filter((f) => f.error.retryable);
+      let reread: BatchResult<CardRecord> = { items: [], failures: [] };
+      if (retry.length) {
+        const refs = await this.withHints(retry.map((f) => ({ iccid: f.iccid })));
+        reread = await this.readWithCardRetries(rt, 'inventory', refs, (b) => rt.adapter.fetchCards(b, this.now()));
+      }
+      const items = [...page.cards, ...reread.items];
+      const failed = [...failures.filter((f) => !f.error.retryable), ...reread.failures];
+      if (items.length || failed.length) {
+        const c = await this.writeCards(rt, 'inventory', { items, failures: failed });
         cards += c.written + c.unchanged;
       }
       if (page.highWaterMark) mark = page.highWaterMark;
@@ -342,9 +385,8 @@ export class SyncEngine {
   }
 
   private parallelism(rt: AccountRuntime): number {
-    const cap = rt.account.quotas?.maxInFlight ?? rt.manifest.quotas.maxInFlight;
     const want = this.d.parallelBatches ?? 4;
-    return Math.max(1, cap ? Math.min(cap, want) : want);
+    return Math.max(1, Math.min(this.d.limiter.maxInFlight(rt.account.id), want));
   }
 
   /**
@@ -392,12 +434,12 @@ export class SyncEngine {
 
   private async readStatus(rt: AccountRuntime, kind: SyncKind, refs: CardRef[]): Promise<Counts> {
     const hinted = await this.withHints(refs);
-    const result = await this.readSplitting(rt, kind, hinted, (b) => rt.adapter.fetchCards(b, this.now()));
+    const result = await this.readWithCardRetries(rt, kind, hinted, (b) => rt.adapter.fetchCards(b, this.now()));
     return this.writeCards(rt, kind, result);
   }
 
   private async readUsage(rt: AccountRuntime, refs: CardRef[]): Promise<Counts> {
-    const result = await this.readSplitting(rt, 'usage', refs, (b) => rt.adapter.fetchUsage(b, this.now()));
+    const result = await this.readWithCardRetries(rt, 'usage', refs, (b) => rt.adapter.fetchUsage(b, this.now()));
     const at = this.now();
     const w = result.items.length ? await this.d.store.usage.upsertCycles(result.items, at) : { written: 0, unchanged: 0 };
     for (const f of result.failures) await this.d.store.cards.recordSyncError([f.iccid], errorJson(f.error, 'usage'), at);

@@ -105,9 +105,10 @@ class CardFailure extends Error {
 }
 
 /**
- * Runs `fn` for each item with at most `concurrency` in flight. A `Rejected` (or a malformed answer about
- * one card) is that card's failure; any other error (rate limit, auth, transport) stops launching new
- * requests and is thrown once the ones in flight settle: the sync engine retries the whole call.
+ * Runs `fn` for each item with at most `concurrency` in flight. A `Rejected`, a `Transient` (5xx, timeout,
+ * malformed answer) about one card is that card's failure: the sync engine retries the failed cards alone.
+ * An account-wide error (rate limit, auth, unreachable) stops launching new requests and is thrown once the
+ * ones in flight settle: the sync engine retries the whole call.
  */
 async function eachCard<T, R>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<Outcome<R>[]> {
   const out: Outcome<R>[] = new Array(items.length);
@@ -120,7 +121,7 @@ async function eachCard<T, R>(items: readonly T[], concurrency: number, fn: (ite
         out[i] = { ok: true, value: await fn(items[i]) };
       } catch (err) {
         if (err instanceof CardFailure) out[i] = { ok: false, error: err.error };
-        else if (isCarrierError(err) && err.kind === 'REJECTED') out[i] = { ok: false, error: err };
+        else if (isCarrierError(err) && (err.kind === 'REJECTED' || err.kind === 'TRANSIENT')) out[i] = { ok: false, error: err };
         else if (abort === null) abort = err;
       }
     }

@@ -149,14 +149,16 @@ describe('fetchCards', () => {
     expect(res.items[1]).toMatchObject({ iccid: ICCID_3, suspendReason: SuspendReason.UNKNOWN, raw: expect.objectContaining({ deactivatedBy: 'system' }) });
   });
 
-  it('error parsed: an unknown ICCID (404 / 20000001) is that card\'s failure; a 500 aborts as Transient', async () => {
+  it('error parsed: an unknown ICCID (404 / 20000001) is that card\'s failure; a 500 is that card\'s Transient failure', async () => {
     on('get', `devices/${ICCID_UNKNOWN}`, 404, { errorCode: '20000001', errorMessage: 'ICCID not found' });
     on('get', `devices/${ICCID_1}`, 200, DEVICE_ACTIVE);
     const res = await makeAdapter().fetchCards([{ iccid: ICCID_UNKNOWN }, { iccid: ICCID_1 }], NOW);
     expect(res.items.map((c) => c.iccid)).toEqual([ICCID_1]);
     expect(res.failures).toEqual([{ iccid: ICCID_UNKNOWN, error: expect.objectContaining({ kind: 'REJECTED', details: expect.objectContaining({ carrierCode: '20000001', httpStatus: 404 }) }) }]);
     on('get', `devices/${ICCID_1}`, 500, { errorCode: '30000001', errorMessage: 'unknown server error' });
-    expect(await caught(makeAdapter().fetchCards([{ iccid: ICCID_1 }], NOW))).toMatchObject({ kind: 'TRANSIENT', details: { carrierCode: '30000001' } });
+    const failed = await makeAdapter().fetchCards([{ iccid: ICCID_1 }], NOW);
+    expect(failed.items).toEqual([]);
+    expect(failed.failures[0].error).toMatchObject({ kind: 'TRANSIENT', details: { carrierCode: '30000001' } });
   });
 });
 
@@ -189,12 +191,12 @@ describe('usage', () => {
     expect(p).toMatchObject({ usedBytes: 3000, cycleStart: new Date('2026-01-26T16:00:00Z') });
   });
 
-  it('error parsed: a cycle too old (10000032) is a failure; a malformed body aborts as Transient', async () => {
+  it('error parsed: a cycle too old (10000032) is a failure; a malformed body is that card\'s Transient failure', async () => {
     on('get', `devices/${ICCID_1}/usageInZone`, 400, { errorCode: '10000032', errorMessage: 'cycleStartDate invalid' });
     const res = await makeAdapter().fetchCycleUsage([{ iccid: ICCID_1 }], '2025-01', NOW);
     expect(res.failures[0].error.details.carrierCode).toBe('10000032');
     on('get', `devices/${ICCID_1}/ctdUsages`, 200, '{"iccid":"898601');
-    expect((await caught(makeAdapter().fetchUsage([{ iccid: ICCID_1 }], NOW))).kind).toBe('TRANSIENT');
+    expect((await makeAdapter().fetchUsage([{ iccid: ICCID_1 }], NOW)).failures[0].error.kind).toBe('TRANSIENT');
   });
 });
 
@@ -252,15 +254,16 @@ describe('errors by body, then status', () => {
   ])('HTTP %d %p → %s', async (status, body, kind) => {
     on('get', `devices/${ICCID_1}`, status, body);
     const res = makeAdapter().fetchCards([{ iccid: ICCID_1 }], NOW);
-    if (kind === 'REJECTED') expect((await res).failures[0].error.kind).toBe('REJECTED');
+    // A card's own read that is refused or hits a passing fault is that card's failure; account-wide errors throw.
+    if (kind === 'REJECTED' || kind === 'TRANSIENT') expect((await res).failures[0].error.kind).toBe(kind);
     else expect((await caught(res)).kind).toBe(kind);
   });
 
   it('transport failures never show the API key', async () => {
     nock(HOST).get(`/rws/api/v1/devices/${ICCID_1}`).replyWithError({ code: 'ECONNREFUSED', message: `connect refused ${API_KEY}` });
-    const err = await caught(makeAdapter().fetchCards([{ iccid: ICCID_1 }], NOW));
-    expect(['UNAVAILABLE', 'TRANSIENT']).toContain(err.kind);
-    expect(err.message).not.toContain(API_KEY);
+    const res = await makeAdapter().fetchCards([{ iccid: ICCID_1 }], NOW).then((r) => r.failures[0].error, (e: CarrierError) => e);
+    expect(['UNAVAILABLE', 'TRANSIENT']).toContain(res.kind);
+    expect(res.message).not.toContain(API_KEY);
   });
 });
 

@@ -134,7 +134,9 @@ function mapped<T>(f: () => T): T {
 /** A per-card failure: a Rejected answer about the card, or a CardFailure. Anything else aborts the call. */
 function asCardFailure(err: unknown): CarrierError | null {
   if (err instanceof CardFailure) return err.error;
-  if (isCarrierError(err) && err.kind === 'REJECTED') return err;
+  // A card's own read failing (refused, or a passing fault: 5xx, timeout, malformed answer) is that card's
+  // failure; the sync engine retries failed cards alone. Account-wide errors are thrown.
+  if (isCarrierError(err) && (err.kind === 'REJECTED' || err.kind === 'TRANSIENT')) return err;
   return null;
 }
 

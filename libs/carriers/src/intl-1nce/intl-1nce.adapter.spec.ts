@@ -239,7 +239,7 @@ describe('status: GET /v1/sims/{iccid} + /quota/data', () => {
     expect(r.items[2].rawReason).toBe('expiry_date=2026-11-30T00:00:00.000Z');
   });
 
-  it('parses errors: 404 is that card’s failure, 500 fails the call', async () => {
+  it('parses errors: 404 is that card’s failure, a 500 that card’s Transient failure', async () => {
     token();
     api('get', /\/v1\/sims\/\d+$/, 404, { statusCode: 404, errorCode: 'NotFound', message: 'SIM not found' });
     api('get', /\/v1\/sims\/\d+$/, 200, SIM_ACTIVE);
@@ -250,7 +250,7 @@ describe('status: GET /v1/sims/{iccid} + /quota/data', () => {
     expect(r.failures[0].error).toBeInstanceOf(Rejected);
     token();
     api('get', /\/v1\/sims\/\d+$/, 500, '');
-    expect(await caught(connect().fetchCards([{ iccid: '89882280666023067204' }], AT))).toBeInstanceOf(Transient);
+    expect((await connect().fetchCards([{ iccid: '89882280666023067204' }], AT)).failures[0].error).toBeInstanceOf(Transient);
   });
 });
 
@@ -287,11 +287,11 @@ describe('cycle usage: /usage (natural month, UTC) + /quota/data', () => {
     expect(u.cycleEnd.toISOString()).toBe('2026-12-01T00:00:00.000Z');
   });
 
-  it('parses errors: malformed stats are transient, 404 is per card', async () => {
+  it('parses errors: malformed stats are that card’s Transient failure, 404 is per card', async () => {
     token();
     api('get', /\/usage$/, 200, '{"stats":[{"date":"yesterday","data":{"volume":"x"}}]}');
     api('get', /\/quota\/data$/, 200, QUOTA_OK);
-    expect(await caught(connect().fetchUsage([{ iccid: '89882280666023067204' }], AT))).toBeInstanceOf(Transient);
+    expect((await connect().fetchUsage([{ iccid: '89882280666023067204' }], AT)).failures[0].error).toBeInstanceOf(Transient);
     token();
     api('get', /\/usage$/, 404, { statusCode: 404, message: 'SIM not found' });
     expect((await connect().fetchUsage([{ iccid: '89882280666023067204' }], AT)).failures).toHaveLength(1);

@@ -106,7 +106,8 @@ export class Intl1nceAdapter implements CarrierAdapter {
       try {
         out.items.push(await read(ref));
       } catch (e) {
-        if (isCarrierError(e) && isPerCard(e)) out.failures.push({ iccid: ref.iccid, error: e });
+        // A passing fault on one card's request is that card's failure: the sync engine retries it alone.
+        if (isCarrierError(e) && (isPerCard(e) || e.kind === 'TRANSIENT')) out.failures.push({ iccid: ref.iccid, error: e });
         else throw e;
       }
     }

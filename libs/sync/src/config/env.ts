@@ -27,6 +27,8 @@ const envSchema = z.object({
   SIMGATE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Bull job lock: a worker that dies mid-job loses it after this long and another worker runs the job. */
   SIMGATE_QUEUE_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** Prefix of every Redis key and Bull queue (several simgate deployments can share one Redis). */
+  SIMGATE_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).default('simgate'),
   /** Jobs processed at once per process. */
   SIMGATE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** Port of a standalone worker's /metrics server. */
@@ -59,6 +61,7 @@ export interface SimgateConfig {
   workerMetricsPort: number;
   queueLockMs: number;
   workerConcurrency: number;
+  redisPrefix: string;
 }
 
 /** Validates the environment once at boot; a bad value stops start-up with a message naming the variable. */
@@ -94,5 +97,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SimgateConfig 
     workerMetricsPort: e.SIMGATE_WORKER_METRICS_PORT,
     queueLockMs: e.SIMGATE_QUEUE_LOCK_MS,
     workerConcurrency: e.SIMGATE_WORKER_CONCURRENCY,
+    redisPrefix: e.SIMGATE_REDIS_PREFIX,
   };
 }

@@ -5,6 +5,9 @@ import type { WindowLimiter, WindowQuota } from './window-limiter';
 /** How a quota applies to one account after overrides and the global factor. */
 export type EffectiveQuota = WindowQuota;
 
+/** In-flight cap of accounts whose carrier states none. */
+export const DEFAULT_MAX_IN_FLIGHT = 16;
+
 export interface LimiterOptions {
   /** Scales every quota (benchmarks run the simulators at real quotas × factor). */
   quotaFactor?: number;
@@ -52,8 +55,8 @@ export class AccountLimiter {
   ) {
     this.o = {
       quotaFactor: options.quotaFactor ?? 1,
-      marginMs: options.marginMs ?? 15,
-      marginShare: options.marginShare ?? 0.01,
+      marginMs: options.marginMs ?? 50,
+      marginShare: options.marginShare ?? 0.02,
       backoffShare: options.backoffShare ?? 0.5,
       recoverEveryMs: options.recoverEveryMs ?? 5000,
       recoverStep: options.recoverStep ?? 0.1,
@@ -96,9 +99,14 @@ export class AccountLimiter {
     return out;
   }
 
-  maxInFlight(accountId: string): number | null {
+  /**
+   * Requests in flight at once: the carrier's cap, else a default. Always capped, because a window slot must
+   * be taken only when the request can really leave: requests queued behind busy sockets after taking their
+   * slots would reach the carrier later than recorded, bunched together, and break its quota.
+   */
+  maxInFlight(accountId: string): number {
     const { account, manifest } = this.state(accountId);
-    return account.quotas?.maxInFlight ?? manifest.quotas.maxInFlight;
+    return account.quotas?.maxInFlight ?? manifest.quotas.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   }
 
   factor(accountId: string): number {
@@ -125,8 +133,7 @@ export class AccountLimiter {
   /** Waits for an in-flight slot, then for every window slot; returns the release function. */
   async acquire(accountId: string, req: Pick<HttpRequest, 'endpoint'>): Promise<() => void> {
     const started = this.o.now();
-    const cap = this.maxInFlight(accountId);
-    const release = cap ? await this.inFlight.acquire(accountId, cap) : null;
+    const release = await this.inFlight.acquire(accountId, this.maxInFlight(accountId));
     try {
       const quotas = this.quotasFor(accountId, req.endpoint);
       for (;;) {
@@ -137,11 +144,11 @@ export class AccountLimiter {
         await this.o.sleep(wait);
       }
     } catch (e) {
-      await release?.();
+      await release();
       throw e;
     }
     const waited = this.o.now() - started;
     this.o.onWait?.(accountId, waited);
-    return () => void release?.();
+    return () => void release();
   }
 }
