@@ -86,7 +86,9 @@ describe('sync engine end to end (embedded: PGlite + in-process queue)', () => {
   describe('a clean full sync', () => {
     let stack: Stack;
     beforeAll(async () => {
-      stack = await startStack({ cards: CARDS, clock: SimClock.fixed(NOW), quotaFactor: 10, external: true });
+      // The test machine runs suites in parallel on 2 cores: arrival jitter at the simulator reaches well past
+      // the 50 ms production margin, so this suite widens it (docs/benchmarks.md measures the default).
+      stack = await startStack({ cards: CARDS, clock: SimClock.fixed(NOW), quotaFactor: 10, external: true, env: { SIMGATE_QUOTA_MARGIN_MS: '200' } });
       await stack.simgate.scheduler.kickOff();
       await waitForFullSync(stack.simgate);
     }, 180_000);

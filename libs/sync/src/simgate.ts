@@ -99,7 +99,7 @@ export class Simgate {
       const limiter = new AccountLimiter(
         redis ? new RedisWindowLimiter(redis, `${config.redisPrefix}:rl`) : new MemoryWindowLimiter(),
         redis ? new RedisInFlightLimiter(redis, `${config.redisPrefix}:inflight`) : new MemoryInFlightLimiter(),
-        { quotaFactor: config.quotaFactor },
+        { quotaFactor: config.quotaFactor, marginMs: config.quotaMarginMs },
       );
       const leases = redis ? new RedisCardLeases(redis, `${config.redisPrefix}:lease`) : new MemoryCardLeases();
       const runtime = new CarrierRuntime(registry, accounts, limiter, metrics, now, { timeoutMs: o.timeoutMs });

@@ -22,6 +22,11 @@ const envSchema = z.object({
   SIMGATE_SYNC_BUDGET_FACTOR: z.coerce.number().min(1).max(100).default(3),
   /** Scales every carrier quota (benchmarks against scaled simulators). */
   SIMGATE_QUOTA_FACTOR: z.coerce.number().positive().max(1000).default(1),
+  /**
+   * Extra length of every quota window (ms): requests reach the carrier later than simgate takes their slot
+   * (event loop, network jitter), so windows are enforced this much longer (plus 2 %) than the carrier's.
+   */
+  SIMGATE_QUOTA_MARGIN_MS: z.coerce.number().int().min(0).max(10_000).default(50),
   /** Run the queue processors and the scheduler in this process (the gateway may leave them to workers). */
   SIMGATE_WORKER: z.enum(['true', 'false']).default('true'),
   SIMGATE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -56,6 +61,7 @@ export interface SimgateConfig {
   intervals: SyncIntervals;
   budgetFactor: number;
   quotaFactor: number;
+  quotaMarginMs: number;
   runWorker: boolean;
   logLevel: SimgateEnv['SIMGATE_LOG_LEVEL'];
   workerMetricsPort: number;
@@ -92,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SimgateConfig 
     },
     budgetFactor: e.SIMGATE_SYNC_BUDGET_FACTOR,
     quotaFactor: e.SIMGATE_QUOTA_FACTOR,
+    quotaMarginMs: e.SIMGATE_QUOTA_MARGIN_MS,
     runWorker: e.SIMGATE_WORKER === 'true',
     logLevel: e.SIMGATE_LOG_LEVEL,
     workerMetricsPort: e.SIMGATE_WORKER_METRICS_PORT,
