@@ -1,0 +1,224 @@
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import Redis from 'ioredis';
+import { MemoryWindowLimiter, RedisWindowLimiter, type WindowQuota } from './window-limiter';
+
+/** Accepted times never put more than `points` into any window [s, s + windowMs) starting at an accepted time. */
+function maxInAnyWindow(accepted: readonly number[], windowMs: number): number {
+  const sorted = [...accepted].sort((a, b) => a - b);
+  let max = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (j < sorted.length && sorted[j] < sorted[i] + windowMs) j++;
+    max = Math.max(max, j - i);
+  }
+  return max;
+}
+
+describe('MemoryWindowLimiter', () => {
+  it('never accepts more than points in any window, for random request times (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 2000 }),
+        fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 120 }),
+        async (points, windowMs, gaps) => {
+          let t = 1_000_000;
+          const limiter = new MemoryWindowLimiter(() => t);
+          const q: WindowQuota = { key: 'acc', points, windowMs };
+          const accepted: number[] = [];
+          for (const g of gaps) {
+            t += g;
+            if ((await limiter.tryTakeAll([q])) === 0) accepted.push(t);
+          }
+          expect(maxInAnyWindow(accepted, windowMs)).toBeLessThanOrEqual(points);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('accepts as many as the quota allows: a request is refused only when the window is really full', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 10, max: 1000 }),
+        fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength: 80 }),
+        async (points, windowMs, gaps) => {
+          let t = 5_000;
+          const limiter = new MemoryWindowLimiter(() => t);
+          const q = { key: 'k', points, windowMs };
+          const accepted: number[] = [];
+          for (const g of gaps) {
+            t += g;
+            const wait = await limiter.tryTakeAll([q]);
+            const inWindow = accepted.filter((a) => a > t - windowMs).length;
+            if (wait === 0) accepted.push(t);
+            else expect(inWindow).toBe(points);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('returns an exact wait: taking after it succeeds, one ms earlier it does not', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 2, max: 3000 }),
+        fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 1, maxLength: 30 }),
+        async (points, windowMs, gaps) => {
+          let t = 10_000;
+          const limiter = new MemoryWindowLimiter(() => t);
+          const q = { key: 'k', points, windowMs };
+          for (const g of gaps) {
+            t += g;
+            const wait = await limiter.tryTakeAll([q]);
+            if (wait === 0) continue;
+            expect(wait).toBeGreaterThanOrEqual(1);
+            expect(wait).toBeLessThanOrEqual(windowMs);
+            const at = t;
+            if (wait > 1) {
+              t = at + wait - 1;
+              expect(await limiter.tryTakeAll([q])).toBeGreaterThan(0);
+            }
+            t = at + wait;
+            expect(await limiter.tryTakeAll([q])).toBe(0);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('waits exactly with fractional (stretched) windows', async () => {
+    let t = 1000;
+    const limiter = new MemoryWindowLimiter(() => t);
+    const q = { key: 'k', points: 1, windowMs: 1070.4 };
+    expect(await limiter.tryTakeAll([q])).toBe(0);
+    const wait = await limiter.tryTakeAll([q]);
+    expect(wait).toBe(1071);
+    t += 1070;
+    expect(await limiter.tryTakeAll([q])).toBeGreaterThan(0);
+    t += 1;
+    expect(await limiter.tryTakeAll([q])).toBe(0);
+  });
+
+  it('multi-key takes are all-or-nothing: a full quota takes no slot in the other', async () => {
+    let t = 1000;
+    const limiter = new MemoryWindowLimiter(() => t);
+    const account = { key: 'acc', points: 3, windowMs: 1000 };
+    const path = { key: 'acc|change/x', points: 1, windowMs: 1000 };
+    expect(await limiter.tryTakeAll([account, path])).toBe(0);
+    // The path quota is full: these takes must not use the account quota.
+    for (let i = 0; i < 5; i++) {
+      t += 10;
+      expect(await limiter.tryTakeAll([account, path])).toBeGreaterThan(0);
+    }
+    // Proof: the account quota still has its 2 remaining slots, and no more.
+    expect(await limiter.tryTakeAll([account])).toBe(0);
+    expect(await limiter.tryTakeAll([account])).toBe(0);
+    expect(await limiter.tryTakeAll([account])).toBeGreaterThan(0);
+  });
+
+  it('a full account quota takes no path slot either, and the wait is the longest of the two', async () => {
+    let t = 0;
+    const limiter = new MemoryWindowLimiter(() => t);
+    const account = { key: 'acc', points: 1, windowMs: 500 };
+    const path = { key: 'acc|p', points: 1, windowMs: 2000 };
+    expect(await limiter.tryTakeAll([account])).toBe(0);
+    t = 100;
+    expect(await limiter.tryTakeAll([account, path])).toBe(400);
+    // No slot was taken in the path quota by the refused request.
+    t = 500;
+    expect(await limiter.tryTakeAll([account, path])).toBe(0);
+    t = 600;
+    // Both full now: the path's is the longer wait.
+    expect(await limiter.tryTakeAll([account, path])).toBe(1900);
+  });
+
+  it('an empty list of quotas always passes', async () => {
+    expect(await new MemoryWindowLimiter().tryTakeAll([])).toBe(0);
+  });
+});
+
+const REDIS_URL = process.env.REDIS_URL;
+if (!REDIS_URL) {
+  // eslint-disable-next-line no-console
+  console.log('REDIS_URL is not set: RedisWindowLimiter tests are skipped (they run in CI).');
+}
+const describeRedis = REDIS_URL ? describe : describe.skip;
+
+describeRedis('RedisWindowLimiter', () => {
+  let a: Redis;
+  let b: Redis;
+  let prefix: string;
+
+  beforeAll(() => {
+    a = new Redis(REDIS_URL!, { maxRetriesPerRequest: 3 });
+    b = new Redis(REDIS_URL!, { maxRetriesPerRequest: 3 });
+  });
+  beforeEach(() => {
+    prefix = `test-rl-${randomBytes(6).toString('hex')}`;
+  });
+  afterEach(async () => {
+    const keys = await a.keys(`${prefix}:*`);
+    if (keys.length) await a.del(...keys);
+  });
+  afterAll(async () => {
+    await a.quit();
+    await b.quit();
+  });
+
+  it('takes up to points, then returns a wait; taking after the wait succeeds', async () => {
+    const limiter = new RedisWindowLimiter(a, prefix);
+    const q = { key: 'acc', points: 3, windowMs: 300 };
+    for (let i = 0; i < 3; i++) expect(await limiter.tryTakeAll([q])).toBe(0);
+    const wait = await limiter.tryTakeAll([q]);
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(300);
+    await new Promise((r) => setTimeout(r, wait + 2));
+    expect(await limiter.tryTakeAll([q])).toBe(0);
+  });
+
+  it('multi-key takes are all-or-nothing: a full quota takes no slot in the other', async () => {
+    const limiter = new RedisWindowLimiter(a, prefix);
+    const account = { key: 'acc', points: 3, windowMs: 5000 };
+    const path = { key: 'acc|change/x', points: 1, windowMs: 5000 };
+    expect(await limiter.tryTakeAll([account, path])).toBe(0);
+    for (let i = 0; i < 5; i++) expect(await limiter.tryTakeAll([account, path])).toBeGreaterThan(0);
+    expect(await limiter.tryTakeAll([account])).toBe(0);
+    expect(await limiter.tryTakeAll([account])).toBe(0);
+    expect(await limiter.tryTakeAll([account])).toBeGreaterThan(0);
+  });
+
+  it('two limiters on two connections sharing keys never exceed the quota together (concurrent burst)', async () => {
+    const l1 = new RedisWindowLimiter(a, prefix);
+    const l2 = new RedisWindowLimiter(b, prefix);
+    const q = { key: 'shared', points: 5, windowMs: 10_000 };
+    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? l1 : l2).tryTakeAll([q])));
+    expect(results.filter((w) => w === 0)).toHaveLength(5);
+  });
+
+  it('two limiters taking in loops for a while stay within the quota in every window', async () => {
+    const l1 = new RedisWindowLimiter(a, prefix);
+    const l2 = new RedisWindowLimiter(b, prefix);
+    const q = { key: 'shared', points: 4, windowMs: 200 };
+    const accepted: number[] = [];
+    const started = Date.now();
+    const until = started + 900;
+    const worker = async (l: RedisWindowLimiter) => {
+      while (Date.now() < until) {
+        const wait = await l.tryTakeAll([q]);
+        if (wait === 0) accepted.push(Date.now());
+        else await new Promise((r) => setTimeout(r, Math.min(wait, 5)));
+      }
+    };
+    await Promise.all([worker(l1), worker(l2), worker(l1), worker(l2)]);
+    const elapsed = Date.now() - started;
+    // Server-side, every 200 ms window holds at most 4: over the whole run at most 4 per started window.
+    expect(accepted.length).toBeLessThanOrEqual(4 * (Math.floor(elapsed / 200) + 1));
+    // And the quota is used, not starved.
+    expect(accepted.length).toBeGreaterThanOrEqual(4 * Math.floor(900 / 200) - 4);
+  });
+});
