@@ -36,6 +36,8 @@ interface AccountState {
   manifest: AdapterManifest;
   factor: number;
   lastPenaltyAt: number;
+  /** When the factor was last cut (answers arriving together cut it once). */
+  lastCutAt: number;
   lastRecoveryAt: number;
 }
 
@@ -69,7 +71,7 @@ export class AccountLimiter {
 
   register(account: Pick<CarrierAccountConfig, 'id' | 'quotas'>, manifest: AdapterManifest): void {
     const now = this.o.now();
-    this.accounts.set(account.id, { account, manifest, factor: 1, lastPenaltyAt: 0, lastRecoveryAt: now });
+    this.accounts.set(account.id, { account, manifest, factor: 1, lastPenaltyAt: 0, lastCutAt: -Infinity, lastRecoveryAt: now });
   }
 
   private state(accountId: string): AccountState {
@@ -123,8 +125,12 @@ export class AccountLimiter {
   penalize(accountId: string): number {
     const s = this.state(accountId);
     const now = this.o.now();
-    // Answers to requests already in flight arrive together: one penalty per quiet interval's tenth.
-    if (now - s.lastPenaltyAt > this.o.recoverEveryMs / 10) s.factor = Math.max(this.o.minFactor, s.factor * this.o.backoffShare);
+    // Answers to requests already in flight arrive together: one cut per quiet interval's tenth (counted from
+    // the last cut, not the last answer, so that answers that keep coming keep slowing the account down).
+    if (now - s.lastCutAt > this.o.recoverEveryMs / 10) {
+      s.factor = Math.max(this.o.minFactor, s.factor * this.o.backoffShare);
+      s.lastCutAt = now;
+    }
     s.lastPenaltyAt = now;
     s.lastRecoveryAt = now;
     return s.factor;
