@@ -411,6 +411,58 @@ export class CardsRepository {
     return r.rows.map((x) => ({ accountId: x.account_id, kind: x.kind ?? 'status', since: x.since, cards: x.n }));
   }
 
+  /**
+   * Lifecycle facts of the cards in `statuses`, keyset-paged by ICCID (`after` = last ICCID of the previous
+   * page): only the columns a lifecycle forecast needs (for the upcoming forced activation / cancellation
+   * gauge), and only cards with a date to forecast from (opening, or activation with a plan term).
+   */
+  async lifecycleFacts(
+    statuses: readonly string[],
+    after: string | null,
+    limit: number,
+  ): Promise<
+    {
+      iccid: string;
+      accountId: string;
+      platform: string;
+      carrier: Carrier;
+      status: CardStatus;
+      openedAt: Date | null;
+      activatedAt: Date | null;
+      termMonths: number | null;
+    }[]
+  > {
+    const r = await this.db.query<{
+      iccid: string;
+      account_id: string;
+      platform: string;
+      carrier: string;
+      status: string;
+      opened_at: Date | null;
+      activated_at: Date | null;
+      term_months: unknown;
+    }>(
+      `SELECT iccid, account_id, platform, carrier, status, opened_at, activated_at, plan->'termMonths' AS term_months FROM cards
+       WHERE status = ANY($1::text[]) AND ($2::text IS NULL OR iccid > $2)
+         AND (opened_at IS NOT NULL OR (activated_at IS NOT NULL AND jsonb_typeof(plan->'termMonths') = 'number'))
+       ORDER BY iccid LIMIT $3`,
+      [[...statuses], after, limit],
+    );
+    return r.rows.map((x) => {
+      const term = typeof x.term_months === 'string' ? Number(x.term_months) : x.term_months;
+      return {
+        iccid: x.iccid,
+        accountId: x.account_id,
+        platform: x.platform,
+        carrier: x.carrier as Carrier,
+        status: x.status as CardStatus,
+        openedAt: x.opened_at ? new Date(x.opened_at) : null,
+        activatedAt: x.activated_at ? new Date(x.activated_at) : null,
+        termMonths: typeof term === 'number' && Number.isFinite(term) && term > 0 ? term : null,
+      };
+    });
+  }
+
   async count(accountId?: string): Promise<number> {
     const r = await this.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM cards ${accountId ? 'WHERE account_id = $1' : ''}`,

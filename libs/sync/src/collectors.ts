@@ -1,3 +1,4 @@
+import { CardStatus, defaultZoneOf, forecastLifecycle } from '@simgate/core';
 import { SYNC_KINDS, type Store, type SyncKind } from '@simgate/store';
 import type { SimgateMetrics } from './metrics';
 import type { JobQueue } from './queue/job-queue';
@@ -70,4 +71,99 @@ export function registerCollectors(
       if (platform) metrics.operationOldestPending.set({ platform, account: o.accountId }, Math.max(0, (t - o.since.getTime()) / 1000));
     }
   });
+  registerLifecycleCollector(metrics, store, runtime, { now });
+}
+
+/** Lifecycle events counted by `simgate_cards_lifecycle_upcoming`, and how far ahead. */
+export const LIFECYCLE_EVENTS = ['forced_activation', 'cancellation'] as const;
+export type LifecycleEvent = (typeof LIFECYCLE_EVENTS)[number];
+export const LIFECYCLE_HORIZON_MS = 7 * 86_400_000;
+/** Statuses whose cards can be force-activated (never activated) or cancelled (activated, with a plan term). */
+const FORCED_STATUSES: readonly string[] = [CardStatus.TEST, CardStatus.INVENTORY];
+const CANCELLABLE_STATUSES: readonly string[] = [CardStatus.ACTIVE, CardStatus.SUSPENDED, CardStatus.DEACTIVATED];
+
+/**
+ * Per account, the cards whose forced activation or automatic cancellation (libs/core forecast, as the
+ * console shows it) falls within [now, now + 7 days). Streams only the needed columns of cards in those
+ * statuses, a page at a time.
+ */
+export async function countUpcomingLifecycle(
+  store: Store,
+  runtime: Pick<CarrierRuntime, 'all'>,
+  now: Date,
+  pageSize = 5000,
+): Promise<Map<string, Record<LifecycleEvent, number>>> {
+  const zoneOf = new Map(runtime.all().map((r) => [r.account.id, r.manifest.zone]));
+  const out = new Map<string, Record<LifecycleEvent, number>>(runtime.all().map((r) => [r.account.id, { forced_activation: 0, cancellation: 0 }]));
+  const from = now.getTime();
+  const to = from + LIFECYCLE_HORIZON_MS;
+  const within = (d: Date | null) => d !== null && d.getTime() >= from && d.getTime() < to;
+  for (let after: string | null = null; ; ) {
+    const page = await store.cards.lifecycleFacts([...FORCED_STATUSES, ...CANCELLABLE_STATUSES], after, pageSize);
+    if (!page.length) break;
+    after = page[page.length - 1].iccid;
+    for (const c of page) {
+      const counts = out.get(c.accountId);
+      // Cards of accounts no longer configured are not exported.
+      if (!counts) continue;
+      const f = forecastLifecycle(
+        {
+          carrier: c.carrier,
+          zone: zoneOf.get(c.accountId) ?? defaultZoneOf(c.carrier),
+          status: c.status,
+          openedAt: c.openedAt,
+          testMonths: null,
+          testUsedBytes: null,
+          activatedAt: c.activatedAt,
+          termMonths: c.termMonths,
+        },
+        now,
+      );
+      if (FORCED_STATUSES.includes(c.status) && within(f.forcedActivationAt)) counts.forced_activation++;
+      if (CANCELLABLE_STATUSES.includes(c.status) && within(f.cancellationAt)) counts.cancellation++;
+    }
+    if (page.length < pageSize) break;
+  }
+  return out;
+}
+
+/**
+ * Sets `simgate_cards_lifecycle_upcoming` from `countUpcomingLifecycle`, at most every `everyMs` (5 min): the
+ * count runs in the background so a scrape never waits for it (zeros until the first count is done; a failed
+ * count keeps the last values).
+ */
+export function registerLifecycleCollector(
+  metrics: SimgateMetrics,
+  store: Store,
+  runtime: Pick<CarrierRuntime, 'all'>,
+  options: { now?: () => Date; everyMs?: number; pageSize?: number } = {},
+): { idle(): Promise<void> } {
+  const now = options.now ?? (() => new Date());
+  const everyMs = options.everyMs ?? 5 * 60_000;
+  let last = -Infinity;
+  let running: Promise<void> | null = null;
+  let initialized = false;
+  metrics.onCollect(async () => {
+    if (!initialized) {
+      initialized = true;
+      for (const rt of runtime.all()) for (const event of LIFECYCLE_EVENTS) metrics.lifecycleUpcoming.set({ ...rt.labels, event }, 0);
+    }
+    const at = now();
+    if (running || at.getTime() - last < everyMs) return;
+    last = at.getTime();
+    running = countUpcomingLifecycle(store, runtime, at, options.pageSize)
+      .then((counts) => {
+        for (const rt of runtime.all()) {
+          const c = counts.get(rt.account.id);
+          for (const event of LIFECYCLE_EVENTS) metrics.lifecycleUpcoming.set({ ...rt.labels, event }, c?.[event] ?? 0);
+        }
+      })
+      .catch(() => {
+        // Keep the last values; the next collect after `everyMs` tries again.
+      })
+      .finally(() => {
+        running = null;
+      });
+  });
+  return { idle: async () => void (await running) };
 }
