@@ -37,6 +37,8 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
       if (e && options.priority !== undefined && options.priority < e.priority) {
         e.priority = options.priority;
         e.readyAt = Math.min(e.readyAt, Date.now());
+        // A delayed job moved up must not wait for the timer set for its old delay.
+        this.pump();
       }
       return { id, added: false };
     }
