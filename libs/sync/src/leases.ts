@@ -39,7 +39,16 @@ end
 return out
 `;
 
+/** Deletes only the leases this owner still holds (an expired lease may belong to another worker by now). */
+const RELEASE_LUA = `
+for i = 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then redis.call('DEL', KEYS[i]) end
+end
+return 0
+`;
+
 type AcquireCmd = (n: number, ...args: string[]) => Promise<number[]>;
+type ReleaseCmd = (n: number, ...args: string[]) => Promise<number>;
 
 export class RedisCardLeases implements CardLeases {
   private readonly owner = `${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -49,6 +58,9 @@ export class RedisCardLeases implements CardLeases {
     private readonly prefix = 'simgate:lease',
   ) {
     if (!(redis as unknown as { simgateLease?: AcquireCmd }).simgateLease) redis.defineCommand('simgateLease', { lua: ACQUIRE_LUA });
+    if (!(redis as unknown as { simgateLeaseRelease?: ReleaseCmd }).simgateLeaseRelease) {
+      redis.defineCommand('simgateLeaseRelease', { lua: RELEASE_LUA });
+    }
   }
 
   async acquire(keys: readonly string[], ttlMs: number): Promise<string[]> {
@@ -59,6 +71,8 @@ export class RedisCardLeases implements CardLeases {
   }
 
   async release(keys: readonly string[]): Promise<void> {
-    if (keys.length) await this.redis.del(...keys.map((k) => `${this.prefix}:${k}`));
+    if (!keys.length) return;
+    const cmd = (this.redis as unknown as { simgateLeaseRelease: ReleaseCmd }).simgateLeaseRelease.bind(this.redis);
+    await cmd(keys.length, ...keys.map((k) => `${this.prefix}:${k}`), this.owner);
   }
 }
