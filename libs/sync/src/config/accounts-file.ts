@@ -96,7 +96,10 @@ export function loadAccountsFile(file: string, manifests: (id: string) => Adapte
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(`carrier accounts file '${file}' is not valid JSON: ${(e as Error).message}`);
+    // The parser's message quotes the text around the error, which may be a secret: say only where it is.
+    const pos = /at position (\d+)/.exec((e as Error).message);
+    const where = pos ? ` at line ${text.slice(0, Number(pos[1])).split('\n').length}` : '';
+    throw new ConfigError(`carrier accounts file '${file}' is not valid JSON${where}`);
   }
   return parseAccounts(json, path.dirname(path.resolve(file)), manifests);
 }

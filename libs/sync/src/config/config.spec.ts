@@ -1,0 +1,267 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Carrier, naturalMonth, UTC, type AdapterManifest } from '@simgate/core';
+import { ConfigError, loadAccountsFile, parseAccounts, secretsOf } from './accounts-file';
+import { loadConfig } from './env';
+
+function manifest(id: string, credentials: AdapterManifest['credentials']): AdapterManifest {
+  return {
+    id,
+    carrier: Carrier.CTCC,
+    label: id,
+    zone: UTC,
+    credentials,
+    capabilities: {
+      inventory: 'LIST',
+      statusBatch: true,
+      usageBatch: true,
+      dailyUsage: false,
+      dailyUsageDays: 0,
+      pools: false,
+      operations: [],
+      realTimeUsage: true,
+    },
+    batchSizes: { inventoryPage: 10, status: 10, usage: 10, operation: 10 },
+    quotas: { account: { points: 10, durationSeconds: 1 }, maxInFlight: null, endpoints: [] },
+    billingCycle: naturalMonth(UTC),
+    cooldowns: { sameCardChangeSeconds: null, rebindsPerMonth: null },
+    orderProcessing: { typicalHours: 1, deadlineHours: 24 },
+  };
+}
+
+const MANIFESTS = new Map<string, AdapterManifest>([
+  [
+    'ctcc-cmp',
+    manifest('ctcc-cmp', [
+      { name: 'userId', label: 'User id', secret: false },
+      { name: 'password', label: 'Password', secret: true },
+      { name: 'key', label: 'Key', secret: true, pattern: '^.{9}$' },
+    ]),
+  ],
+  ['intl-1nce', manifest('intl-1nce', [{ name: 'username', label: 'User', secret: false }, { name: 'password', label: 'Password', secret: true }])],
+]);
+const lookup = (id: string) => MANIFESTS.get(id);
+
+const SECRET_KEY = 'S3cr3t-K3y-that-is-too-long';
+const good = () => ({
+  id: 'ctcc-main',
+  platform: 'ctcc-cmp',
+  baseUrl: 'http://127.0.0.1:7103/m2m_ec/query.do',
+  credentials: { userId: 'u1', password: 'pw-secret-1', key: 'abcdefghi' },
+});
+
+/** The ConfigError message parseAccounts throws for a file. */
+function errorOf(json: unknown, baseDir = '/etc/simgate'): string {
+  try {
+    parseAccounts(json, baseDir, lookup);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseAccounts', () => {
+  it('accepts a valid file and resolves `cards` against the file folder', () => {
+    const accounts = parseAccounts(
+      {
+        accounts: [
+          { ...good(), cards: 'cards/ctcc.csv', quotas: { requestsPerSecond: 50, maxInFlight: 4 } },
+          { id: 'intl-main', platform: 'intl-1nce', baseUrl: 'https://api.1nce.com/management-api/', credentials: { username: 'u', password: 'p' } },
+        ],
+      },
+      '/etc/simgate',
+      lookup,
+    );
+    expect(accounts).toHaveLength(2);
+    expect(accounts[0].cardsPath).toBe(path.resolve('/etc/simgate', 'cards/ctcc.csv'));
+    expect(accounts[0].quotas).toEqual({ requestsPerSecond: 50, maxInFlight: 4 });
+    expect(accounts[1].cardsPath).toBeNull();
+  });
+
+  it('keeps an absolute `cards` path as it is', () => {
+    const [a] = parseAccounts({ accounts: [{ ...good(), cards: '/data/c.csv' }] }, '/etc/simgate', lookup);
+    expect(a.cardsPath).toBe('/data/c.csv');
+  });
+
+  it('names the account and field for an unknown platform', () => {
+    const m = errorOf({ accounts: [{ ...good(), platform: 'cmcc-nope' }] });
+    expect(m).toContain("account 'ctcc-main'");
+    expect(m).toContain("field 'platform'");
+    expect(m).toContain('cmcc-nope');
+  });
+
+  it('names the account and credential field when one is missing or empty', () => {
+    const { key: _k, ...creds } = good().credentials;
+    const m = errorOf({ accounts: [{ ...good(), credentials: creds }] });
+    expect(m).toContain("account 'ctcc-main'");
+    expect(m).toContain("field 'credentials.key'");
+    const empty = errorOf({ accounts: [{ ...good(), credentials: { ...good().credentials, password: '' } }] });
+    expect(empty).toContain("field 'credentials.password'");
+  });
+
+  it('names the field on a pattern mismatch and never echoes the value', () => {
+    const m = errorOf({ accounts: [{ ...good(), credentials: { ...good().credentials, key: SECRET_KEY } }] });
+    expect(m).toContain("account 'ctcc-main'");
+    expect(m).toContain("field 'credentials.key'");
+    expect(m).not.toContain(SECRET_KEY);
+    expect(m).not.toContain('S3cr3t');
+    // Nor any other credential of the account.
+    expect(m).not.toContain('pw-secret-1');
+  });
+
+  it('never echoes a secret when a credential has the wrong type', () => {
+    const m = errorOf({ accounts: [{ ...good(), credentials: { ...good().credentials, password: 123456789 } }] });
+    expect(m).toContain("account 'ctcc-main'");
+    expect(m).toContain('credentials.password');
+    expect(m).not.toContain('123456789');
+  });
+
+  it('names an unknown credential field', () => {
+    const m = errorOf({ accounts: [{ ...good(), credentials: { ...good().credentials, token: 'zzz-secret' } }] });
+    expect(m).toContain("account 'ctcc-main'");
+    expect(m).toContain("field 'credentials.token'");
+    expect(m).not.toContain('zzz-secret');
+  });
+
+  it('names a duplicate account id', () => {
+    const m = errorOf({ accounts: [good(), good()] });
+    expect(m).toContain("account 'ctcc-main'");
+    expect(m).toContain("field 'id'");
+    expect(m).toMatch(/duplicate/);
+  });
+
+  it('names a bad URL', () => {
+    const m = errorOf({ accounts: [{ ...good(), baseUrl: 'not a url' }] });
+    expect(m).toContain("account 'ctcc-main'");
+    expect(m).toContain("field 'baseUrl'");
+  });
+
+  it('names an unknown key of an account and of the file', () => {
+    const acc = errorOf({ accounts: [{ ...good(), colour: 'red' }] });
+    expect(acc).toContain("account 'ctcc-main'");
+    expect(acc).toContain('colour');
+    const top = errorOf({ accounts: [good()], extra: true });
+    expect(top).toContain('extra');
+  });
+
+  it('names an account without a usable id by its position', () => {
+    const m = errorOf({ accounts: [good(), { ...good(), id: 7 }] });
+    expect(m).toContain('account #2');
+    expect(m).toContain("field 'id'");
+  });
+
+  it('refuses an empty account list and bad quota overrides', () => {
+    expect(errorOf({ accounts: [] })).toMatch(/at least one account/);
+    const q = errorOf({ accounts: [{ ...good(), quotas: { requestsPerSecond: -1 } }] });
+    expect(q).toContain("field 'quotas.requestsPerSecond'");
+    const k = errorOf({ accounts: [{ ...good(), quotas: { burst: 3 } }] });
+    expect(k).toContain('burst');
+  });
+});
+
+describe('loadAccountsFile', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgate-config-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('resolves a relative `cards` path against the folder of the file, not the working directory', () => {
+    const file = path.join(dir, 'carriers.json');
+    fs.writeFileSync(file, JSON.stringify({ accounts: [{ ...good(), cards: 'ctcc.csv' }] }));
+    const [a] = loadAccountsFile(file, lookup);
+    expect(a.cardsPath).toBe(path.join(dir, 'ctcc.csv'));
+  });
+
+  it('says when the file cannot be read or is not JSON', () => {
+    expect(() => loadAccountsFile(path.join(dir, 'missing.json'), lookup)).toThrow(/cannot be read/);
+    const bad = path.join(dir, 'bad.json');
+    fs.writeFileSync(bad, '{"accounts": [');
+    expect(() => loadAccountsFile(bad, lookup)).toThrow(/not valid JSON/);
+  });
+
+  it('never echoes the text around a JSON syntax error (it may be a secret)', () => {
+    const file = path.join(dir, 'unquoted.json');
+    const text = JSON.stringify({ accounts: [{ ...good(), credentials: { ...good().credentials, password: 'XX' } }] }, null, 2);
+    fs.writeFileSync(file, text.replace('"XX"', 'TopSecretValue1'));
+    expect(() => loadAccountsFile(file, lookup)).toThrow(/not valid JSON/);
+    try {
+      loadAccountsFile(file, lookup);
+    } catch (e) {
+      expect((e as Error).message).not.toMatch(/TopSecret|Value1|pw-secret|abcdefghi/);
+    }
+    const comma = path.join(dir, 'comma.json');
+    fs.writeFileSync(comma, text.replace('"XX"', '"TopSecretValue1" "x"'));
+    expect(() => loadAccountsFile(comma, lookup)).toThrow(/not valid JSON at line 9/);
+    try {
+      loadAccountsFile(comma, lookup);
+    } catch (e) {
+      expect((e as Error).message).not.toMatch(/TopSecret|Value1/);
+    }
+  });
+});
+
+describe('secretsOf', () => {
+  it('lists secret and unknown credential values, not the public ones', () => {
+    const m = MANIFESTS.get('ctcc-cmp')!;
+    const s = secretsOf({ ...good(), credentials: { ...good().credentials, extra: 'unknown-field' } }, m);
+    expect(s.sort()).toEqual(['abcdefghi', 'pw-secret-1', 'unknown-field']);
+  });
+});
+
+describe('loadConfig', () => {
+  it('has defaults for an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      carriersFile: null,
+      databaseUrl: null,
+      redisUrl: null,
+      dataDir: path.resolve('./data'),
+      port: 3000,
+      apiKeys: [],
+      metricsToken: null,
+      intervals: { inventory: 21600, status: 3600, usage: 3600, pools: 3600, orders: 60 },
+      budgetFactor: 3,
+      quotaFactor: 1,
+      quotaMarginMs: 50,
+      runWorker: true,
+      logLevel: 'info',
+      queueLockMs: 30_000,
+      workerConcurrency: 8,
+      redisPrefix: 'simgate',
+      workerMetricsPort: 9464,
+    });
+  });
+
+  it('reads values from the environment', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      REDIS_URL: 'redis://x:6379',
+      SIMGATE_API_KEYS: ' k1, ,k2 ',
+      SIMGATE_SYNC_STATUS_SECONDS: '120',
+      SIMGATE_QUOTA_FACTOR: '0.5',
+      SIMGATE_WORKER: 'false',
+    });
+    expect(c.port).toBe(8080);
+    expect(c.redisUrl).toBe('redis://x:6379');
+    expect(c.apiKeys).toEqual(['k1', 'k2']);
+    expect(c.intervals.status).toBe(120);
+    expect(c.quotaFactor).toBe(0.5);
+    expect(c.runWorker).toBe(false);
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['SIMGATE_SYNC_USAGE_SECONDS', '0'],
+    ['SIMGATE_QUOTA_FACTOR', '-2'],
+    ['SIMGATE_WORKER', 'yes'],
+    ['SIMGATE_LOG_LEVEL', 'loud'],
+    ['SIMGATE_REDIS_PREFIX', 'has space'],
+  ])('names the variable %s when its value %s is bad', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`environment variable ${name}\\b`));
+  });
+});
