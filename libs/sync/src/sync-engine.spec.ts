@@ -1,0 +1,478 @@
+import {
+  CardStatus,
+  Carrier,
+  NotSupported,
+  OperationState,
+  OperationType,
+  Rejected,
+  SuspendReason,
+  Transient,
+  UTC,
+  naturalMonth,
+  withLuhn,
+  type AdapterManifest,
+  type BatchResult,
+  type CardRecord,
+  type CardRef,
+  type CarrierAdapter,
+  type InventoryPage,
+  type OperationOrder,
+  type OperationProgress,
+  type OperationReceipt,
+  type PoolMembersPage,
+  type UsageSnapshot,
+} from '@simgate/core';
+import { Store } from '@simgate/store';
+import type { LoadedAccount } from './config/accounts-file';
+import type { SyncJob } from './jobs';
+import { MemoryCardLeases } from './leases';
+import { AccountLimiter } from './limits/account-limiter';
+import { MemoryInFlightLimiter } from './limits/in-flight';
+import { MemoryWindowLimiter } from './limits/window-limiter';
+import { SimgateMetrics } from './metrics';
+import { MemoryJobQueue } from './queue/memory-queue';
+import type { AccountRuntime, CarrierRuntime } from './runtime';
+import { SyncEngine, targetStatus } from './sync-engine';
+
+const T0 = new Date('2026-03-10T00:00:00Z');
+
+function manifest(batch: number): AdapterManifest {
+  return {
+    id: 'fake-platform',
+    carrier: Carrier.CTCC,
+    label: 'fake',
+    zone: UTC,
+    credentials: [],
+    capabilities: {
+      inventory: 'LIST',
+      statusBatch: true,
+      usageBatch: true,
+      dailyUsage: false,
+      dailyUsageDays: 0,
+      pools: false,
+      operations: [OperationType.SUSPEND, OperationType.RESUME, OperationType.ACTIVATE],
+      realTimeUsage: true,
+    },
+    batchSizes: { inventoryPage: 10, status: batch, usage: batch, operation: 10 },
+    quotas: { account: { points: 10_000, durationSeconds: 1 }, maxInFlight: null, endpoints: [] },
+    billingCycle: naturalMonth(UTC),
+    cooldowns: { sameCardChangeSeconds: null, rebindsPerMonth: null },
+    orderProcessing: { typicalHours: 1, deadlineHours: 24 },
+  };
+}
+
+function record(iccid: string, status: CardStatus = CardStatus.ACTIVE): CardRecord {
+  const suspended = status === CardStatus.SUSPENDED;
+  return {
+    iccid,
+    msisdn: null,
+    imsi: null,
+    imei: null,
+    status,
+    suspendReason: suspended ? SuspendReason.MANUAL : null,
+    suspendReasons: suspended ? [SuspendReason.MANUAL] : [],
+    rawStatus: suspended ? '5' : '4',
+    rawReason: null,
+    activatedAt: null,
+    openedAt: null,
+    plan: null,
+    poolId: null,
+    asOf: T0,
+  };
+}
+
+/** A carrier in memory: counts every call; faults are switched on per card. */
+class FakeAdapter implements CarrierAdapter {
+  readonly account: CarrierAdapter['account'];
+  readonly cards = new Map<string, CardRecord>();
+  readonly fetchCalls: string[][] = [];
+  /** A batch containing one of these is refused as a whole. */
+  readonly refuse = new Set<string>();
+  /** Per-card passing faults left before the card reads. */
+  readonly flaky = new Map<string, number>();
+  /** A batch containing this card crashes the job once (a worker dying mid-sweep). */
+  crashOn: string | null = null;
+  readonly submitCalls: OperationOrder[] = [];
+  submitFault: Error | null = null;
+  progressCalls = 0;
+  progressAnswer: (receipt: OperationReceipt, refs: CardRef[]) => OperationProgress = () => ({ state: OperationState.SUBMITTED, items: [] });
+
+  constructor(
+    readonly manifest: AdapterManifest,
+    id: string,
+  ) {
+    this.account = { id, platform: manifest.id, baseUrl: 'http://fake/' };
+  }
+
+  async fetchCards(refs: CardRef[]): Promise<BatchResult<CardRecord>> {
+    const iccids = refs.map((r) => r.iccid);
+    this.fetchCalls.push(iccids);
+    if (this.crashOn && iccids.includes(this.crashOn)) {
+      this.crashOn = null;
+      throw new Error('worker crashed');
+    }
+    if (iccids.some((i) => this.refuse.has(i))) throw new Rejected('unknown card in batch', { carrierCode: '-4' });
+    const out: BatchResult<CardRecord> = { items: [], failures: [] };
+    for (const i of iccids) {
+      const left = this.flaky.get(i) ?? 0;
+      if (left > 0) {
+        this.flaky.set(i, left - 1);
+        out.failures.push({ iccid: i, error: new Transient('card read timed out') });
+        continue;
+      }
+      const c = this.cards.get(i);
+      if (c) out.items.push({ ...c });
+      else out.failures.push({ iccid: i, error: new Rejected('no such card') });
+    }
+    return out;
+  }
+
+  readCount(iccid: string): number {
+    return this.fetchCalls.filter((b) => b.includes(iccid)).length;
+  }
+
+  async submit(order: OperationOrder, _refs: CardRef[], at: Date): Promise<OperationReceipt> {
+    this.submitCalls.push(order);
+    if (this.submitFault) throw this.submitFault;
+    return {
+      type: order.type,
+      iccids: order.iccids,
+      confirmBy: 'ORDER',
+      carrierRef: `order-${this.submitCalls.length}`,
+      expectedStatus: targetStatus(order.type),
+      submittedAt: at,
+      deadline: new Date(at.getTime() + 24 * 3600_000),
+    };
+  }
+
+  async progress(receipt: OperationReceipt, refs: CardRef[]): Promise<OperationProgress> {
+    this.progressCalls++;
+    return this.progressAnswer(receipt, refs);
+  }
+
+  async listCards(): Promise<InventoryPage> {
+    throw new NotSupported('not in these tests');
+  }
+  async fetchUsage(): Promise<BatchResult<UsageSnapshot>> {
+    throw new NotSupported('not in these tests');
+  }
+  async fetchDailyUsage(): Promise<never[]> {
+    return [];
+  }
+  async listPools(): Promise<never[]> {
+    return [];
+  }
+  async listPoolMembers(): Promise<PoolMembersPage> {
+    return { iccids: [], next: null, total: 0 };
+  }
+}
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+async function counter(metric: { get(): Promise<{ values: { labels: Record<string, string | number>; value: number }[] }> }, labels: Record<string, string>) {
+  const { values } = await metric.get();
+  return values.filter((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x)).reduce((s, v) => s + v.value, 0);
+}
+
+let store: Store;
+let accounts = 0;
+
+beforeAll(async () => {
+  store = await Store.open({ dataDir: null });
+});
+afterAll(() => store.close());
+
+/** A fresh account (own id and ICCID range) on the shared store, with its engine. */
+async function setup(batch = 2) {
+  const n = ++accounts;
+  const id = `acc-${n}`;
+  const m = manifest(batch);
+  const adapter = new FakeAdapter(m, id);
+  const account: LoadedAccount = { id, platform: m.id, baseUrl: 'http://fake/', credentials: {}, cardsPath: null };
+  await store.accounts.upsert([{ id, platform: m.id, carrier: m.carrier, baseUrl: account.baseUrl }]);
+  const limiter = new AccountLimiter(new MemoryWindowLimiter(), new MemoryInFlightLimiter(), { marginMs: 0, marginShare: 0 });
+  limiter.register(account, m);
+  const rt: AccountRuntime = { account, manifest: m, adapter, labels: { platform: m.id, account: id } };
+  const runtime = {
+    get: (a: string) => {
+      if (a !== id) throw new Error(`unknown account '${a}'`);
+      return rt;
+    },
+    has: (a: string) => a === id,
+    all: () => [rt],
+  } as unknown as CarrierRuntime;
+  const metrics = new SimgateMetrics({ defaultMetrics: false });
+  const queue = new MemoryJobQueue<SyncJob>(`sync-${n}`);
+  const clock = { t: T0 };
+  const engine = new SyncEngine({
+    store,
+    runtime,
+    limiter,
+    leases: new MemoryCardLeases(),
+    queue,
+    metrics,
+    logger: silent,
+    now: () => clock.t,
+    sleep: async () => undefined,
+    retry: { attempts: 3, baseMs: 1, maxMs: 2 },
+    parallelBatches: 1,
+  });
+  const iccids = Array.from({ length: 8 }, (_, i) => withLuhn('8986' + String(n).padStart(6, '0') + String(i).padStart(9, '0')));
+  const src = { accountId: id, platform: m.id, carrier: m.carrier };
+  /** Cards the store and the carrier agree on. */
+  const seed = async (count: number) => {
+    const list = iccids.slice(0, count);
+    for (const i of list) adapter.cards.set(i, record(i));
+    await store.cards.upsert(src, list.map((i) => record(i)), T0);
+    return list;
+  };
+  return { id, adapter, engine, metrics, queue, clock, seed, iccids };
+}
+
+describe('SyncEngine status sweeps', () => {
+  it('writes changed cards only and moves the checkpoint cursor batch by batch', async () => {
+    const { id, adapter, engine, metrics, seed } = await setup(2);
+    const cards = await seed(5);
+    adapter.cards.set(cards[3], record(cards[3], CardStatus.SUSPENDED));
+    const saves: (string | null | undefined)[] = [];
+    const save = store.checkpoints.save.bind(store.checkpoints);
+    const spy = jest.spyOn(store.checkpoints, 'save').mockImplementation(async (...args) => {
+      if (args[0] === id && 'cursor' in args[2]) saves.push(args[2].cursor);
+      return save(...args);
+    });
+    try {
+      await engine.runSweep(id, 'status');
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await store.cards.get(cards[3]))!.status).toBe(CardStatus.SUSPENDED);
+    expect((await store.cards.get(cards[3]))!.suspendReason).toBe(SuspendReason.MANUAL);
+    expect(await counter(metrics.cardsProcessed, { account: id, kind: 'status', result: 'written' })).toBe(1);
+    expect(await counter(metrics.cardsProcessed, { account: id, kind: 'status', result: 'unchanged' })).toBe(4);
+    // Cursor: none at the start, then the last ICCID of each batch, then cleared when done.
+    expect(saves).toEqual([null, cards[1], cards[3], cards[4], null]);
+    const cp = await store.checkpoints.get(id, 'status');
+    expect(cp).toMatchObject({ state: 'idle', cursor: null, cards: 5, lastError: null });
+    expect(cp!.lastSuccessAt).toEqual(T0);
+    expect(adapter.fetchCalls).toEqual([cards.slice(0, 2), cards.slice(2, 4), cards.slice(4)]);
+  });
+
+  it('a sweep that throws midway resumes from its saved cursor: cards before it are not read again', async () => {
+    const { id, adapter, engine, metrics, seed, clock } = await setup(2);
+    const cards = await seed(6);
+    adapter.crashOn = cards[2];
+    await expect(engine.runSweep(id, 'status')).rejects.toThrow('worker crashed');
+    const failed = await store.checkpoints.get(id, 'status');
+    expect(failed).toMatchObject({ state: 'failed', cursor: cards[1], cards: 2 });
+    expect(failed!.lastError).toMatchObject({ kind: 'status', error: 'INTERNAL', message: 'worker crashed' });
+    const durations = (await metrics.jobDuration.get()).values.filter((v) => v.metricName?.endsWith('_count') && v.labels.account === id);
+    expect(durations.map((v) => [v.labels.outcome, v.value])).toEqual([['failure', 1]]);
+
+    const before = adapter.fetchCalls.length;
+    clock.t = new Date(T0.getTime() + 60_000);
+    await engine.runSweep(id, 'status');
+    const again = adapter.fetchCalls.slice(before).flat();
+    expect(again).toEqual(cards.slice(2));
+    expect(adapter.readCount(cards[0])).toBe(1);
+    expect(adapter.readCount(cards[1])).toBe(1);
+    const cp = await store.checkpoints.get(id, 'status');
+    // The resumed sweep counts the cards of both runs and keeps the start of the first run as its sync time.
+    expect(cp).toMatchObject({ state: 'idle', cursor: null, cards: 6 });
+    expect(cp!.lastSuccessAt).toEqual(T0);
+  });
+
+  it('a new sweep after a complete one starts from the beginning', async () => {
+    const { id, adapter, engine, seed } = await setup(3);
+    const cards = await seed(4);
+    await engine.runSweep(id, 'status');
+    await engine.runSweep(id, 'status');
+    for (const c of cards) expect(adapter.readCount(c)).toBe(2);
+  });
+
+  it('splits a batch the carrier refuses as a whole until the bad card is isolated', async () => {
+    const { id, adapter, engine, metrics, seed } = await setup(4);
+    const cards = await seed(4);
+    for (const c of cards) adapter.cards.set(c, record(c, CardStatus.SUSPENDED));
+    adapter.refuse.add(cards[2]);
+    await engine.runSweep(id, 'status');
+    // [0..3] refused → [0,1] read, [2,3] refused → [2] refused, [3] read.
+    expect(adapter.fetchCalls).toEqual([cards, cards.slice(0, 2), cards.slice(2), [cards[2]], [cards[3]]]);
+    const bad = (await store.cards.get(cards[2]))!;
+    expect(bad.status).toBe(CardStatus.ACTIVE);
+    expect(bad.syncError).toMatchObject({ kind: 'status', error: 'REJECTED', carrierCode: '-4' });
+    for (const c of [cards[0], cards[1], cards[3]]) {
+      const s = (await store.cards.get(c))!;
+      expect(s.status).toBe(CardStatus.SUSPENDED);
+      expect(s.syncError).toBeNull();
+    }
+    expect(await counter(metrics.cardsProcessed, { account: id, kind: 'status', result: 'failed' })).toBe(1);
+    expect(await counter(metrics.cardsProcessed, { account: id, kind: 'status', result: 'written' })).toBe(3);
+    expect(await counter(metrics.carrierErrors, { account: id, kind: 'status', error: 'REJECTED' })).toBe(3);
+    expect((await store.checkpoints.get(id, 'status'))!.state).toBe('idle');
+  });
+
+  it('retries a card with passing faults alone, until it reads', async () => {
+    const { id, adapter, engine, metrics, seed } = await setup(4);
+    const cards = await seed(4);
+    adapter.cards.set(cards[1], record(cards[1], CardStatus.SUSPENDED));
+    adapter.flaky.set(cards[1], 2);
+    await engine.runSweep(id, 'status');
+    expect(adapter.fetchCalls).toEqual([cards, [cards[1]], [cards[1]]]);
+    const s = (await store.cards.get(cards[1]))!;
+    expect(s.status).toBe(CardStatus.SUSPENDED);
+    expect(s.syncError).toBeNull();
+    expect(await counter(metrics.retries, { account: id, kind: 'status', reason: 'card_transient' })).toBe(2);
+    expect(await counter(metrics.cardsProcessed, { account: id, kind: 'status', result: 'failed' })).toBe(0);
+  });
+
+  it('records a card whose passing fault outlasts the rounds as a failure, and writes the others', async () => {
+    const { id, adapter, engine, seed } = await setup(4);
+    const cards = await seed(3);
+    adapter.flaky.set(cards[0], 100);
+    await engine.runSweep(id, 'status');
+    // 1 batch read + 4 rounds for the card alone.
+    expect(adapter.readCount(cards[0])).toBe(5);
+    expect(adapter.readCount(cards[1])).toBe(1);
+    expect((await store.cards.get(cards[0]))!.syncError).toMatchObject({ error: 'TRANSIENT' });
+  });
+});
+
+describe('SyncEngine operations', () => {
+  async function operation(id: string, iccids: string[], type = OperationType.SUSPEND, key = `k-${id}-${type}`) {
+    const { operation: op } = await store.operations.create({ idempotencyKey: key, type, params: {}, items: iccids.map((iccid) => ({ iccid, accountId: id })) }, T0);
+    return op;
+  }
+
+  it('submit(): PENDING items go SUBMITTED with the receipt; a second run never sends them again', async () => {
+    const { id, adapter, engine, metrics, seed } = await setup();
+    const cards = await seed(3);
+    const op = await operation(id, cards);
+    await engine.submit(op.id);
+    expect(adapter.submitCalls).toHaveLength(1);
+    expect(adapter.submitCalls[0]).toMatchObject({ type: OperationType.SUSPEND, iccids: cards, idempotencyKey: `k-${id}-SUSPEND#1` });
+    const after = (await store.operations.get(op.id))!;
+    expect(after.state).toBe(OperationState.SUBMITTED);
+    for (const it of after.items) {
+      expect(it.state).toBe(OperationState.SUBMITTED);
+      expect(it.receipt).toMatchObject({ carrierRef: 'order-1', confirmBy: 'ORDER' });
+      expect(it.error).toBeNull();
+    }
+    expect(await counter(metrics.operationsSubmitted, { account: id, result: 'accepted' })).toBe(3);
+
+    await engine.submit(op.id);
+    await engine.handle({ id: 'j', name: 'submit', attemptsMade: 1, data: { type: 'submit', operationId: op.id } });
+    expect(adapter.submitCalls).toHaveLength(1);
+  });
+
+  it('a timeout at submission leaves the items SUBMITTED without receipt ("in doubt"), sent exactly once', async () => {
+    const { id, adapter, engine, metrics, seed } = await setup();
+    const cards = await seed(2);
+    adapter.submitFault = new Transient('timeout after 30000 ms');
+    const op = await operation(id, cards);
+    await engine.submit(op.id);
+    expect(adapter.submitCalls).toHaveLength(1);
+    const after = (await store.operations.get(op.id))!;
+    for (const it of after.items) {
+      expect(it.state).toBe(OperationState.SUBMITTED);
+      expect(it.receipt).toBeNull();
+      expect(it.error).toMatchObject({ inDoubt: true, error: 'TRANSIENT' });
+    }
+    expect(await counter(metrics.operationsSubmitted, { account: id, result: 'in_doubt' })).toBe(2);
+    expect(await counter(metrics.retries, { account: id, kind: 'submit' })).toBe(0);
+    adapter.submitFault = null;
+    await engine.submit(op.id);
+    expect(adapter.submitCalls).toHaveLength(1);
+  });
+
+  it('a refusal at submission rejects the items', async () => {
+    const { id, adapter, engine, seed } = await setup();
+    const cards = await seed(1);
+    adapter.submitFault = new Rejected('card in wrong state');
+    const op = await operation(id, cards);
+    await engine.submit(op.id);
+    const after = (await store.operations.get(op.id))!;
+    expect(after.state).toBe(OperationState.REJECTED);
+    expect(after.items[0].error).toMatchObject({ error: 'REJECTED', message: 'card in wrong state' });
+  });
+
+  it('orders sweep: completes items the carrier reports COMPLETED and queues a status read of their cards', async () => {
+    const { id, adapter, engine, seed, queue } = await setup();
+    const cards = await seed(2);
+    const op = await operation(id, cards);
+    await engine.submit(op.id);
+    adapter.progressAnswer = () => ({
+      state: OperationState.SUBMITTED,
+      items: [
+        { iccid: cards[0], state: OperationState.COMPLETED },
+        { iccid: cards[1], state: OperationState.SUBMITTED },
+      ],
+    });
+    await engine.runSweep(id, 'orders');
+    let now = (await store.operations.get(op.id))!;
+    expect(now.items.find((i) => i.iccid === cards[0])!.state).toBe(OperationState.COMPLETED);
+    expect(now.items.find((i) => i.iccid === cards[1])!.state).toBe(OperationState.SUBMITTED);
+    expect(now.state).toBe(OperationState.SUBMITTED);
+    expect((await queue.counts()).waiting).toBe(1);
+
+    adapter.progressAnswer = () => ({ state: OperationState.COMPLETED, items: [] });
+    await engine.runSweep(id, 'orders');
+    now = (await store.operations.get(op.id))!;
+    expect(now.items.every((i) => i.state === OperationState.COMPLETED)).toBe(true);
+    expect(now.state).toBe(OperationState.COMPLETED);
+    expect((await store.checkpoints.get(id, 'orders'))!.state).toBe('idle');
+  });
+
+  it('orders sweep: fails items still pending past the receipt deadline, not before', async () => {
+    const { id, adapter, engine, seed, clock } = await setup();
+    const cards = await seed(1);
+    const op = await operation(id, cards);
+    await engine.submit(op.id);
+    clock.t = new Date(T0.getTime() + 23 * 3600_000);
+    await engine.runSweep(id, 'orders');
+    expect((await store.operations.get(op.id))!.items[0].state).toBe(OperationState.SUBMITTED);
+    clock.t = new Date(T0.getTime() + 25 * 3600_000);
+    await engine.runSweep(id, 'orders');
+    const after = (await store.operations.get(op.id))!;
+    expect(after.items[0].state).toBe(OperationState.FAILED);
+    expect(after.items[0].error!.message).toMatch(/deadline/);
+    expect(adapter.progressCalls).toBe(2);
+  });
+
+  it('orders sweep: fails items the carrier reports FAILED, with its message', async () => {
+    const { id, adapter, engine, seed } = await setup();
+    const cards = await seed(1);
+    const op = await operation(id, cards);
+    await engine.submit(op.id);
+    adapter.progressAnswer = () => ({ state: OperationState.FAILED, items: [{ iccid: cards[0], state: OperationState.FAILED, message: '号码状态不允许' }] });
+    await engine.runSweep(id, 'orders');
+    const after = (await store.operations.get(op.id))!;
+    expect(after.items[0].state).toBe(OperationState.FAILED);
+    expect(after.items[0].error).toEqual({ message: '号码状态不允许' });
+  });
+
+  it('in-doubt items are completed by reading the card, never sent again, and failed after the deadline', async () => {
+    const { id, adapter, engine, seed, clock } = await setup();
+    const cards = await seed(2);
+    adapter.submitFault = new Transient('socket hang up');
+    const op = await operation(id, cards);
+    await engine.submit(op.id);
+    adapter.submitFault = null;
+    // The carrier did receive the order for the first card only.
+    adapter.cards.set(cards[0], record(cards[0], CardStatus.SUSPENDED));
+    clock.t = new Date(T0.getTime() + 3600_000);
+    await engine.runSweep(id, 'orders');
+    let after = (await store.operations.get(op.id))!;
+    expect(after.items.find((i) => i.iccid === cards[0])!.state).toBe(OperationState.COMPLETED);
+    expect(after.items.find((i) => i.iccid === cards[1])!.state).toBe(OperationState.SUBMITTED);
+    expect(adapter.progressCalls).toBe(0);
+    expect(adapter.submitCalls).toHaveLength(1);
+
+    // Past the platform's deadline (24 h) the other one fails; it is never resent.
+    clock.t = new Date(T0.getTime() + 25 * 3600_000);
+    await engine.runSweep(id, 'orders');
+    after = (await store.operations.get(op.id))!;
+    expect(after.items.find((i) => i.iccid === cards[1])!.state).toBe(OperationState.FAILED);
+    expect(after.state).toBe(OperationState.COMPLETED);
+    expect(adapter.submitCalls).toHaveLength(1);
+  });
+});
