@@ -72,6 +72,8 @@ export interface StackOptions {
   /** Run the worker (processors, no scheduler timers) in this process. */
   worker?: boolean;
   timeoutMs?: number;
+  /** Per account id, `options` merged into the accounts file (in-process simulators only), e.g. OneLink's pool groupIds. */
+  accountOptions?: (sims: SimulatorSet) => Record<string, Record<string, unknown>>;
 }
 
 export interface Stack {
@@ -103,6 +105,12 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     local = createSimulators({ cards: o.cards, seed: o.seed ?? 7, clock: o.clock, orderDelayMs: o.orderDelayMs ?? 60_000, quotaFactor });
     served = await serveAll(local, 0);
     await writeAccountsFile(served, accountsFile);
+    if (o.accountOptions) {
+      const extra = o.accountOptions(local);
+      const file = JSON.parse(fs.readFileSync(accountsFile, 'utf8')) as { accounts: { id: string; options?: Record<string, unknown> }[] };
+      for (const a of file.accounts) if (extra[a.id]) a.options = { ...a.options, ...extra[a.id] };
+      fs.writeFileSync(accountsFile, JSON.stringify(file, null, 2) + '\n');
+    }
     sims = localControl(local);
   }
   const schema = o.databaseUrl ? `e2e_${randomBytes(5).toString('hex')}` : null;

@@ -5,4 +5,12 @@ export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
 export interface GatewayOptions {
   apiKeys: string[];
   metricsToken: string | null;
+  /**
+   * The business clock: the same one the assembled Simgate runs on (sync times, order deadlines), so that
+   * freshness, cooldowns and "today" agree with the stored times. Wall time when absent.
+   */
+  now?: () => Date;
 }
+
+/** The gateway's clock from its options. */
+export const clockOf = (o: GatewayOptions): (() => Date) => o.now ?? (() => new Date());

@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CardStatus, Carrier, SuspendReason, dayInZone, isIccid, type AdapterManifest } from '@simgate/core';
+import { CardStatus, Carrier, SuspendReason, addInZone, dayInZone, isIccid, isoInZone, parseLocalDateTime, type AdapterManifest } from '@simgate/core';
 import type { Simgate } from '@simgate/sync';
 import type { Response } from 'express';
+import type { CardFilter } from '@simgate/store';
 import { z } from 'zod';
 import { Problem, notFound } from '../common/problem';
-import { parse } from '../common/validation';
+import { calendarDay, parse, parseNoQuery } from '../common/validation';
 import { SIMGATE } from '../tokens';
 import { CardsService, decodeCursor } from './cards.service';
 import { diagnose } from './diagnosis';
@@ -18,7 +19,8 @@ const filterShape = {
   carrier: z.nativeEnum(Carrier).optional(),
   status: z.nativeEnum(CardStatus).optional(),
   reason: z.nativeEnum(SuspendReason).optional(),
-  pool: z.string().min(1).max(128).optional(),
+  /** A pool's API id `<accountId>:<poolId>` (as /v1/pools names it) or the carrier's pool id (a card's poolId). */
+  pool: z.string().min(1).max(200).optional(),
   q: z.string().regex(/^\d{1,20}$/, 'q is a prefix of an ICCID or MSISDN: digits only').optional(),
 };
 
@@ -32,14 +34,24 @@ const listQuery = z
 
 const exportQuery = z.object({ ...filterShape, format: z.literal('csv').default('csv'), limit: z.coerce.number().int().min(1).max(500_000).default(500_000) }).strict();
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as yyyy-MM-dd');
+const day = calendarDay;
 const usageQuery = z
   .object({ granularity: z.enum(['day', 'cycle']).default('cycle'), from: day.optional(), to: day.optional() })
   .strict()
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
 
-function filterOf(q: z.infer<typeof listQuery> | z.infer<typeof exportQuery>) {
-  return { platform: q.platform, accountId: q.account, carrier: q.carrier, status: q.status, reason: q.reason, poolId: q.pool, q: q.q };
+function filterOf(q: z.infer<typeof listQuery> | z.infer<typeof exportQuery>): CardFilter {
+  let accountId = q.account;
+  let poolId = q.pool;
+  const sep = poolId ? poolId.indexOf(':') : -1;
+  if (poolId && sep > 0) {
+    // The pool's API id names its account: both must hold (another account's pool matches no card).
+    const poolAccount = poolId.slice(0, sep);
+    poolId = poolId.slice(sep + 1);
+    if (accountId && accountId !== poolAccount) poolId = '\u0000';
+    accountId = poolAccount;
+  }
+  return { platform: q.platform, accountId, carrier: q.carrier, status: q.status, reason: q.reason, poolId, q: q.q };
 }
 
 const CSV_COLUMNS = [
@@ -117,8 +129,9 @@ export class CardsController {
 
   @Get('cards/:iccid')
   @ApiOperation({ summary: 'One card: normalized status and reason with recovery, raw values, usage, freshness, forecast' })
-  async get(@Param() params: unknown) {
+  async get(@Param() params: unknown, @Query() query: unknown) {
     const { iccid } = parse(iccidParam, params, 'params');
+    parseNoQuery(query);
     const card = await this.cards.get(iccid);
     if (!card) throw notFound('card', iccid);
     return card;
@@ -126,11 +139,14 @@ export class CardsController {
 
   @Get('cards/:iccid/history')
   @ApiOperation({ summary: 'Status changes of a card, newest first, with raw values' })
-  async history(@Param() params: unknown) {
+  async history(@Param() params: unknown, @Query() query: unknown) {
     const { iccid } = parse(iccidParam, params, 'params');
-    if (!(await this.sg.store.cards.get(iccid))) throw notFound('card', iccid);
+    parseNoQuery(query);
+    const card = await this.sg.store.cards.get(iccid);
+    if (!card) throw notFound('card', iccid);
+    const zone = this.zoneOf(card.platform);
     const h = await this.sg.store.cards.history(iccid);
-    return { items: h.map((x) => ({ ...x, asOf: x.asOf.toISOString(), observedAt: x.observedAt.toISOString() })) };
+    return { items: h.map((x) => ({ ...x, asOf: isoInZone(x.asOf, zone), observedAt: isoInZone(x.observedAt, zone) })) };
   }
 
   @Get('cards/:iccid/usage')
@@ -141,27 +157,30 @@ export class CardsController {
     const card = await this.sg.store.cards.get(iccid);
     if (!card) throw notFound('card', iccid);
     const manifest: AdapterManifest | undefined = this.sg.registry.has(card.platform) ? this.sg.registry.get(card.platform).manifest : undefined;
-    const zone = manifest?.zone ?? 'Asia/Shanghai';
+    const zone = this.zoneOf(card.platform);
     if (q.granularity === 'cycle') {
-      const from = q.from ? new Date(`${q.from}T00:00:00Z`) : null;
-      const to = q.to ? new Date(`${q.to}T23:59:59Z`) : null;
+      // Days are the platform's calendar days.
+      const from = q.from ? parseLocalDateTime(`${q.from} 00:00:00`, zone) : null;
+      const toStart = q.to ? parseLocalDateTime(`${q.to} 00:00:00`, zone) : null;
+      const to = toStart ? new Date(addInZone(toStart, zone, { days: 1 }).getTime() - 1) : null;
       const cycles = await this.sg.store.usage.cycles(iccid, from, to);
       return {
         iccid,
         granularity: 'cycle',
         items: cycles.map((u) => ({
-          cycleStart: u.cycleStart.toISOString(),
-          cycleEnd: u.cycleEnd.toISOString(),
+          cycleStart: isoInZone(u.cycleStart, zone),
+          cycleEnd: isoInZone(u.cycleEnd, zone),
           usedBytes: u.usedBytes,
           quotaBytes: u.quotaBytes,
           remainingBytes: u.remainingBytes,
-          asOf: u.asOf.toISOString(),
+          asOf: isoInZone(u.asOf, zone),
         })),
       };
     }
-    const today = dayInZone(new Date(), zone);
+    const now = this.cards.now();
+    const today = dayInZone(now, zone);
     const to = q.to ?? today;
-    const from = q.from ?? dayInZone(new Date(Date.now() - 30 * 86400_000), zone);
+    const from = q.from ?? dayInZone(new Date(now.getTime() - 30 * 86400_000), zone);
     let items = await this.sg.store.usage.daily(iccid, from, to);
     let fetched = false;
     if (!items.length && manifest?.capabilities.dailyUsage && this.sg.runtime.has(card.accountId)) {
@@ -171,12 +190,17 @@ export class CardsController {
     return { iccid, granularity: 'day', from, to, fetched, items: items.map((d) => ({ day: d.day, usedBytes: d.usedBytes })) };
   }
 
+  private zoneOf(platform: string): string {
+    return this.sg.registry.has(platform) ? this.sg.registry.get(platform).manifest.zone : 'Asia/Shanghai';
+  }
+
   @Get('cards/:iccid/diagnosis')
   @ApiOperation({ summary: 'Troubleshooting (domain.md §8) evaluated for this card' })
-  async diagnosis(@Param() params: unknown) {
+  async diagnosis(@Param() params: unknown, @Query() query: unknown) {
     const { iccid } = parse(iccidParam, params, 'params');
+    parseNoQuery(query);
     const card = await this.cards.get(iccid);
     if (!card) throw notFound('card', iccid);
-    return { iccid, ...diagnose(card, new Date(), this.sg.config.intervals.status * this.sg.config.budgetFactor) };
+    return { iccid, ...diagnose(card, this.cards.now(), this.sg.config.intervals.status * this.sg.config.budgetFactor) };
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CardFilter, StoredCard } from '@simgate/store';
 import type { Simgate } from '@simgate/sync';
-import { SIMGATE } from '../tokens';
+import { GATEWAY_OPTIONS, SIMGATE, clockOf, type GatewayOptions } from '../tokens';
 import { cardView, type CardView } from './card-view';
 
 export function encodeCursor(iccid: string): string {
@@ -15,13 +15,20 @@ export function decodeCursor(cursor: string): string | null {
 
 @Injectable()
 export class CardsService {
-  constructor(@Inject(SIMGATE) private readonly sg: Simgate) {}
+  readonly now: () => Date;
+
+  constructor(
+    @Inject(SIMGATE) private readonly sg: Simgate,
+    @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
+  ) {
+    this.now = clockOf(options);
+  }
 
   /** Views of stored cards with their current usage and the checkpoints that confirm them. */
   async views(cards: StoredCard[]): Promise<CardView[]> {
     if (!cards.length) return [];
     const [usage, cps] = await Promise.all([this.sg.store.usage.current(cards.map((c) => c.iccid)), this.sg.store.checkpoints.list()]);
-    const now = new Date();
+    const now = this.now();
     return cards.map((c) =>
       cardView(c, usage.get(c.iccid) ?? null, {
         manifest: this.sg.registry.has(c.platform) ? this.sg.registry.get(c.platform).manifest : undefined,

@@ -1,12 +1,12 @@
-import { Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { readOrderList, type Simgate } from '@simgate/sync';
 import type { Request } from 'express';
 import { Transform } from 'node:stream';
 import { z } from 'zod';
 import { Problem, notFound } from '../common/problem';
-import { parse } from '../common/validation';
-import { SIMGATE } from '../tokens';
+import { parse, parseNoQuery } from '../common/validation';
+import { GATEWAY_OPTIONS, SIMGATE, clockOf, type GatewayOptions } from '../tokens';
 
 export const MAX_IMPORT_ROWS = 500_000;
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
@@ -29,14 +29,18 @@ function capped(limit: number): Transform {
 @ApiBearerAuth()
 @Controller('v1/accounts')
 export class ImportController {
-  constructor(@Inject(SIMGATE) private readonly sg: Simgate) {}
+  constructor(
+    @Inject(SIMGATE) private readonly sg: Simgate,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+  ) {}
 
   @Post(':id/cards\\:import')
   @HttpCode(200)
   @ApiConsumes('text/csv')
   @ApiOperation({ summary: 'Import a carrier order list (CSV iccid,msisdn; up to 500,000 rows; streamed) with a report of rejected rows' })
-  async import(@Param() p: unknown, @Req() req: Request) {
+  async import(@Param() p: unknown, @Query() query: unknown, @Req() req: Request) {
     const { id } = parse(params, p, 'params');
+    parseNoQuery(query);
     if (!this.sg.runtime.has(id)) throw notFound('account', id);
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (type !== 'text/csv' && type !== 'text/plain') {
@@ -55,7 +59,7 @@ export class ImportController {
         const foreign = new Set(known.filter((c) => c.accountId !== id).map((c) => c.iccid));
         const mine = rows.filter((r) => !foreign.has(r.iccid));
         for (const r of rows) if (foreign.has(r.iccid)) foreignRows.push({ line: r.line, value: r.iccid, problem: 'card belongs to another account' });
-        inserted += (await this.sg.store.cards.importRefs(src, mine, new Date())).inserted;
+        inserted += (await this.sg.store.cards.importRefs(src, mine, clockOf(this.options)())).inserted;
       },
       { maxRows: MAX_IMPORT_ROWS },
     ).catch((e: unknown) => {

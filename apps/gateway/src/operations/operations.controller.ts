@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Simgate } from '@simgate/sync';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { notFound } from '../common/problem';
-import { parse } from '../common/validation';
+import { parse, parseNoQuery } from '../common/validation';
 import { SIMGATE } from '../tokens';
 import { OperationsService, createOperation, operationView } from './operations.service';
 
@@ -24,7 +24,8 @@ export class OperationsController {
   @ApiOperation({
     summary: 'Submit activate / suspend / resume / rebind / usage-cap orders; the same idempotencyKey is never submitted twice',
   })
-  async create(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+  async create(@Body() body: unknown, @Query() query: unknown, @Res({ passthrough: true }) res: Response) {
+    parseNoQuery(query);
     const req = parse(createOperation, body);
     const { operation, created } = await this.ops.create(req);
     res.setHeader('idempotent-replayed', created ? 'false' : 'true');
@@ -34,8 +35,9 @@ export class OperationsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'An operation and the state of each card in it' })
-  async get(@Param() params: unknown) {
+  async get(@Param() params: unknown, @Query() query: unknown) {
     const { id } = parse(idParam, params, 'params');
+    parseNoQuery(query);
     const op = await this.sg.store.operations.get(id);
     if (!op) throw notFound('operation', id);
     return operationView(op);

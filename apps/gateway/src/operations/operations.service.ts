@@ -13,7 +13,7 @@ import type { Operation, StoredCard } from '@simgate/store';
 import type { Simgate } from '@simgate/sync';
 import { z } from 'zod';
 import { Problem } from '../common/problem';
-import { SIMGATE } from '../tokens';
+import { GATEWAY_OPTIONS, SIMGATE, clockOf, type GatewayOptions } from '../tokens';
 
 /** The most cards one operation may name (ranges and pools included). */
 export const MAX_OPERATION_CARDS = 10_000;
@@ -66,7 +66,14 @@ export function operationView(op: Operation) {
 
 @Injectable()
 export class OperationsService {
-  constructor(@Inject(SIMGATE) private readonly sg: Simgate) {}
+  private readonly now: () => Date;
+
+  constructor(
+    @Inject(SIMGATE) private readonly sg: Simgate,
+    @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
+  ) {
+    this.now = clockOf(options);
+  }
 
   private async targets(req: CreateOperation): Promise<string[]> {
     if (req.iccids) return [...new Set(req.iccids)];
@@ -88,7 +95,7 @@ export class OperationsService {
     const refused = new Map<string, { code: string; message: string }>();
     const recent = await this.sg.store.operations.latestPerCard(cards.map((c) => c.iccid), Object.values(OperationType));
     const rebinds = type === OperationType.REBIND ? await this.rebindsThisMonth(cards) : new Map<string, number>();
-    const now = new Date();
+    const now = this.now();
     for (const c of cards) {
       const manifest = this.sg.registry.has(c.platform) ? this.sg.registry.get(c.platform).manifest : null;
       if (!manifest || !this.sg.runtime.has(c.accountId)) {
@@ -131,7 +138,7 @@ export class OperationsService {
        WHERE o.type = 'REBIND' AND i.state IN ('SUBMITTED', 'COMPLETED') AND i.iccid = ANY($1::text[])`,
       [cards.map((c) => c.iccid)],
     );
-    const now = new Date();
+    const now = this.now();
     for (const row of r.rows) {
       const zone = this.sg.registry.has(row.platform) ? this.sg.registry.get(row.platform).manifest.zone : 'Asia/Shanghai';
       const monthStart = addInZone(firstOfNextMonth(now, zone), zone, { months: -1 });
@@ -140,12 +147,33 @@ export class OperationsService {
     return out;
   }
 
+  /** The operation already stored under this idempotency key, if any. */
+  private async byKey(key: string): Promise<string | null> {
+    const r = await this.sg.store.db.query<{ id: string }>(`SELECT id FROM operations WHERE idempotency_key = $1`, [key]);
+    return r.rows[0]?.id ?? null;
+  }
+
   async create(req: CreateOperation): Promise<{ operation: Operation; created: boolean }> {
     const iccids = await this.targets(req);
     if (!iccids.length) throw new Problem(422, 'NO_CARDS', 'the operation names no cards');
+    // A replay answers the stored operation whatever the cards' state is now (the first request changed it):
+    // the store compares the request and raises IdempotencyConflict (409) when it differs. Nothing is submitted.
+    if (await this.byKey(req.idempotencyKey)) {
+      return this.sg.store.operations.create(
+        { idempotencyKey: req.idempotencyKey, type: req.type, params: req.params, items: iccids.map((iccid) => ({ iccid, accountId: null })) },
+        this.now(),
+      );
+    }
     const cards = await this.sg.store.cards.getMany(iccids);
     const known = new Set(cards.map((c) => c.iccid));
     const unknown = iccids.filter((i) => !known.has(i));
+    if (unknown.length && req.range) {
+      // domain.md §6: the container IDs between start and end must be contiguous cards.
+      throw new Problem(400, 'RANGE_NOT_CONTIGUOUS', `the range is not contiguous: ${unknown.length} ICCID(s) in it are no known card, e.g. ${unknown[0]}`, {
+        field: 'body.range',
+        gaps: unknown.slice(0, 100),
+      });
+    }
     if (unknown.length) {
       throw new Problem(422, 'CARDS_UNKNOWN', `${unknown.length} card(s) are not known to simgate, e.g. ${unknown[0]}`, { unknown: unknown.slice(0, 100) });
     }
@@ -166,7 +194,7 @@ export class OperationsService {
           return { iccid: c.iccid, accountId: c.accountId, state: e ? OperationState.REJECTED : OperationState.PENDING, error: e ?? null };
         }),
       },
-      new Date(),
+      this.now(),
     );
     if (result.created) await this.sg.engine.requestSubmit(result.operation.id);
     return result;

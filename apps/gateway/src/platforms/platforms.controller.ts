@@ -1,4 +1,5 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { parseNoQuery } from '../common/validation';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Simgate } from '@simgate/sync';
 import { SIMGATE } from '../tokens';
@@ -11,7 +12,8 @@ export class PlatformsController {
 
   @Get('platforms')
   @ApiOperation({ summary: 'Every registered platform: manifest with capabilities, unsupported operations, credential fields, quotas' })
-  platforms() {
+  platforms(@Query() query: unknown) {
+    parseNoQuery(query);
     return {
       items: this.sg.registry.manifests().map((m) => ({
         ...m,
@@ -24,7 +26,8 @@ export class PlatformsController {
 
   @Get('accounts')
   @ApiOperation({ summary: 'Configured carrier accounts (never any credential value)' })
-  accounts() {
+  accounts(@Query() query: unknown) {
+    parseNoQuery(query);
     return {
       items: this.sg.accounts.map((a) => {
         const m = this.sg.registry.get(a.platform).manifest;

@@ -1,10 +1,10 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CardStatus, PoolType, forwardPoolTotals, usageVisible, type Pool } from '@simgate/core';
 import type { Simgate } from '@simgate/sync';
 import { z } from 'zod';
 import { notFound } from '../common/problem';
-import { parse } from '../common/validation';
+import { parse, parseNoQuery } from '../common/validation';
 import { SIMGATE } from '../tokens';
 
 /** Pools are keyed per account: the API id is `<accountId>:<poolId>`. */
@@ -50,15 +50,17 @@ export class PoolsController {
 
   @Get()
   @ApiOperation({ summary: 'Pools: type, state, members, effective total, used, remaining' })
-  async list() {
+  async list(@Query() query: unknown) {
+    parseNoQuery(query);
     const pools = await this.sg.store.pools.list();
     return { items: await Promise.all(pools.map((p) => this.view(p, false))) };
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One pool with its members' })
-  async get(@Param() params: unknown) {
+  async get(@Param() params: unknown, @Query() query: unknown) {
     const { id } = parse(poolParam, params, 'params');
+    parseNoQuery(query);
     const sep = id.indexOf(':');
     const pool = await this.sg.store.pools.get(id.slice(0, sep), id.slice(sep + 1));
     if (!pool) throw notFound('pool', id);

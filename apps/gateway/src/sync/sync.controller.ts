@@ -1,12 +1,12 @@
-import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SYNC_KINDS, type SyncKind } from '@simgate/store';
 import type { Simgate } from '@simgate/sync';
 import { z } from 'zod';
 import { isIccid } from '@simgate/core';
 import { Problem, notFound } from '../common/problem';
-import { parse } from '../common/validation';
-import { SIMGATE } from '../tokens';
+import { parse, parseNoQuery } from '../common/validation';
+import { GATEWAY_OPTIONS, SIMGATE, clockOf, type GatewayOptions } from '../tokens';
 
 const syncNow = z
   .object({
@@ -24,12 +24,16 @@ const syncNow = z
 @ApiBearerAuth()
 @Controller('v1/sync')
 export class SyncController {
-  constructor(@Inject(SIMGATE) private readonly sg: Simgate) {}
+  constructor(
+    @Inject(SIMGATE) private readonly sg: Simgate,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Sync state per account and kind: state, last success, last error, delay, cards' })
-  async state() {
-    const now = Date.now();
+  async state(@Query() query: unknown) {
+    parseNoQuery(query);
+    const now = clockOf(this.options)().getTime();
     const cps = await this.sg.store.checkpoints.list();
     return {
       accounts: this.sg.runtime.all().map((rt) => ({
@@ -53,7 +57,8 @@ export class SyncController {
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: 'Sync now: an account and kind, or a list of cards (status or usage); jumps the queue' })
-  async syncNow(@Body() body: unknown) {
+  async syncNow(@Body() body: unknown, @Query() query: unknown) {
+    parseNoQuery(query);
     const req = parse(syncNow, body);
     if (!this.sg.runtime.has(req.accountId)) throw notFound('account', req.accountId);
     const rt = this.sg.runtime.get(req.accountId);
