@@ -6,7 +6,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const REDIS_URL = process.env.REDIS_URL;
 if (!REDIS_URL) {
-  // eslint-disable-next-line no-console
   console.log('REDIS_URL is not set: RedisCardLeases tests are skipped (they run in CI).');
 }
 

@@ -30,7 +30,6 @@ describe('MemoryInFlightLimiter', () => {
 
 const REDIS_URL = process.env.REDIS_URL;
 if (!REDIS_URL) {
-  // eslint-disable-next-line no-console
   console.log('REDIS_URL is not set: RedisInFlightLimiter tests are skipped (they run in CI).');
 }
 

@@ -144,7 +144,6 @@ describe('MemoryWindowLimiter', () => {
 
 const REDIS_URL = process.env.REDIS_URL;
 if (!REDIS_URL) {
-  // eslint-disable-next-line no-console
   console.log('REDIS_URL is not set: RedisWindowLimiter tests are skipped (they run in CI).');
 }
 const describeRedis = REDIS_URL ? describe : describe.skip;

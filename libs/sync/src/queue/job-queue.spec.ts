@@ -53,7 +53,6 @@ const memoryHarness = (): Harness => {
 
 const REDIS_URL = process.env.REDIS_URL;
 if (!REDIS_URL) {
-  // eslint-disable-next-line no-console
   console.log('REDIS_URL is not set: BullJobQueue tests are skipped (they run in CI).');
 }
 
