@@ -337,6 +337,36 @@ describe('SyncEngine status sweeps', () => {
   });
 });
 
+describe('SyncEngine enqueueing', () => {
+  it('queues a sweep once while it waits, marking its checkpoint queued', async () => {
+    const { id, engine, queue } = await setup();
+    expect(await engine.requestSweep(id, 'status', 'schedule')).toBe(true);
+    expect(await engine.requestSweep(id, 'status', 'manual')).toBe(false);
+    expect((await store.checkpoints.get(id, 'status'))!.state).toBe('queued');
+    expect((await queue.counts()).waiting).toBe(1);
+    // Pools are not on this platform: nothing is queued.
+    expect(await engine.requestSweep(id, 'pools')).toBe(false);
+  });
+
+  it('drops jobs of accounts that are not configured (PermanentJobError)', async () => {
+    const { engine } = await setup();
+    await expect(
+      engine.handle({ id: 'j', name: 'sweep', attemptsMade: 1, data: { type: 'sweep', accountId: 'gone', kind: 'status', reason: 'schedule' } }),
+    ).rejects.toMatchObject({ name: 'PermanentJobError' });
+    await expect(engine.handle({ id: 'j', name: 'submit', attemptsMade: 1, data: { type: 'submit', operationId: 'nope' } })).rejects.toMatchObject({
+      name: 'PermanentJobError',
+    });
+  });
+
+  it('"sync now" for cards reads each card once, in batches', async () => {
+    const { id, adapter, engine, seed } = await setup(2);
+    const cards = await seed(3);
+    await engine.syncCards(id, 'status', [cards[2], cards[0], cards[1]]);
+    expect(adapter.fetchCalls.flat().sort()).toEqual([...cards].sort());
+    expect(adapter.fetchCalls.every((b) => b.length <= 2)).toBe(true);
+  });
+});
+
 describe('SyncEngine operations', () => {
   async function operation(id: string, iccids: string[], type = OperationType.SUSPEND, key = `k-${id}-${type}`) {
     const { operation: op } = await store.operations.create({ idempotencyKey: key, type, params: {}, items: iccids.map((iccid) => ({ iccid, accountId: id })) }, T0);
