@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the API's JSON answers are read loosely here and asserted field by field */
 import * as fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -5,6 +6,7 @@ import { SimClock } from '@simgate/mocks';
 import { luhnCheckDigit } from '@simgate/core';
 import type { StoredCard } from '@simgate/store';
 import { createGateway } from '../../apps/gateway/src/bootstrap';
+import { oneLinkGroupIds } from '../../apps/gateway/src/bundled-simulators';
 import { startStack, waitForFullSync, type Stack } from '../support/stack';
 
 /**
@@ -145,8 +147,10 @@ beforeAll(async () => {
     clock,
     quotaFactor: 10,
     accountOptions: (sims) => {
-      groupId = sims.onelink.fleet.groupIdOf(0);
-      return { 'cmcc-main': { groupIds: [groupId] } };
+      // The same group ids `npm start` writes for its bundled simulators.
+      const groupIds = oneLinkGroupIds(sims.onelink.fleet);
+      groupId = groupIds[0];
+      return { 'cmcc-main': { groupIds } };
     },
   });
   await stack.simgate.scheduler.kickOff();
@@ -157,6 +161,15 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // Let the sweeps this suite asked for (sync now, imports) finish, so nothing runs on after close.
+  if (stack) {
+    await waitFor('queue idle', async () => {
+      const q = await stack.simgate.queue.counts();
+      return q.active + q.waiting === 0;
+    }, 30_000).catch(() => undefined);
+  }
+  // fetch keeps connections alive: drop them so the server (and Jest) can stop.
+  (app?.getHttpServer() as import('node:http').Server | undefined)?.closeAllConnections();
   await app?.close();
   await stack?.close();
 });
@@ -493,6 +506,7 @@ describe('pools', () => {
   it('the OneLink forward pool syncs with its members', async () => {
     const r = await get('/v1/pools');
     expect(r.status).toBe(200);
+    expect(groupId).toBe(stack.local!.onelink.fleet.groupIdOf(0));
     expect(r.json.items).toHaveLength(1);
     const p = r.json.items[0];
     const id = `cmcc-main:${groupId}`;
@@ -768,6 +782,20 @@ describe('import', () => {
     expect(stored).toMatchObject({ accountId: 'cmcc-main', platform: 'cmcc-onelink' });
     expect((await stack.simgate.store.cards.get(jasper.iccid))!.accountId).toBe('cucc-main');
   });
+
+  it('reads at most 500,000 rows and says the list was truncated', async () => {
+    const rows = 'x\n'.repeat(500_005);
+    const r = await call('POST', '/v1/accounts/intl-main/cards:import', { raw: rows, contentType: 'text/csv' });
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ accepted: 0, inserted: 0, rejectedCount: 500_000, truncated: true, maxRows: 500_000 });
+    expect(r.json.rejected).toHaveLength(1000);
+    expect(r.json.rejected[999].line).toBe(1000);
+  }, 30_000);
+
+  it('a CSV larger than the byte cap is a 413, not a 500', async () => {
+    const huge = ' '.repeat(64 * 1024 * 1024 + 10);
+    await expectProblem('POST', '/v1/accounts/intl-main/cards:import', 413, 'PAYLOAD_TOO_LARGE', { raw: huge, contentType: 'text/csv' });
+  }, 30_000);
 
   it('refuses a wrong content type, an unknown account and bad parameters', async () => {
     await expectProblem('POST', '/v1/accounts/cmcc-main/cards:import', 415, 'UNSUPPORTED_MEDIA_TYPE', { body: { iccid: '1' } });
