@@ -432,7 +432,7 @@ export const ROWS: RowSpec[] = [
         unit: 'bytes',
         w: 8,
         h: 6,
-        targets: [{ expr: 'simgate_process_resident_memory_bytes', legend: '{{instance}}' }],
+        targets: [{ expr: 'simgate_process_process_resident_memory_bytes', legend: '{{instance}}' }],
       },
       {
         title: 'CPU',
@@ -441,7 +441,7 @@ export const ROWS: RowSpec[] = [
         unit: 'percentunit',
         w: 8,
         h: 6,
-        targets: [{ expr: rate('simgate_process_cpu_seconds_total'), legend: '{{instance}}' }],
+        targets: [{ expr: rate('simgate_process_process_cpu_seconds_total'), legend: '{{instance}}' }],
       },
     ],
   },

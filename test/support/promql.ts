@@ -12,6 +12,7 @@ import { parse as parseYaml } from 'yaml';
 export interface SelectorRef {
   metric: string | null;
   labels: string[];
+  matchers: { label: string; op: string; value: string }[];
 }
 
 export interface PromqlRefs {
@@ -73,15 +74,19 @@ export function promqlRefs(expr: string): PromqlRefs {
     // t[from] is '{'
     let i = from + 1;
     const labels: string[] = [];
+    const ms: SelectorRef['matchers'] = [];
     while (i < t.length && t[i].text !== '}') {
       if (t[i].kind === 'ident') {
         const value = t[i + 2];
         if (t[i].text === '__name__' && t[i + 1]?.text === '=' && value?.kind === 'string') metric = value.text;
-        else labels.push(t[i].text);
+        else {
+          labels.push(t[i].text);
+          ms.push({ label: t[i].text, op: t[i + 1]?.text ?? '', value: value?.text ?? '' });
+        }
         i += 3;
       } else i++;
     }
-    selectors.push({ metric, labels });
+    selectors.push({ metric, labels, matchers: ms });
     return i + 1;
   };
   for (let i = 0; i < t.length; ) {
@@ -118,7 +123,7 @@ export function promqlRefs(expr: string): PromqlRefs {
       i = matchers(i + 1, tok.text);
       continue;
     }
-    selectors.push({ metric: tok.text, labels: [] });
+    selectors.push({ metric: tok.text, labels: [], matchers: [] });
     i++;
   }
   return { selectors, grouping };
@@ -138,12 +143,15 @@ export interface Exposition {
   seriesFamily: Map<string, string>;
   /** Series name → the label names its samples carry (`le` only on `_bucket`). */
   seriesLabels: Map<string, Set<string>>;
+  /** `series|label` → the values seen. */
+  labelValues: Map<string, Set<string>>;
 }
 
 export function parseExposition(text: string): Exposition {
   const families = new Map<string, { type: string; labels: Set<string>; samples: number }>();
   const seriesFamily = new Map<string, string>();
   const seriesLabels = new Map<string, Set<string>>();
+  const labelValues = new Map<string, Set<string>>();
   const suffixes: Record<string, string[]> = { histogram: ['_bucket', '_sum', '_count'], summary: ['_sum', '_count'] };
   for (const line of text.split('\n')) {
     const type = /^# TYPE (\S+) (\S+)/.exec(line);
@@ -161,12 +169,14 @@ export function parseExposition(text: string): Exposition {
     fam.samples++;
     const own = seriesLabels.get(m[1]) ?? new Set<string>();
     seriesLabels.set(m[1], own);
-    for (const l of (m[3] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="/g)) {
+    for (const l of (m[3] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
       fam.labels.add(l[1]);
       own.add(l[1]);
+      const key = `${m[1]}|${l[1]}`;
+      labelValues.set(key, (labelValues.get(key) ?? new Set()).add(l[2]));
     }
   }
-  return { families, seriesFamily, seriesLabels };
+  return { families, seriesFamily, seriesLabels, labelValues };
 }
 
 export interface CoverageOptions {
@@ -212,6 +222,11 @@ export function coverageProblems(where: string, expr: string, expo: Exposition, 
     for (const l of [...labels, ...o.targetLabels]) all.add(l);
     for (const l of sel.labels) {
       if (!labels.has(l) && !o.targetLabels.includes(l)) problems.push(`${where}: ${sel.metric} has no label ${l}`);
+    }
+    // An exact match on a value the scrape never shows is a typo or a value simgate does not produce.
+    for (const m of sel.matchers) {
+      const seen = expo.labelValues.get(`${sel.metric}|${m.label}`);
+      if ((m.op === '=' || m.op === '!=') && seen && !seen.has(m.value)) problems.push(`${where}: ${sel.metric}{${m.label}="${m.value}"}: value never exported (seen: ${[...seen].join(', ')})`);
     }
   }
   for (const l of [...refs.grouping, ...extraLabels]) {
