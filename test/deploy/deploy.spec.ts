@@ -32,7 +32,6 @@ const yamlOf = <T>(p: string) => parseYaml(read(p), { merge: true }) as T;
 
 const HAVE_PROMTOOL = promtoolPath() !== null;
 if (!HAVE_PROMTOOL && !process.env.CI) {
-  // eslint-disable-next-line no-console
   console.warn('promtool is not installed (Debian package `prometheus`): the promtool checks are skipped here; .ci/run installs it and runs them.');
 }
 /** promtool checks: skipped without promtool outside CI; in CI (CI set) a missing promtool fails. */
