@@ -82,13 +82,24 @@ async function expectStoreMatchesCarriers(stack: Stack): Promise<void> {
   }
 }
 
-describe('sync engine end to end (embedded: PGlite + in-process queue)', () => {
+const MODES: { name: string; databaseUrl: string | null; redisUrl: string | null }[] = [
+  { name: 'embedded: PGlite + in-process queue', databaseUrl: null, redisUrl: null },
+  ...(process.env.DATABASE_URL && process.env.REDIS_URL
+    ? [{ name: 'real servers: PostgreSQL + Redis (Bull)', databaseUrl: process.env.DATABASE_URL, redisUrl: process.env.REDIS_URL }]
+    : []),
+];
+if (MODES.length === 1) {
+  // eslint-disable-next-line no-console
+  console.warn('DATABASE_URL / REDIS_URL not set: the sync suite runs embedded only (.ci/run runs it on real servers too).');
+}
+
+describe.each(MODES)('sync engine end to end ($name)', (mode) => {
   describe('a clean full sync', () => {
     let stack: Stack;
     beforeAll(async () => {
       // The test machine runs suites in parallel on 2 cores: arrival jitter at the simulator reaches well past
       // the 50 ms production margin, so this suite widens it (docs/benchmarks.md measures the default).
-      stack = await startStack({ cards: CARDS, clock: SimClock.fixed(NOW), quotaFactor: 10, external: true, env: { SIMGATE_QUOTA_MARGIN_MS: '200' } });
+      stack = await startStack({ cards: CARDS, clock: SimClock.fixed(NOW), quotaFactor: 10, external: true, env: { SIMGATE_QUOTA_MARGIN_MS: '200' }, databaseUrl: mode.databaseUrl, redisUrl: mode.redisUrl });
       await stack.simgate.scheduler.kickOff();
       await waitForFullSync(stack.simgate);
     }, 180_000);
@@ -122,7 +133,7 @@ describe('sync engine end to end (embedded: PGlite + in-process queue)', () => {
   describe('under carrier faults (10 % 5xx, 2 % timeouts, 1 % malformed, token expiry)', () => {
     let stack: Stack;
     beforeAll(async () => {
-      stack = await startStack({ cards: CARDS, clock: SimClock.fixed(NOW), quotaFactor: 10, timeoutMs: 400 });
+      stack = await startStack({ cards: CARDS, clock: SimClock.fixed(NOW), quotaFactor: 10, timeoutMs: 400, databaseUrl: mode.databaseUrl, redisUrl: mode.redisUrl });
       for (const p of stack.sims.platforms) await stack.sims.setFaults(p, { serverErrorRate: 0.1, timeoutRate: 0.02, malformedRate: 0.01 });
       // Tokens expire every few (wall) seconds: OneLink answers 12021, 1NCE 401, mid-sync.
       const expiry = setInterval(() => {

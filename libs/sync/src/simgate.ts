@@ -45,11 +45,19 @@ export interface SimgateStartOptions {
   store?: Store;
 }
 
-/** Bull's Redis connections: the blocking and subscriber ones must not cap their retries. */
+/**
+ * Bull's Redis connections: the blocking and subscriber ones must not cap their retries. Bull does not close
+ * connections made by `createClient`, so they are kept in `clients` for the owner to close.
+ */
 export function bullRedisOptions(url: string) {
+  const clients: Redis[] = [];
   return {
-    createClient: (type: 'client' | 'subscriber' | 'bclient') =>
-      new Redis(url, type === 'client' ? { maxRetriesPerRequest: 3 } : { maxRetriesPerRequest: null, enableReadyCheck: false }),
+    clients,
+    createClient: (type: 'client' | 'subscriber' | 'bclient') => {
+      const c = new Redis(url, type === 'client' ? { maxRetriesPerRequest: 3 } : { maxRetriesPerRequest: null, enableReadyCheck: false });
+      clients.push(c);
+      return c;
+    },
   };
 }
 
@@ -78,7 +86,8 @@ export class Simgate {
     readonly engine: SyncEngine,
     readonly scheduler: SyncScheduler,
     readonly logger: pino.Logger,
-    private readonly redis: Redis | null,
+    /** Redis connections this assembly opened (its own, and Bull's). */
+    private readonly redisClients: () => Redis[],
     private readonly ownsStore: boolean,
   ) {}
 
@@ -106,13 +115,19 @@ export class Simgate {
       const onJobError = (job: { id: string; name: string; attemptsMade: number }, err: unknown, final: boolean) =>
         logger[final ? 'error' : 'warn']({ job: job.id, name: job.name, attempt: job.attemptsMade, final, err: err instanceof Error ? err.message : String(err) }, 'job failed');
       const tuning = { ...DEFAULT_QUEUE_TUNING, lockDurationMs: config.queueLockMs, stalledIntervalMs: Math.max(1000, Math.floor(config.queueLockMs / 2)), ...o.queueTuning };
+      const bullRedis = config.redisUrl && !o.bullQueue ? bullRedisOptions(config.redisUrl) : null;
       const queue: JobQueue<SyncJob> = config.redisUrl
-        ? new BullJobQueue<SyncJob>(o.bullQueue ?? new Bull<SyncJob>(SYNC_QUEUE, { ...bullRedisOptions(config.redisUrl), prefix: config.redisPrefix, settings: bullSettings(tuning) }), onJobError)
+        ? new BullJobQueue<SyncJob>(
+            o.bullQueue ?? new Bull<SyncJob>(SYNC_QUEUE, { createClient: bullRedis!.createClient, prefix: config.redisPrefix, settings: bullSettings(tuning) }),
+            onJobError,
+          )
         : new MemoryJobQueue<SyncJob>(SYNC_QUEUE, onJobError);
       const engine = new SyncEngine({ store, runtime, limiter, leases, queue, metrics, logger, now, parallelBatches: o.parallelBatches });
       const scheduler = new SyncScheduler(engine, runtime, store, config.intervals, logger, now);
       registerCollectors(metrics, store, runtime, [queue as JobQueue<unknown>], config.intervals, config.budgetFactor, { now });
-      return new Simgate(config, store, registry, accounts, metrics, limiter, leases, runtime, queue, engine, scheduler, logger, redis, !o.store);
+      // Bull makes its connections lazily: the list is read when closing.
+      const redisClients = () => [...(redis ? [redis] : []), ...(bullRedis?.clients ?? [])];
+      return new Simgate(config, store, registry, accounts, metrics, limiter, leases, runtime, queue, engine, scheduler, logger, redisClients, !o.store);
     } catch (e) {
       if (!o.store) await store.close();
       throw e;
@@ -128,7 +143,7 @@ export class Simgate {
 
   async close(): Promise<void> {
     await this.queue.close().catch(() => undefined);
-    if (this.redis) await this.redis.quit().catch(() => undefined);
+    await Promise.all(this.redisClients().map((c) => c.quit().catch(() => c.disconnect())));
     if (this.ownsStore) await this.store.close();
   }
 }

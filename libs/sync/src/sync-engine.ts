@@ -56,6 +56,9 @@ interface Counts {
 
 const USAGE_STATUSES = [CardStatus.ACTIVE, CardStatus.SUSPENDED];
 
+/** A card lease outlives any batch read; a dead worker's leases free up after it. */
+const LEASE_TTL_MS = 60_000;
+
 /** The status an operation leads to, for confirming orders by re-reading the card. */
 export function targetStatus(type: OperationType): CardStatus | null {
   switch (type) {
@@ -420,16 +423,40 @@ export class SyncEngine {
     return cards;
   }
 
-  private async withLeases(kind: string, refs: CardRef[], process: (refs: CardRef[]) => Promise<Counts>): Promise<Counts> {
-    const keys = refs.map((r) => `${kind}:${r.iccid}`);
-    const taken = new Set(await this.d.leases.acquire(keys, 5 * 60_000));
-    const mine = refs.filter((_, i) => taken.has(keys[i]));
-    try {
-      // Cards leased elsewhere are being read right now by another job: skip them.
-      return mine.length ? await process(mine) : { written: 0, unchanged: 0, failed: 0 };
-    } finally {
-      await this.d.leases.release([...taken]);
+  /**
+   * Runs `process` on the cards whose leases this job takes. A sweep waits for cards another job holds (it
+   * reads them once that job is done, or once a dead worker's lease expires), so every card a sweep counts
+   * was really read by it; a "sync now" skips them, since they are being read at this moment.
+   */
+  private async withLeases(
+    kind: string,
+    refs: CardRef[],
+    process: (refs: CardRef[]) => Promise<Counts>,
+    mode: 'wait' | 'skip' = 'wait',
+  ): Promise<Counts> {
+    const total: Counts = { written: 0, unchanged: 0, failed: 0 };
+    let left = refs;
+    const deadline = Date.now() + 2 * LEASE_TTL_MS;
+    while (left.length) {
+      const keys = left.map((r) => `${kind}:${r.iccid}`);
+      const taken = new Set(await this.d.leases.acquire(keys, LEASE_TTL_MS));
+      const mine = left.filter((_, i) => taken.has(keys[i]));
+      try {
+        if (mine.length) {
+          const c = await process(mine);
+          total.written += c.written;
+          total.unchanged += c.unchanged;
+          total.failed += c.failed;
+        }
+      } finally {
+        await this.d.leases.release([...taken]);
+      }
+      left = left.filter((_, i) => !taken.has(keys[i]));
+      if (!left.length || mode === 'skip') break;
+      if (Date.now() > deadline) throw new Error(`${left.length} card(s) stayed leased by another job for ${2 * LEASE_TTL_MS} ms`);
+      await this.sleep(250);
     }
+    return total;
   }
 
   private async readStatus(rt: AccountRuntime, kind: SyncKind, refs: CardRef[]): Promise<Counts> {
@@ -597,7 +624,7 @@ export class SyncEngine {
     const refs = await this.refsOf(iccids);
     const size = kind === 'status' ? rt.manifest.batchSizes.status : rt.manifest.batchSizes.usage;
     for (const batch of chunks(refs, Math.max(1, size))) {
-      await this.withLeases(kind, batch, (b) => (kind === 'status' ? this.readStatus(rt, 'status', b) : this.readUsage(rt, b)));
+      await this.withLeases(kind, batch, (b) => (kind === 'status' ? this.readStatus(rt, 'status', b) : this.readUsage(rt, b)), 'skip');
     }
   }
 
