@@ -330,8 +330,8 @@ describe('SyncEngine status sweeps', () => {
     const cards = await seed(3);
     adapter.flaky.set(cards[0], 100);
     await engine.runSweep(id, 'status');
-    // 1 batch read + 4 rounds for the card alone.
-    expect(adapter.readCount(cards[0])).toBe(5);
+    // 1 batch read + 10 rounds for the card alone.
+    expect(adapter.readCount(cards[0])).toBe(11);
     expect(adapter.readCount(cards[1])).toBe(1);
     expect((await store.cards.get(cards[0]))!.syncError).toMatchObject({ error: 'TRANSIENT' });
   });

@@ -56,6 +56,9 @@ interface Counts {
 
 const USAGE_STATUSES = [CardStatus.ACTIVE, CardStatus.SUSPENDED];
 
+/** Rounds of re-reading cards whose own requests hit a passing fault: short backoff, many rounds. */
+const CARD_RETRY: RetryPolicy = { attempts: 10, baseMs: 100, maxMs: 2_000 };
+
 /** A card lease outlives any batch read; a dead worker's leases free up after it. */
 const LEASE_TTL_MS = 60_000;
 
@@ -213,7 +216,7 @@ export class SyncEngine {
     kind: string,
     refs: CardRef[],
     read: (refs: CardRef[]) => Promise<BatchResult<T>>,
-    rounds = 4,
+    rounds = CARD_RETRY.attempts,
   ): Promise<BatchResult<T>> {
     let result = await this.readSplitting(rt, kind, refs, read);
     const byIccid = new Map(refs.map((r) => [r.iccid, r]));
@@ -225,7 +228,7 @@ export class SyncEngine {
         this.d.metrics.rateLimitRejections.inc(rt.labels);
         this.d.limiter.penalize(rt.account.id);
       }
-      await this.sleep(backoffMs(this.retry, round));
+      await this.sleep(backoffMs(CARD_RETRY, round));
       const retried = await this.readSplitting(rt, kind, again.map((f) => byIccid.get(f.iccid)!), read);
       const retriedIccids = new Set(again.map((f) => f.iccid));
       result = {
