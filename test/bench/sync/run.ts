@@ -1,0 +1,144 @@
+/**
+ * Sync benchmark: a full sync of N cards per platform against the simulators over HTTP (their own process),
+ * at the platforms' real quotas scaled by one factor. Reports, per platform: wall time ÷ the quota-bound
+ * minimum (requests ÷ the account's quota), requests made, quota violations, peak RSS of the simgate
+ * process, CPU milliseconds per 1,000 cards.
+ *
+ *   npm run bench:sync -- --cards 100000 --quota-factor 100 [--platforms cmcc-onelink,ctcc-cmp] [--kinds inventory,status,usage]
+ *
+ * Uses PostgreSQL when DATABASE_URL is set (a fresh schema, dropped afterwards), else embedded PGlite.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { Store, type SyncKind } from '@simgate/store';
+import { Simgate, createLogger, loadConfig } from '@simgate/sync';
+
+interface Args {
+  cards: number;
+  quotaFactor: number;
+  platforms: string[];
+  kinds: SyncKind[];
+  seed: number;
+}
+
+function parse(argv: string[]): Args {
+  const a: Args = { cards: 10_000, quotaFactor: 50, platforms: ['cmcc-onelink', 'cucc-jasper', 'ctcc-cmp', 'intl-1nce'], kinds: ['inventory', 'status', 'usage'], seed: 1 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [k, v] = [argv[i], argv[i + 1]];
+    if (k === '--cards') a.cards = Number(v);
+    else if (k === '--quota-factor') a.quotaFactor = Number(v);
+    else if (k === '--platforms') a.platforms = v.split(',');
+    else if (k === '--kinds') a.kinds = v.split(',') as SyncKind[];
+    else if (k === '--seed') a.seed = Number(v);
+    else throw new Error(`unknown argument ${k}`);
+  }
+  return a;
+}
+
+const NOW = '2026-11-20T10:00:00+08:00';
+
+async function spawnSims(a: Args, out: string) {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, '../../../mocks/src/cli.ts'), '--cards', String(a.cards), '--seed', String(a.seed), '--out', out, '--port-base', '0', '--quota-factor', String(a.quotaFactor), '--clock', NOW], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    readline.createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (c) => reject(new Error(`simulators exited ${c}`)));
+  });
+  const accounts = (JSON.parse(line) as { accounts: { id: string; platform: string; baseUrl: string }[] }).accounts;
+  return { child, accounts };
+}
+
+async function counters(origin: string): Promise<{ totalRequests: number; quotaViolations: number; requests: Record<string, number> }> {
+  return (await (await fetch(`${origin}/_sim/counters`)).json()) as never;
+}
+
+async function benchPlatform(a: Args, platform: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgate-bench-'));
+  const all = path.join(dir, 'accounts.json');
+  const sims = await spawnSims(a, all);
+  const file = JSON.parse(fs.readFileSync(all, 'utf8')) as { accounts: { platform: string; baseUrl: string }[] };
+  const account = file.accounts.find((x) => x.platform === platform)!;
+  fs.writeFileSync(path.join(dir, 'one.json'), JSON.stringify({ accounts: [account] }));
+  const origin = new URL(account.baseUrl).origin;
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const store = process.env.DATABASE_URL
+    ? await Store.open({ databaseUrl: process.env.DATABASE_URL, schema, maxConnections: 8 })
+    : await Store.open({ dataDir: path.join(dir, 'pglite') });
+  const config = loadConfig({
+    SIMGATE_CARRIERS: path.join(dir, 'one.json'),
+    SIMGATE_DATA_DIR: dir,
+    SIMGATE_QUOTA_FACTOR: String(a.quotaFactor),
+    SIMGATE_LOG_LEVEL: 'warn',
+    ...(process.env.SIMGATE_QUOTA_MARGIN_MS ? { SIMGATE_QUOTA_MARGIN_MS: process.env.SIMGATE_QUOTA_MARGIN_MS } : {}),
+  });
+  // No queue worker: the sweeps run here one after the other (the chained sweeps they enqueue stay queued),
+  // so every request counted belongs to exactly one full sync.
+  const sg = await Simgate.start(config, { store, logger: createLogger('warn'), now: () => new Date(NOW) });
+  const rt = sg.runtime.all()[0];
+  const rps = (rt.manifest.quotas.account.points * a.quotaFactor) / rt.manifest.quotas.account.durationSeconds;
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  const before = await counters(origin);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const phases: Record<string, number> = {};
+  // The kinds in order (a full sync: the inventory, then status and usage of every card).
+  for (const kind of a.kinds) {
+    if (!sg.engine.supports(rt, kind)) continue;
+    const k0 = performance.now();
+    await sg.engine.runSweep(rt.account.id, kind);
+    phases[kind] = Math.round(performance.now() - k0) / 1000;
+  }
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  clearInterval(sampler);
+  const after = await counters(origin);
+  const requests = after.totalRequests - before.totalRequests;
+  const minimum = requests / rps;
+  const cards = await sg.store.cards.count(rt.account.id);
+  const result = {
+    platform,
+    cards,
+    requests,
+    quotaPerSecond: rps,
+    wallSeconds: Math.round(wall * 10) / 10,
+    minimumSeconds: Math.round(minimum * 10) / 10,
+    ratio: Math.round((wall / minimum) * 1000) / 1000,
+    quotaViolations: after.quotaViolations - before.quotaViolations,
+    peakRssMb: Math.round(peakRss / 1_048_576),
+    cpuMsPer1000Cards: Math.round(((cpu.user + cpu.system) / 1000 / cards) * 1000 * 10) / 10,
+    phases,
+  };
+  await sg.close();
+  if (process.env.DATABASE_URL) await store.db.query(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
+  await store.close();
+  sims.child.kill('SIGTERM');
+  fs.rmSync(dir, { recursive: true, force: true });
+  return result;
+}
+
+async function main(): Promise<void> {
+  const a = parse(process.argv.slice(2));
+  const results = [];
+  for (const p of a.platforms) {
+    const r = await benchPlatform(a, p);
+    process.stdout.write(JSON.stringify(r) + '\n');
+    results.push(r);
+  }
+  process.stdout.write(
+    `\n| platform | cards | requests | quota/s (×${a.quotaFactor}) | wall s | quota-bound min s | ratio | violations | peak RSS MB | CPU ms / 1k cards |\n|---|---|---|---|---|---|---|---|---|---|\n` +
+      results.map((r) => `| ${r.platform} | ${r.cards} | ${r.requests} | ${r.quotaPerSecond} | ${r.wallSeconds} | ${r.minimumSeconds} | ${r.ratio} | ${r.quotaViolations} | ${r.peakRssMb} | ${r.cpuMsPer1000Cards} |`).join('\n') +
+      '\n',
+  );
+  process.exit(0);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench:sync: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
