@@ -1,3 +1,4 @@
+import { readPerCard } from '../http/per-card';
 import {
   CardStatus,
   formatInZone,
@@ -148,19 +149,8 @@ export class CtccCmpAdapter implements CarrierAdapter {
     return { cards: mapped.cards, next: done ? null : String(page + 1), total };
   }
 
-  /** Per card, collecting the platform's per-card refusals; any other error fails the whole call. */
-  private async perCard<T>(refs: readonly CardRef[], read: (ref: CardRef) => Promise<T>): Promise<BatchResult<T>> {
-    const out: BatchResult<T> = { items: [], failures: [] };
-    for (const ref of refs) {
-      try {
-        out.items.push(await read(ref));
-      } catch (e) {
-        // A passing fault on one card's request is that card's failure: the sync engine retries it alone.
-        if (isCarrierError(e) && (isPerCard(e) || e.kind === 'TRANSIENT')) out.failures.push({ iccid: ref.iccid, error: e });
-        else throw e;
-      }
-    }
-    return out;
+  private perCard<T>(refs: readonly CardRef[], read: (ref: CardRef) => Promise<T>): Promise<BatchResult<T>> {
+    return readPerCard(refs, read, isPerCard);
   }
 
   async fetchCards(refs: CardRef[], at: Date): Promise<BatchResult<CardRecord>> {

@@ -1,3 +1,4 @@
+import { readPerCard } from '../http/per-card';
 import { DateTime } from 'luxon';
 import {
   CardStatus,
@@ -100,18 +101,8 @@ export class Intl1nceAdapter implements CarrierAdapter {
     return { cards: mapped.cards, next: more && mapped.cards.length > 0 ? String(page + 1) : null, total: mapped.totalCount };
   }
 
-  private async perCard<T>(refs: readonly CardRef[], read: (ref: CardRef) => Promise<T>): Promise<BatchResult<T>> {
-    const out: BatchResult<T> = { items: [], failures: [] };
-    for (const ref of refs) {
-      try {
-        out.items.push(await read(ref));
-      } catch (e) {
-        // A passing fault on one card's request is that card's failure: the sync engine retries it alone.
-        if (isCarrierError(e) && (isPerCard(e) || e.kind === 'TRANSIENT')) out.failures.push({ iccid: ref.iccid, error: e });
-        else throw e;
-      }
-    }
-    return out;
+  private perCard<T>(refs: readonly CardRef[], read: (ref: CardRef) => Promise<T>): Promise<BatchResult<T>> {
+    return readPerCard(refs, read, isPerCard);
   }
 
   private getSim(ref: CardRef) {
