@@ -89,7 +89,7 @@ const MODES: { name: string; databaseUrl: string | null; redisUrl: string | null
     : []),
 ];
 if (MODES.length === 1) {
-  // eslint-disable-next-line no-console
+   
   console.warn('DATABASE_URL / REDIS_URL not set: the sync suite runs embedded only (.ci/run runs it on real servers too).');
 }
 

@@ -13,7 +13,7 @@ const REDIS_URL = process.env.REDIS_URL;
 const DATABASE_URL = process.env.DATABASE_URL;
 const run = REDIS_URL && DATABASE_URL ? describe : describe.skip;
 if (!REDIS_URL || !DATABASE_URL) {
-  // eslint-disable-next-line no-console
+   
   console.warn('REDIS_URL / DATABASE_URL not set: the two-worker suite is skipped (it runs in .ci/run).');
 }
 

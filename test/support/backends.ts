@@ -28,7 +28,7 @@ let warned = false;
 export function backends(): Backend[] {
   if (!postgresBackend && !warned) {
     warned = true;
-    // eslint-disable-next-line no-console
+     
     console.warn('DATABASE_URL is not set: PostgreSQL suites are skipped (they run in .ci/run). PGlite suites run.');
   }
   return postgresBackend ? [pgliteBackend, postgresBackend] : [pgliteBackend];

@@ -88,7 +88,6 @@ export function describeConformance<S extends ControlledSimulator>(platformId: s
   describe(`conformance: ${platformId}`, () => {
     const ctx = {} as ConformanceContext<S>;
     const at = (): Date => ctx.clock.now();
-    const refOf = (iccid: string): CardRef => ctx.expected.get(iccid)?.ref ?? { iccid };
     const sample = (): ExpectedCard[] => sampleCases([...ctx.expected.values()]);
     const activeCards = (n: number): CardRef[] =>
       sample()

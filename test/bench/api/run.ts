@@ -1,0 +1,227 @@
+/**
+ * Console API benchmark (issue 6): 1,000,000 cards in PostgreSQL, the gateway in this process (no worker, no
+ * carrier calls), autocannon in a child process with 50 connections. Scenarios: filtered lists (status + reason,
+ * account + status, keyset pages from a cursor in the middle) and one card by ICCID over many ICCIDs. Each runs
+ * closed loop (every connection sends its next request as soon as the previous one is answered: the saturation
+ * throughput) and open loop at a fixed total rate (50 clients sharing that rate: the latency a console sees).
+ * Prints p50/p90/p99/max latency and req/s per scenario and writes them to docs/benchmarks.md ("Console API").
+ *
+ *   DATABASE_URL=postgres://… npm run bench:api -- [--cards 1000000] [--duration 15] [--connections 50]
+ *     [--list-rate 100] [--card-rate 500] [--only list,card] [--no-docs] [--keep]
+ *
+ * Seeds a fresh schema `bench_api_<random>` and drops it at the end (`--keep` leaves it for EXPLAIN).
+ */
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Store } from '@simgate/store';
+import { Simgate, createLogger, loadConfig } from '@simgate/sync';
+import { createGateway } from '../../../apps/gateway/src/bootstrap';
+import { encodeCursor } from '../../../apps/gateway/src/cards/cards.service';
+import type { LoadJob, LoadResult } from './load';
+import { BENCH_ACCOUNTS, REASON_MIX, STATUS_MIX, seed } from './seed';
+
+interface Args {
+  cards: number;
+  duration: number;
+  connections: number;
+  listRate: number;
+  cardRate: number;
+  only: string[] | null;
+  docs: boolean;
+  keep: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { cards: 1_000_000, duration: 15, connections: 50, listRate: 100, cardRate: 500, only: null, docs: true, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const num = () => {
+      const v = Number(argv[++i]);
+      if (!Number.isFinite(v) || v < 0) throw new Error(`${k} needs a number ≥ 0`);
+      return v;
+    };
+    if (k === '--cards') a.cards = num();
+    else if (k === '--duration') a.duration = num();
+    else if (k === '--connections') a.connections = num();
+    else if (k === '--list-rate') a.listRate = num();
+    else if (k === '--card-rate') a.cardRate = num();
+    else if (k === '--only') a.only = (argv[++i] ?? '').split(',');
+    else if (k === '--no-docs') a.docs = false;
+    else if (k === '--keep') a.keep = true;
+    else throw new Error(`unknown argument ${k}`);
+  }
+  return a;
+}
+
+const log = (s: string) => process.stderr.write(s + '\n');
+
+interface Scenario {
+  name: string;
+  kind: 'list' | 'card';
+  what: string;
+  paths: string[];
+}
+
+function load(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(__dirname, 'load.ts'), [], { execArgv: ['-r', '@swc-node/register'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let result: LoadResult | null = null;
+    child.once('message', (m) => (result = m as LoadResult));
+    child.once('exit', (code) => (result ? resolve(result) : reject(new Error(`load generator exited with ${code}`))));
+    child.send(job);
+  });
+}
+
+const DOC = path.join(__dirname, '../../../docs/benchmarks.md');
+const START = '<!-- bench:api:latest -->';
+const END = '<!-- /bench:api:latest -->';
+
+/**
+ * Replaces the generated block of the "Console API" section of docs/benchmarks.md (creating the file or the
+ * section when missing); the rest of the file (other sections, the hand-written before/after) stays as it is.
+ */
+function writeDocs(block: string): void {
+  const text = fs.existsSync(DOC) ? fs.readFileSync(DOC, 'utf8') : '# Benchmarks\n';
+  const generated = `${START}\n${block.trim()}\n${END}`;
+  let out: string;
+  if (text.includes(START) && text.includes(END)) {
+    out = text.slice(0, text.indexOf(START)) + generated + text.slice(text.indexOf(END) + END.length);
+  } else {
+    out = `${text.trimEnd()}\n\n## Console API\n\n${generated}\n`;
+  }
+  fs.writeFileSync(DOC, out);
+}
+
+function table(results: (LoadResult & { what: string; mode: string })[]): string {
+  const rows = results.map(
+    (r) =>
+      `| ${r.name} | ${r.mode} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.max} | ${r.reqPerSec} | ${r.requests} | ${r.non2xx + r.errors + r.timeouts} |`,
+  );
+  return ['| scenario | load | p50 ms | p90 ms | p99 ms | max ms | req/s | requests | errors |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
+async function main(): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    process.stderr.write('bench:api needs DATABASE_URL (a PostgreSQL server; a fresh schema is created and dropped), e.g.\n  DATABASE_URL=postgres://postgres@127.0.0.1:5432/simgate npm run bench:api\n');
+    process.exit(2);
+  }
+  const a = parseArgs(process.argv.slice(2));
+  const schema = `bench_api_${randomBytes(4).toString('hex')}`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgate-bench-api-'));
+  const accountsFile = path.join(dir, 'accounts.json');
+  fs.writeFileSync(accountsFile, JSON.stringify({ accounts: BENCH_ACCOUNTS.map((x) => ({ id: x.id, platform: x.platform, baseUrl: x.baseUrl, credentials: x.credentials })) }, null, 2));
+  log(`bench:api: schema ${schema}, ${a.cards.toLocaleString('en')} cards`);
+  const store = await Store.open({ databaseUrl, schema });
+  let cleanup = async () => {
+    if (!a.keep) await store.db.query(`DROP SCHEMA ${schema} CASCADE`).catch((e: Error) => log(`drop schema: ${e.message}`));
+    else log(`kept schema ${schema}`);
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const config = loadConfig({ SIMGATE_CARRIERS: accountsFile, SIMGATE_DATA_DIR: dir, SIMGATE_LOG_LEVEL: 'silent', SIMGATE_WORKER: 'false', DATABASE_URL: databaseUrl });
+    const simgate = await Simgate.start(config, { store, logger: createLogger('silent') });
+    const seeded = await seed(store.db, a.cards, log);
+    const sample = async (where: string, n: number) =>
+      (await store.db.query<{ iccid: string }>(`SELECT iccid FROM cards TABLESAMPLE SYSTEM (5) REPEATABLE (7) ${where} LIMIT ${n}`)).rows.map((r) => r.iccid);
+    const iccids = await sample('', 20_000);
+    // Cursors in the middle of each list: a random card of the account (or of any account), not in the last 5%.
+    const sorted = [...iccids].sort();
+    const middle = sorted.slice(Math.floor(sorted.length * 0.05), Math.floor(sorted.length * 0.95)).filter((_, i) => i % 9 === 0);
+    const ofAccount = BENCH_ACCOUNTS.map((x) => {
+      const own = sorted.filter((i) => i.startsWith(x.iccidPrefix));
+      return own.slice(Math.floor(own.length * 0.05), Math.floor(own.length * 0.95));
+    });
+    const apiKey = `sg_bench_${randomBytes(12).toString('hex')}`;
+    const app = await createGateway(simgate, { apiKeys: [apiKey], metricsToken: null, worker: false });
+    await app.listen(0, '127.0.0.1');
+    const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    const prevCleanup = cleanup;
+    cleanup = async () => {
+      await app.close();
+      await simgate.close();
+      await prevCleanup();
+    };
+
+    const scenarios: Scenario[] = [
+      { name: 'list status+reason', kind: 'list', what: 'status=SUSPENDED&reason=OVER_QUOTA&limit=100', paths: ['/v1/cards?status=SUSPENDED&reason=OVER_QUOTA&limit=100'] },
+      {
+        name: 'list account+status',
+        kind: 'list',
+        what: 'account=<one of 4>&status=ACTIVE&limit=100',
+        paths: BENCH_ACCOUNTS.map((x) => `/v1/cards?account=${x.id}&status=ACTIVE&limit=100`),
+      },
+      {
+        name: 'list page from cursor',
+        kind: 'list',
+        what: 'the two filters above, each with a cursor at a random card of the list (2,000 positions)',
+        paths: middle.slice(0, 2000).map((iccid, i) => {
+          if (i % 2) return `/v1/cards?status=SUSPENDED&reason=OVER_QUOTA&limit=100&cursor=${encodeCursor(iccid)}`;
+          const own = ofAccount[i % 4];
+          return `/v1/cards?account=${BENCH_ACCOUNTS[i % 4].id}&status=ACTIVE&limit=100&cursor=${encodeCursor(own[i % own.length])}`;
+        }),
+      },
+      { name: 'card by ICCID', kind: 'card', what: 'GET /v1/cards/{iccid}, one of 20,000 random cards', paths: iccids.map((x) => `/v1/cards/${x}`) },
+    ];
+    const chosen = scenarios.filter((s) => !a.only || a.only.includes(s.kind) || a.only.includes(s.name));
+
+    // Every scenario answers 200 with a full page before it is measured.
+    for (const s of chosen) {
+      const res = await fetch(url + s.paths[0], { headers: { authorization: `Bearer ${apiKey}` } });
+      const body = (await res.json()) as { items?: unknown[]; iccid?: string };
+      if (res.status !== 200 || (s.kind === 'list' ? body.items?.length !== 100 : !body.iccid)) {
+        throw new Error(`${s.name}: ${s.paths[0]} answered ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+      }
+    }
+
+    const results: (LoadResult & { what: string; mode: string })[] = [];
+    for (const s of chosen) {
+      const rate = s.kind === 'list' ? a.listRate : a.cardRate;
+      const base = { name: s.name, url, apiKey, connections: a.connections, paths: s.paths };
+      await load({ ...base, durationSeconds: 3, rate: 0 }); // warm-up (JIT, buffers), not reported
+      const modes: [string, number][] = [[`${a.connections} conns, closed loop`, 0]];
+      if (rate > 0) modes.push([`${a.connections} conns, ${rate} req/s`, rate]);
+      for (const [mode, overall] of modes) {
+        log(`  ${s.name}: ${mode} for ${a.duration} s …`);
+        const r = await load({ ...base, durationSeconds: a.duration, rate: overall });
+        results.push({ ...r, what: s.what, mode });
+        log(`    p50 ${r.p50} ms, p90 ${r.p90} ms, p99 ${r.p99} ms, max ${r.max} ms, ${r.reqPerSec} req/s, errors ${r.non2xx + r.errors + r.timeouts}`);
+      }
+    }
+
+    const out = table(results);
+    process.stdout.write('\n' + out + '\n');
+    const pg = (await store.db.query<{ v: string }>('SHOW server_version')).rows[0].v;
+    const block = [
+      `Latest run (${new Date().toISOString().slice(0, 10)}, \`npm run bench:api\`): ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'cpu'}), ` +
+        `${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, PostgreSQL ${pg} on the same machine (shared_buffers as configured), ` +
+        `gateway and database sharing the cores with the load generator.`,
+      '',
+      `Data: ${seeded.cards.toLocaleString('en')} cards over ${BENCH_ACCOUNTS.length} accounts (one per platform), ${seeded.usageRows.toLocaleString('en')} usage cycle rows ` +
+        `(current and previous cycle of every ACTIVE or SUSPENDED card); seeded and analysed in ${seeded.seconds} s. Status mix: ${STATUS_MIX}; ${REASON_MIX}.`,
+      '',
+      `Load: autocannon, ${a.connections} connections, ${a.duration} s per row after a 3 s warm-up. Lists: ${chosen
+        .filter((s) => s.kind === 'list')
+        .map((s) => `*${s.name}* = \`${s.what}\``)
+        .join('; ')}.`,
+      '',
+      out,
+    ].join('\n');
+    if (a.docs) {
+      writeDocs(block);
+      log(`bench:api: wrote ${path.relative(process.cwd(), DOC)}`);
+    }
+  } finally {
+    await cleanup();
+  }
+  process.exit(0);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench:api: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
