@@ -165,6 +165,18 @@ CREATE TABLE settings (
 );
 `,
   },
+  {
+    // Console API lists (issue 6, test/bench/api): keyset pages ordered by ICCID under a status filter, alone
+    // or with an account, walk an index in ICCID order instead of the whole primary key; a reason filter
+    // (`suspend_reasons @> ARRAY[reason]`) is estimated from the array's element statistics and, for rare
+    // reasons, answered from the GIN index.
+    id: '0002-card-list-indexes',
+    sql: `
+CREATE INDEX cards_status_iccid_idx ON cards (status, iccid);
+CREATE INDEX cards_account_status_idx ON cards (account_id, status, iccid);
+CREATE INDEX cards_suspend_reasons_idx ON cards USING gin (suspend_reasons);
+`,
+  },
 ];
 
 /** Applies pending migrations; returns the ids applied now. */

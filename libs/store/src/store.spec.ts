@@ -172,6 +172,15 @@ describe.each(backends())('store on $name', (backend) => {
       ], T0);
       const manual = await store.cards.list({ accountId: 'acc-2', reason: 'MANUAL' }, 10, null);
       expect(manual.map((c) => c.iccid)).toEqual([ids[0], ids[1]]);
+      // Status and reason together (the console's filtered list, indexed by 0002), paged by ICCID; a secondary reason matches too.
+      const both = (reason: string, limit: number, after: string | null) =>
+        store.cards.list({ accountId: 'acc-2', status: 'SUSPENDED', reason }, limit, after).then((p) => p.map((c) => c.iccid));
+      expect(await both('OVER_QUOTA', 10, null)).toEqual([ids[1]]);
+      expect(await both('MANUAL', 1, null)).toEqual([ids[0]]);
+      expect(await both('MANUAL', 1, ids[0])).toEqual([ids[1]]);
+      expect(await both('MANUAL', 10, ids[1])).toEqual([]);
+      expect(await both('VIOLATION', 10, null)).toEqual([]);
+      expect(await store.cards.list({ accountId: 'acc-2', status: 'ACTIVE', reason: 'MANUAL' }, 10, null)).toEqual([]);
       const page1 = await store.cards.list({ accountId: 'acc-2', status: 'SUSPENDED' }, 1, null);
       const page2 = await store.cards.list({ accountId: 'acc-2', status: 'SUSPENDED' }, 1, page1[0].iccid);
       expect([page1[0].iccid, page2[0].iccid]).toEqual([ids[0], ids[1]]);

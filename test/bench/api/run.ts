@@ -7,7 +7,7 @@
  * Prints p50/p90/p99/max latency and req/s per scenario and writes them to docs/benchmarks.md ("Console API").
  *
  *   DATABASE_URL=postgres://… npm run bench:api -- [--cards 1000000] [--duration 15] [--connections 50]
- *     [--list-rate 100] [--card-rate 500] [--only list,card] [--no-docs] [--keep]
+ *     [--list-rate 100] [--card-rate 500] [--only list,card] [--no-docs] [--keep] [--schema bench_api_… (reuse a kept one)]
  *
  * Seeds a fresh schema `bench_api_<random>` and drops it at the end (`--keep` leaves it for EXPLAIN).
  */
@@ -16,12 +16,12 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Store } from '@simgate/store';
+import { Store, type Db } from '@simgate/store';
 import { Simgate, createLogger, loadConfig } from '@simgate/sync';
 import { createGateway } from '../../../apps/gateway/src/bootstrap';
 import { encodeCursor } from '../../../apps/gateway/src/cards/cards.service';
 import type { LoadJob, LoadResult } from './load';
-import { BENCH_ACCOUNTS, REASON_MIX, STATUS_MIX, seed } from './seed';
+import { BENCH_ACCOUNTS, REASON_MIX, STATUS_MIX, seed, type SeedResult } from './seed';
 
 interface Args {
   cards: number;
@@ -32,10 +32,12 @@ interface Args {
   only: string[] | null;
   docs: boolean;
   keep: boolean;
+  /** An already seeded schema (from `--keep`): not seeded again, not dropped. */
+  schema: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { cards: 1_000_000, duration: 15, connections: 50, listRate: 100, cardRate: 500, only: null, docs: true, keep: false };
+  const a: Args = { cards: 1_000_000, duration: 15, connections: 50, listRate: 100, cardRate: 500, only: null, docs: true, keep: false, schema: null };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const num = () => {
@@ -51,6 +53,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--only') a.only = (argv[++i] ?? '').split(',');
     else if (k === '--no-docs') a.docs = false;
     else if (k === '--keep') a.keep = true;
+    else if (k === '--schema') a.schema = argv[++i] ?? null;
     else throw new Error(`unknown argument ${k}`);
   }
   return a;
@@ -95,6 +98,11 @@ function writeDocs(block: string): void {
   fs.writeFileSync(DOC, out);
 }
 
+async function existing(db: Db): Promise<SeedResult> {
+  const n = (sql: string) => db.query<{ n: number }>(sql).then((r) => r.rows[0].n);
+  return { cards: await n('SELECT count(*)::int AS n FROM cards'), usageRows: await n('SELECT count(*)::int AS n FROM usage_cycles'), seconds: 0 };
+}
+
 function table(results: (LoadResult & { what: string; mode: string })[]): string {
   const rows = results.map(
     (r) =>
@@ -110,7 +118,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const a = parseArgs(process.argv.slice(2));
-  const schema = `bench_api_${randomBytes(4).toString('hex')}`;
+  const schema = a.schema ?? `bench_api_${randomBytes(4).toString('hex')}`;
+  if (a.schema) a.keep = true;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgate-bench-api-'));
   const accountsFile = path.join(dir, 'accounts.json');
   fs.writeFileSync(accountsFile, JSON.stringify({ accounts: BENCH_ACCOUNTS.map((x) => ({ id: x.id, platform: x.platform, baseUrl: x.baseUrl, credentials: x.credentials })) }, null, 2));
@@ -125,7 +134,7 @@ async function main(): Promise<void> {
   try {
     const config = loadConfig({ SIMGATE_CARRIERS: accountsFile, SIMGATE_DATA_DIR: dir, SIMGATE_LOG_LEVEL: 'silent', SIMGATE_WORKER: 'false', DATABASE_URL: databaseUrl });
     const simgate = await Simgate.start(config, { store, logger: createLogger('silent') });
-    const seeded = await seed(store.db, a.cards, log);
+    const seeded = a.schema ? await existing(store.db) : await seed(store.db, a.cards, log);
     const sample = async (where: string, n: number) =>
       (await store.db.query<{ iccid: string }>(`SELECT iccid FROM cards TABLESAMPLE SYSTEM (5) REPEATABLE (7) ${where} LIMIT ${n}`)).rows.map((r) => r.iccid);
     const iccids = await sample('', 20_000);

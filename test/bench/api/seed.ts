@@ -64,8 +64,8 @@ SELECT bench_luhn(a.prefix || lpad(g::text, 13, '0')),
        THEN jsonb_build_object('kind', 'LIFETIME', 'name', '500MB/10y', 'totalBytes', 524288000, 'termMonths', 120)
        ELSE jsonb_build_object('kind', 'MONTHLY', 'name', '100MB', 'monthlyBytes', 104857600, 'termMonths', 12) END,
   CASE WHEN a.carrier IN ('CMCC', 'CUCC') AND r.r4 < 3000 THEN 'pool-' || (g % 20) END,
-  CASE WHEN s.st IN ('ACTIVE', 'SUSPENDED', 'DEACTIVATED', 'CANCELLED') THEN now() - make_interval(days => r.r4 % 700 + 1) END,
-  now() - make_interval(days => r.r4 % 700 + 30),
+  CASE WHEN s.st IN ('ACTIVE', 'SUSPENDED', 'DEACTIVATED', 'CANCELLED') THEN now() - make_interval(days => r.r4 % 700 + 1, secs => r.r1 * 8 + r.r3) END,
+  now() - make_interval(days => r.r4 % 700 + 30, secs => r.r2 * 8 + r.r5),
   now() - make_interval(secs => r.r5 % 3600),
   now() - make_interval(secs => r.r5 % 3600),
   NULL

@@ -2,14 +2,14 @@ import {
   Carrier,
   CardStatus,
   forecastLifecycle,
-  isoInZone,
   recoveryOf,
   usageVisible,
   type AdapterManifest,
 } from '@simgate/core';
 import type { Checkpoint, StoredCard, StoredUsage } from '@simgate/store';
+import { fastIsoInZone } from './zoned-iso';
 
-const iso = (d: Date | null | undefined, zone: string) => (d ? isoInZone(new Date(d), zone) : null);
+const iso = (d: Date | null | undefined, zone: string) => (d ? fastIsoInZone(new Date(d), zone) : null);
 
 /** Confirmation time of a card's data: its last write, or the last complete sweep that read it without error. */
 export function syncedAt(cardSyncedAt: Date | null, hasError: boolean, cp: Checkpoint | undefined): Date | null {
