@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, FixedOffsetZone } from 'luxon';
 import { DomainValidationError } from './errors';
 
 /**
@@ -35,8 +35,20 @@ export function monthDayCycle(startDay: number, zone: string): BillingCycleRule 
   return startDay === 1 ? { kind: 'NATURAL_MONTH', zone } : { kind: 'MONTH_DAY', startDay, zone };
 }
 
+/**
+ * Zones whose UTC offset has not changed since a date: from then on luxon's fixed-offset arithmetic gives the
+ * same results as the IANA zone without an Intl lookup per operation (the hot path of every card view).
+ * China has kept UTC+8 without daylight saving since 1991.
+ */
+const FIXED_SINCE: Readonly<Record<string, { zone: FixedOffsetZone; sinceMs: number }>> = {
+  'Asia/Shanghai': { zone: FixedOffsetZone.instance(480), sinceMs: Date.UTC(1992, 0, 1) },
+  UTC: { zone: FixedOffsetZone.utcInstance, sinceMs: -Infinity },
+  'Etc/UTC': { zone: FixedOffsetZone.utcInstance, sinceMs: -Infinity },
+};
+
 function zoned(instant: Date, zone: string): DateTime {
-  const dt = DateTime.fromJSDate(instant, { zone });
+  const fixed = FIXED_SINCE[zone];
+  const dt = DateTime.fromJSDate(instant, { zone: fixed && instant.getTime() >= fixed.sinceMs ? fixed.zone : zone });
   if (!dt.isValid) throw new DomainValidationError('INVALID_INSTANT', `invalid instant or zone '${zone}'`);
   return dt;
 }
