@@ -20,4 +20,6 @@ module.exports = {
     '^@simgate/mocks/(.*)$': '<rootDir>/mocks/src/$1',
   },
   testTimeout: 30000,
+  // Suites with embedded databases and simulators leave memory behind: recycle a worker that grew past this.
+  workerIdleMemoryLimit: '1024MB',
 };

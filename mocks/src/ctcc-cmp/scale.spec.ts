@@ -52,6 +52,7 @@ describe('ctcc-cmp at fleet scale', () => {
     global.gc?.();
     const grownMb = (process.memoryUsage().heapUsed - heapBefore) / 1_048_576;
     expect(grownMb).toBeLessThan(60);
-    expect(process.memoryUsage().rss / 1_048_576).toBeLessThan(500);
+    // Process RSS is not asserted here: a Jest worker carries what earlier suites left behind. The RSS of the
+    // four simulators at 1,000,000 cards each is measured on `npm run mocks` (mocks/README.md).
   }, 120_000);
 });
