@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { monthBoundary } from './testing/zone-scenario';
-import { runInZone } from './testing/run-in-zone';
+import { runInZone } from '../sim/testing/run-in-zone';
 
 /** CTCC business time is Asia/Shanghai, whatever the zone of the process running the simulator. */
 describe('ctcc-cmp under other process time zones', () => {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { monthBoundary } from './testing/zone-scenario';
-import { runInZone } from './testing/run-in-zone';
+import { runInZone } from '../sim/testing/run-in-zone';
 
 /** 1NCE speaks UTC, whatever the zone of the process running the simulator. */
 describe('intl-1nce under other process time zones', () => {
