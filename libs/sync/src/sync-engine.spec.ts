@@ -150,8 +150,21 @@ class FakeAdapter implements CarrierAdapter {
     return this.progressAnswer(receipt, refs);
   }
 
-  async listCards(): Promise<InventoryPage> {
-    throw new NotSupported('not in these tests');
+  /** The carrier's listing: pages of cards, the cursor being the page's index. */
+  listing: CardRecord[][] | null = null;
+  readonly listCalls: (string | null)[] = [];
+  /** The listing fails once when this cursor is asked. */
+  listFailAt: string | null = null;
+
+  async listCards(cursor: string | null): Promise<InventoryPage> {
+    if (!this.listing) throw new NotSupported('not in these tests');
+    this.listCalls.push(cursor);
+    if (cursor !== null && cursor === this.listFailAt) {
+      this.listFailAt = null;
+      throw new Error('listing crashed');
+    }
+    const i = cursor === null ? 0 : Number(cursor);
+    return { cards: this.listing[i].map((c) => ({ ...c })), next: i + 1 < this.listing.length ? String(i + 1) : null };
   }
   async fetchUsage(): Promise<BatchResult<UsageSnapshot>> {
     throw new NotSupported('not in these tests');
@@ -334,6 +347,90 @@ describe('SyncEngine status sweeps', () => {
     expect(adapter.readCount(cards[0])).toBe(11);
     expect(adapter.readCount(cards[1])).toBe(1);
     expect((await store.cards.get(cards[0]))!.syncError).toMatchObject({ error: 'TRANSIENT' });
+  });
+});
+
+describe('SyncEngine listed inventory', () => {
+  /** Pages of `per` new cards of this account. */
+  function pages(n: number, count: number, per: number): CardRecord[][] {
+    return Array.from({ length: count }, (_, p) =>
+      Array.from({ length: per }, (_, i) => record(withLuhn('8987' + String(n).padStart(6, '0') + String(p * per + i).padStart(9, '0')))),
+    );
+  }
+
+  it('asks the next page while earlier pages are written, and writes every listed card', async () => {
+    const { id, adapter, engine } = await setup(2);
+    adapter.listing = pages(101, 6, 3);
+    // Each write waits until the carrier has been asked for the page after it: the writes overlap the listing.
+    const upsert = store.cards.upsert.bind(store.cards);
+    const askedWhileWriting: number[] = [];
+    const spy = jest.spyOn(store.cards, 'upsert').mockImplementation(async (...args) => {
+      askedWhileWriting.push(adapter.listCalls.length);
+      await new Promise((r) => setTimeout(r, 5));
+      return upsert(...args);
+    });
+    try {
+      await engine.runSweep(id, 'inventory');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(adapter.listCalls).toEqual([null, '1', '2', '3', '4', '5']);
+    // When page k (0-based) starts being written, page k+1 has already been asked (the last page has none).
+    expect(askedWhileWriting).toEqual([2, 3, 4, 5, 6, 6]);
+    for (const c of adapter.listing.flat()) expect((await store.cards.get(c.iccid))?.status).toBe(CardStatus.ACTIVE);
+    expect(await store.checkpoints.get(id, 'inventory')).toMatchObject({ state: 'idle', cursor: null, cards: 18 });
+  });
+
+  it('a listing that fails midway resumes from the last page written in order; no page is skipped', async () => {
+    const { id, adapter, engine } = await setup(2);
+    adapter.listing = pages(102, 5, 2);
+    adapter.listFailAt = '3';
+    await expect(engine.runSweep(id, 'inventory')).rejects.toThrow('listing crashed');
+    const failed = await store.checkpoints.get(id, 'inventory');
+    // Pages 0–2 were written before the failure was seen: the checkpoint points at page 3.
+    expect(failed).toMatchObject({ state: 'failed', cursor: '3', cards: 6 });
+    await engine.runSweep(id, 'inventory');
+    expect(adapter.listCalls).toEqual([null, '1', '2', '3', '3', '4']);
+    for (const c of adapter.listing.flat()) expect(await store.cards.get(c.iccid)).not.toBeNull();
+    expect(await store.checkpoints.get(id, 'inventory')).toMatchObject({ state: 'idle', cursor: null, cards: 10 });
+  });
+
+  it('a page whose write fails holds the checkpoint there, though later pages were written', async () => {
+    const { id, adapter, engine } = await setup(2);
+    adapter.listing = pages(104, 4, 2);
+    const upsert = store.cards.upsert.bind(store.cards);
+    let calls = 0;
+    const spy = jest.spyOn(store.cards, 'upsert').mockImplementation(async (...args) => {
+      if (++calls === 2) throw new Error('database went away');
+      return upsert(...args);
+    });
+    try {
+      await expect(engine.runSweep(id, 'inventory')).rejects.toThrow('database went away');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await store.checkpoints.get(id, 'inventory')).toMatchObject({ state: 'failed', cursor: '1', cards: 2 });
+    await engine.runSweep(id, 'inventory');
+    for (const c of adapter.listing.flat()) expect(await store.cards.get(c.iccid)).not.toBeNull();
+  });
+
+  it('a card listed twice (moved to the end after a change) ends with its later record and one history row per change', async () => {
+    const { id, adapter, engine } = await setup(2);
+    const p = pages(103, 3, 2);
+    const moved = record(p[0][1].iccid, CardStatus.SUSPENDED);
+    p[2].push(moved);
+    adapter.listing = p;
+    await engine.runSweep(id, 'inventory');
+    const card = (await store.cards.get(moved.iccid))!;
+    expect(card.status).toBe(CardStatus.SUSPENDED);
+    const history = await store.cards.history(moved.iccid);
+    // First seen ACTIVE, then the change to SUSPENDED: the later page's write waited for the earlier one.
+    expect(history.map((h) => [h.prevStatus, h.status]).sort()).toEqual(
+      [
+        [null, CardStatus.ACTIVE],
+        [CardStatus.ACTIVE, CardStatus.SUSPENDED],
+      ].sort(),
+    );
   });
 });
 

@@ -11,6 +11,7 @@ import {
   type CardRecord,
   type CardRef,
   type DailyUsage,
+  type InventoryPage,
   type OperationReceipt,
   dayInZone,
 } from '@simgate/core';
@@ -46,6 +47,8 @@ export interface SyncEngineDeps {
   parallelBatches?: number;
   /** Attempts of a failed sweep job (each resumes from its checkpoint). */
   sweepAttempts?: number;
+  /** Listed inventory pages being written while the next page is asked (default 4). */
+  listWriteAhead?: number;
 }
 
 interface Counts {
@@ -362,32 +365,72 @@ export class SyncEngine {
       );
       return { cards };
     }
-    // LIST and MODIFIED_SINCE: page through the carrier's list; each page is written before the next is asked.
-    let next = cursor;
+    // LIST and MODIFIED_SINCE: the pages are asked one after the other (each cursor comes from the answer before),
+    // and while the carrier answers the next page up to `listWriteAhead` earlier pages are being written. The
+    // checkpoint only moves past a page once it and every page before it are written, so a restart never skips one.
+    const ahead = Math.max(1, this.d.listWriteAhead ?? 4);
+    const writes: { done: Promise<number>; next: string | null; iccids: Set<string> }[] = [];
     let cards = cardsSoFar;
     let mark: string | null | undefined = undefined;
-    for (;;) {
-      const page = await this.call(rt, 'inventory', () => rt.adapter.listCards(next, since, this.now()));
-      // Cards the listing named but could not read for a passing fault are read again alone.
-      const failures = page.failures ?? [];
-      const retry = failures.filter((f) => f.error.retryable);
-      let reread: BatchResult<CardRecord> = { items: [], failures: [] };
-      if (retry.length) {
-        const refs = await this.withHints(retry.map((f) => ({ iccid: f.iccid })));
-        reread = await this.readWithCardRetries(rt, 'inventory', refs, (b) => rt.adapter.fetchCards(b, this.now()));
+    /** Waits for the oldest writes until at most `keep` are pending, saving the checkpoint after each. */
+    let writeFailed = false;
+    const settle = async (keep: number) => {
+      while (writes.length > keep) {
+        const w = writes.shift()!;
+        try {
+          cards += await w.done;
+        } catch (e) {
+          writeFailed = true; // no later page may move the checkpoint past this one
+          throw e;
+        }
+        if (w.next) await this.d.store.checkpoints.save(accountId, 'inventory', { cursor: w.next, cards }, this.now());
       }
-      const items = [...page.cards, ...reread.items];
-      const failed = [...failures.filter((f) => !f.error.retryable), ...reread.failures];
-      if (items.length || failed.length) {
-        const c = await this.writeCards(rt, 'inventory', { items, failures: failed });
-        cards += c.written + c.unchanged;
+    };
+    const ask = (c: string | null) => {
+      const p = this.call(rt, 'inventory', () => rt.adapter.listCards(c, since, this.now()));
+      p.catch(() => undefined); // awaited below; a failed write may end the loop before it is
+      return p;
+    };
+    let asking: Promise<InventoryPage> | null = ask(cursor);
+    try {
+      while (asking) {
+        const page: InventoryPage = await asking;
+        asking = page.next ? ask(page.next) : null;
+        if (page.highWaterMark) mark = page.highWaterMark;
+        const iccids = new Set([...page.cards.map((c) => c.iccid), ...(page.failures ?? []).map((f) => f.iccid)]);
+        // A listing that moves changed cards to its end can name a card twice: its earlier write lands first.
+        if (writes.some((w) => [...iccids].some((i) => w.iccids.has(i)))) await settle(0);
+        const done = this.writeListed(rt, page);
+        done.catch(() => undefined); // awaited by settle()
+        writes.push({ done, next: page.next, iccids });
+        await settle(ahead - 1);
       }
-      if (page.highWaterMark) mark = page.highWaterMark;
-      next = page.next;
-      if (!next) break;
-      await this.d.store.checkpoints.save(accountId, 'inventory', { cursor: next, cards }, this.now());
+      await settle(0);
+    } catch (e) {
+      // The listing failed: keep the pages already being written, in order, so the retry resumes after them.
+      if (!writeFailed) await settle(0).catch(() => undefined);
+      throw e;
+    } finally {
+      // No write is left running behind a failed sweep.
+      await Promise.allSettled(writes.map((w) => w.done));
     }
     return { cards, ...(mark !== undefined ? { highWaterMark: mark } : {}) };
+  }
+
+  /** Writes one listed page; cards it named but could not read for a passing fault are read again alone. */
+  private async writeListed(rt: AccountRuntime, page: InventoryPage): Promise<number> {
+    const failures = page.failures ?? [];
+    const retry = failures.filter((f) => f.error.retryable);
+    let reread: BatchResult<CardRecord> = { items: [], failures: [] };
+    if (retry.length) {
+      const refs = await this.withHints(retry.map((f) => ({ iccid: f.iccid })));
+      reread = await this.readWithCardRetries(rt, 'inventory', refs, (b) => rt.adapter.fetchCards(b, this.now()));
+    }
+    const items = [...page.cards, ...reread.items];
+    const failed = [...failures.filter((f) => !f.error.retryable), ...reread.failures];
+    if (!items.length && !failed.length) return 0;
+    const c = await this.writeCards(rt, 'inventory', { items, failures: failed });
+    return c.written + c.unchanged;
   }
 
   private parallelism(rt: AccountRuntime): number {
