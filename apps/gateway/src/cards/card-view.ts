@@ -9,7 +9,7 @@ import {
 import type { Checkpoint, StoredCard, StoredUsage } from '@simgate/store';
 import { fastIsoInZone } from './zoned-iso';
 
-const iso = (d: Date | null | undefined, zone: string) => (d ? fastIsoInZone(new Date(d), zone) : null);
+const iso = (d: Date | null | undefined, zone: string) => (d ? fastIsoInZone(d instanceof Date ? d : new Date(d), zone) : null);
 
 /** Confirmation time of a card's data: its last write, or the last complete sweep that read it without error. */
 export function syncedAt(cardSyncedAt: Date | null, hasError: boolean, cp: Checkpoint | undefined): Date | null {

@@ -1,4 +1,4 @@
-import { isoInZone } from '@simgate/core';
+import { fixedOffsetAt, isoInZone } from '@simgate/core';
 import { DateTime } from 'luxon';
 
 /**
@@ -6,6 +6,8 @@ import { DateTime } from 'luxon';
  * string, without asking Intl for the zone's offset of every instant. The offset is looked up once per zone and
  * UTC hour; when it is the same at both ends of the hour (every hour without a transition) the instant is
  * formatted by arithmetic, otherwise — and for invalid instants or years outside 1000–9999 — by `isoInZone`.
+ * Zones with a fixed offset in libs/core (Asia/Shanghai since 1992, UTC) go straight to `isoInZone`'s own
+ * arithmetic, without the per-hour cache.
  */
 const offsets = new Map<string, Map<number, number | null>>();
 const HOUR = 3_600_000;
@@ -30,7 +32,7 @@ const p3 = (n: number) => (n < 10 ? '00' + n : n < 100 ? '0' + n : String(n));
 
 export function fastIsoInZone(instant: Date, zone: string): string {
   const ms = instant.getTime();
-  if (!Number.isFinite(ms)) return isoInZone(instant, zone);
+  if (!Number.isFinite(ms) || fixedOffsetAt(zone, ms) !== null) return isoInZone(instant, zone);
   const off = offsetOfHour(zone, Math.floor(ms / HOUR));
   if (off === null) return isoInZone(instant, zone);
   const d = new Date(ms + off * 60_000);
