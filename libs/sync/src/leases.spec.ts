@@ -71,6 +71,21 @@ describe.each([memory, ...(REDIS_URL ? [redisHarness()] : [])].map((h) => [h.nam
     expect(await b.acquire(['k'], 10_000)).toEqual(['k']);
     expect(await a.acquire(['k'], 10_000)).toEqual([]);
   });
+
+  it('renew keeps a lease past its first TTL; an unrenewed one lapses', async () => {
+    expect(await a.acquire(['kept', 'lapsed'], 150)).toEqual(['kept', 'lapsed']);
+    await sleep(100);
+    await a.renew(['kept'], 400);
+    await sleep(120);
+    expect(await b.acquire(['kept', 'lapsed'], 10_000)).toEqual(['lapsed']);
+  });
+
+  it('renew does not revive a lease that has lapsed', async () => {
+    expect(await a.acquire(['k'], 40)).toEqual(['k']);
+    await sleep(80);
+    await a.renew(['k'], 10_000);
+    expect(await b.acquire(['k'], 10_000)).toEqual(['k']);
+  });
 });
 
 (REDIS_URL ? describe : describe.skip)('RedisCardLeases across workers', () => {
@@ -87,6 +102,14 @@ describe.each([memory, ...(REDIS_URL ? [redisHarness()] : [])].map((h) => [h.nam
     // b's lease must still hold: a third taker gets nothing.
     expect(await a.acquire(['k'], 10_000)).toEqual([]);
     await b.release(['k']);
+    expect(await a.acquire(['k'], 10_000)).toEqual(['k']);
+  });
+
+  it("renew never extends another worker's lease", async () => {
+    const [a, b] = await h.pair();
+    expect(await b.acquire(['k'], 150)).toEqual(['k']);
+    await a.renew(['k'], 60_000);
+    await sleep(200);
     expect(await a.acquire(['k'], 10_000)).toEqual(['k']);
   });
 });

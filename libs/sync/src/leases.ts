@@ -8,6 +8,8 @@ import type Redis from 'ioredis';
 export interface CardLeases {
   /** Takes the free leases among `keys`; returns the keys taken. */
   acquire(keys: readonly string[], ttlMs: number): Promise<string[]>;
+  /** Extends the leases among `keys` this holder still has (a batch that outlasts the TTL keeps its cards). */
+  renew(keys: readonly string[], ttlMs: number): Promise<void>;
   release(keys: readonly string[]): Promise<void>;
 }
 
@@ -24,6 +26,14 @@ export class MemoryCardLeases implements CardLeases {
       out.push(k);
     }
     return out;
+  }
+
+  async renew(keys: readonly string[], ttlMs: number): Promise<void> {
+    const now = Date.now();
+    for (const k of keys) {
+      const until = this.held.get(k);
+      if (until !== undefined && until > now) this.held.set(k, now + ttlMs);
+    }
   }
 
   async release(keys: readonly string[]): Promise<void> {
@@ -47,6 +57,14 @@ end
 return 0
 `;
 
+/** Extends only the leases this owner still holds. */
+const RENEW_LUA = `
+for i = 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[2] then redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+end
+return 0
+`;
+
 type AcquireCmd = (n: number, ...args: string[]) => Promise<number[]>;
 type ReleaseCmd = (n: number, ...args: string[]) => Promise<number>;
 
@@ -61,6 +79,7 @@ export class RedisCardLeases implements CardLeases {
     if (!(redis as unknown as { simgateLeaseRelease?: ReleaseCmd }).simgateLeaseRelease) {
       redis.defineCommand('simgateLeaseRelease', { lua: RELEASE_LUA });
     }
+    if (!(redis as unknown as { simgateLeaseRenew?: ReleaseCmd }).simgateLeaseRenew) redis.defineCommand('simgateLeaseRenew', { lua: RENEW_LUA });
   }
 
   async acquire(keys: readonly string[], ttlMs: number): Promise<string[]> {
@@ -68,6 +87,12 @@ export class RedisCardLeases implements CardLeases {
     const cmd = (this.redis as unknown as { simgateLease: AcquireCmd }).simgateLease.bind(this.redis);
     const idx = await cmd(keys.length, ...keys.map((k) => `${this.prefix}:${k}`), String(ttlMs), this.owner);
     return idx.map((i) => keys[i - 1]);
+  }
+
+  async renew(keys: readonly string[], ttlMs: number): Promise<void> {
+    if (!keys.length) return;
+    const cmd = (this.redis as unknown as { simgateLeaseRenew: ReleaseCmd }).simgateLeaseRenew.bind(this.redis);
+    await cmd(keys.length, ...keys.map((k) => `${this.prefix}:${k}`), String(ttlMs), this.owner);
   }
 
   async release(keys: readonly string[]): Promise<void> {

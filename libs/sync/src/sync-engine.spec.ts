@@ -104,9 +104,13 @@ class FakeAdapter implements CarrierAdapter {
     this.account = { id, platform: manifest.id, baseUrl: 'http://fake/' };
   }
 
+  /** A batch containing one of these cards waits for its promise before answering. */
+  readonly gates = new Map<string, Promise<void>>();
+
   async fetchCards(refs: CardRef[]): Promise<BatchResult<CardRecord>> {
     const iccids = refs.map((r) => r.iccid);
     this.fetchCalls.push(iccids);
+    for (const i of iccids) await this.gates.get(i);
     if (this.crashOn && iccids.includes(this.crashOn)) {
       this.crashOn = null;
       throw new Error('worker crashed');
@@ -196,7 +200,7 @@ beforeAll(async () => {
 afterAll(() => store.close());
 
 /** A fresh account (own id and ICCID range) on the shared store, with its engine. */
-async function setup(batch = 2) {
+async function setup(batch = 2, parallelBatches = 1, leaseTtlMs?: number) {
   const n = ++accounts;
   const id = `acc-${n}`;
   const m = manifest(batch);
@@ -217,18 +221,20 @@ async function setup(batch = 2) {
   const metrics = new SimgateMetrics({ defaultMetrics: false });
   const queue = new MemoryJobQueue<SyncJob>(`sync-${n}`);
   const clock = { t: T0 };
+  const leases = new MemoryCardLeases();
   const engine = new SyncEngine({
     store,
     runtime,
     limiter,
-    leases: new MemoryCardLeases(),
+    leases,
+    leaseTtlMs,
     queue,
     metrics,
     logger: silent,
     now: () => clock.t,
     sleep: async () => undefined,
     retry: { attempts: 3, baseMs: 1, maxMs: 2 },
-    parallelBatches: 1,
+    parallelBatches,
   });
   const iccids = Array.from({ length: 8 }, (_, i) => withLuhn('8986' + String(n).padStart(6, '0') + String(i).padStart(9, '0')));
   const src = { accountId: id, platform: m.id, carrier: m.carrier };
@@ -239,7 +245,7 @@ async function setup(batch = 2) {
     await store.cards.upsert(src, list.map((i) => record(i)), T0);
     return list;
   };
-  return { id, adapter, engine, metrics, queue, clock, seed, iccids };
+  return { id, adapter, engine, metrics, queue, clock, seed, iccids, leases };
 }
 
 describe('SyncEngine status sweeps', () => {
@@ -292,6 +298,47 @@ describe('SyncEngine status sweeps', () => {
     // The resumed sweep counts the cards of both runs and keeps the start of the first run as its sync time.
     expect(cp).toMatchObject({ state: 'idle', cursor: null, cards: 6 });
     expect(cp!.lastSuccessAt).toEqual(T0);
+  });
+
+  it('with several batches in flight, a slow batch holds the checkpoint but not the batches after it', async () => {
+    const { id, adapter, engine, seed } = await setup(2, 2);
+    const cards = await seed(8);
+    let open!: () => void;
+    adapter.gates.set(cards[0], new Promise<void>((r) => (open = r)));
+    const saves: (string | null | undefined)[] = [];
+    const save = store.checkpoints.save.bind(store.checkpoints);
+    const spy = jest.spyOn(store.checkpoints, 'save').mockImplementation(async (...args) => {
+      if (args[0] === id && 'cursor' in args[2]) saves.push(args[2].cursor);
+      return save(...args);
+    });
+    const run = engine.runSweep(id, 'status');
+    await new Promise((r) => setTimeout(r, 200));
+    // The other slot went through batches 2–4 while batch 1 waited; no cursor moved past batch 1.
+    expect(adapter.fetchCalls).toEqual([cards.slice(0, 2), cards.slice(2, 4), cards.slice(4, 6), cards.slice(6, 8)]);
+    expect(saves).toEqual([null]);
+    open();
+    try {
+      await run;
+    } finally {
+      spy.mockRestore();
+    }
+    expect(saves[0]).toBeNull();
+    expect(saves.slice(1, -1)).toEqual([cards[7]]);
+    expect(await store.checkpoints.get(id, 'status')).toMatchObject({ state: 'idle', cursor: null, cards: 8 });
+  });
+
+  it('a batch that outlasts the lease TTL keeps its cards leased until it ends', async () => {
+    const { id, adapter, engine, seed, leases } = await setup(2, 1, 90);
+    const cards = await seed(2);
+    let open!: () => void;
+    adapter.gates.set(cards[0], new Promise<void>((r) => (open = r)));
+    const run = engine.runSweep(id, 'status');
+    await new Promise((r) => setTimeout(r, 300));
+    // Three TTLs later another job still cannot take the cards being read.
+    expect(await leases.acquire([`status:${cards[0]}`, `status:${cards[1]}`], 1_000)).toEqual([]);
+    open();
+    await run;
+    expect(await leases.acquire([`status:${cards[0]}`], 1_000)).toEqual([`status:${cards[0]}`]);
   });
 
   it('a new sweep after a complete one starts from the beginning', async () => {

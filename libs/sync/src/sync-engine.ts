@@ -47,6 +47,8 @@ export interface SyncEngineDeps {
   parallelBatches?: number;
   /** Attempts of a failed sweep job (each resumes from its checkpoint). */
   sweepAttempts?: number;
+  /** How long a card lease lives unless renewed (default 60 s; renewed every third of it while its batch runs). */
+  leaseTtlMs?: number;
   /** Listed inventory pages being written while the next page is asked (default 4). */
   listWriteAhead?: number;
 }
@@ -433,14 +435,20 @@ export class SyncEngine {
     return c.written + c.unchanged;
   }
 
+  /**
+   * Batches of one sweep in flight at once. On a platform that allows few requests in flight, one batch more
+   * than it allows: that batch does its database work (hints, writes) while the others hold the carrier.
+   */
   private parallelism(rt: AccountRuntime): number {
-    const want = this.d.parallelBatches ?? 4;
-    return Math.max(1, Math.min(this.d.limiter.maxInFlight(rt.account.id), want));
+    const want = Math.max(1, this.d.parallelBatches ?? 4);
+    return Math.min(want, this.d.limiter.maxInFlight(rt.account.id) + 1);
   }
 
   /**
-   * Walks an account's cards in ICCID order from `cursor`, `parallelism` batches at a time; after each round
-   * the last ICCID done is saved, so an interrupted sweep resumes there.
+   * Walks an account's cards in ICCID order from `cursor` with `parallelism` batches in flight: a new batch
+   * starts as soon as any batch ends (no round waits for its slowest batch), the next page of refs is read
+   * while batches run, and the checkpoint moves to the last ICCID of the batches done in order, so an
+   * interrupted sweep resumes right after the last card of an unbroken run of finished batches.
    */
   private async sweepRefs(
     rt: AccountRuntime,
@@ -452,27 +460,77 @@ export class SyncEngine {
     process: (refs: CardRef[]) => Promise<Counts>,
   ): Promise<number> {
     const per = Math.max(1, batchSize);
-    const rounds = this.parallelism(rt);
-    let after = cursor;
+    const width = this.parallelism(rt);
     let cards = cardsSoFar;
-    // Unresolved cards leave the filter once read: page by cursor anyway (it only moves forward).
-    for (;;) {
-      const refs = await this.d.store.cards.refs(rt.account.id, after, per * rounds, filter);
-      if (!refs.length) break;
-      const results = await Promise.allSettled(chunks(refs, per).map((b) => this.withLeases(kind, b, process)));
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
-      for (const r of results) if (r.status === 'fulfilled') cards += r.value.written + r.value.unchanged;
-      after = refs[refs.length - 1].iccid;
-      await this.d.store.checkpoints.save(rt.account.id, kind, { cursor: after, cards }, this.now());
+    // Refs read ahead of the batches (unresolved cards leave that filter once read: paging is by cursor anyway).
+    let buffer: CardRef[] = [];
+    let readUpTo = cursor;
+    let exhausted = false;
+    let prefetch: Promise<CardRef[]> | null = null;
+    const readRefs = () => {
+      const p = this.d.store.cards.refs(rt.account.id, readUpTo, per * width, filter);
+      p.catch(() => undefined); // awaited by nextBatch()
+      return p;
+    };
+    const nextBatch = async (): Promise<CardRef[]> => {
+      if (buffer.length < per && !exhausted) {
+        const more = await (prefetch ?? readRefs());
+        prefetch = null;
+        if (more.length) {
+          buffer = buffer.concat(more);
+          readUpTo = more[more.length - 1].iccid;
+        } else exhausted = true;
+      }
+      const batch = buffer.slice(0, per);
+      buffer = buffer.slice(per);
+      if (!exhausted && !prefetch && buffer.length < per) prefetch = readRefs();
+      return batch;
+    };
+    /** Batches in ICCID order; the checkpoint moves over the finished ones at the front. */
+    const order: { last: string; counts: Counts | null }[] = [];
+    const running = new Set<Promise<void>>();
+    let failure: { error: unknown } | null = null;
+    let saved = cursor;
+    const advance = async () => {
+      let moved = false;
+      while (order.length && order[0].counts) {
+        const b = order.shift()!;
+        cards += b.counts!.written + b.counts!.unchanged;
+        saved = b.last;
+        moved = true;
+      }
+      if (moved) await this.d.store.checkpoints.save(rt.account.id, kind, { cursor: saved, cards }, this.now());
+    };
+    try {
+      for (;;) {
+        while (!failure && running.size < width) {
+          const batch = await nextBatch();
+          if (!batch.length) break;
+          const entry: { last: string; counts: Counts | null } = { last: batch[batch.length - 1].iccid, counts: null };
+          order.push(entry);
+          const job: Promise<void> = this.withLeases(kind, batch, process).then(
+            (c) => void (entry.counts = c),
+            (error: unknown) => void (failure ??= { error }),
+          );
+          running.add(job);
+          void job.finally(() => running.delete(job));
+        }
+        if (!running.size) break;
+        await Promise.race(running);
+        await advance();
+      }
+    } finally {
+      await Promise.allSettled(running);
     }
+    await advance();
+    if (failure) throw (failure as { error: unknown }).error;
     return cards;
   }
 
   /**
-   * Runs `process` on the cards whose leases this job takes. A sweep waits for cards another job holds (it
-   * reads them once that job is done, or once a dead worker's lease expires), so every card a sweep counts
-   * was really read by it; a "sync now" skips them, since they are being read at this moment.
+   * Runs `process` on the cards whose leases this job takes, renewing them while it runs. A sweep waits for
+   * cards another job holds (it reads them once that job is done, or once a dead worker's lease expires), so
+   * every card a sweep counts was really read by it; a "sync now" skips them, since they are being read now.
    */
   private async withLeases(
     kind: string,
@@ -482,11 +540,16 @@ export class SyncEngine {
   ): Promise<Counts> {
     const total: Counts = { written: 0, unchanged: 0, failed: 0 };
     let left = refs;
-    const deadline = Date.now() + 2 * LEASE_TTL_MS;
+    const ttl = this.d.leaseTtlMs ?? LEASE_TTL_MS;
+    const deadline = Date.now() + 2 * ttl;
     while (left.length) {
       const keys = left.map((r) => `${kind}:${r.iccid}`);
-      const taken = new Set(await this.d.leases.acquire(keys, LEASE_TTL_MS));
-      const mine = left.filter((_, i) => taken.has(keys[i]));
+      const taken = [...new Set(await this.d.leases.acquire(keys, ttl))];
+      const held = new Set(taken);
+      const mine = left.filter((_, i) => held.has(keys[i]));
+      // A batch slowed by the carrier's quota can outlast one TTL: its leases are renewed while it runs.
+      const renewal = setInterval(() => void this.d.leases.renew(taken, ttl).catch(() => undefined), ttl / 3);
+      renewal.unref?.();
       try {
         if (mine.length) {
           const c = await process(mine);
@@ -495,11 +558,12 @@ export class SyncEngine {
           total.failed += c.failed;
         }
       } finally {
-        await this.d.leases.release([...taken]);
+        clearInterval(renewal);
+        await this.d.leases.release(taken);
       }
-      left = left.filter((_, i) => !taken.has(keys[i]));
+      left = left.filter((_, i) => !held.has(keys[i]));
       if (!left.length || mode === 'skip') break;
-      if (Date.now() > deadline) throw new Error(`${left.length} card(s) stayed leased by another job for ${2 * LEASE_TTL_MS} ms`);
+      if (Date.now() > deadline) throw new Error(`${left.length} card(s) stayed leased by another job for ${2 * ttl} ms`);
       await this.sleep(250);
     }
     return total;
