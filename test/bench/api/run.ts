@@ -3,11 +3,15 @@
  * carrier calls), autocannon in a child process with 50 connections. Scenarios: filtered lists (status + reason,
  * account + status, keyset pages from a cursor in the middle) and one card by ICCID over many ICCIDs. Each runs
  * closed loop (every connection sends its next request as soon as the previous one is answered: the saturation
- * throughput) and open loop at a fixed total rate (50 clients sharing that rate: the latency a console sees).
- * Prints p50/p90/p99/max latency and req/s per scenario and writes them to docs/benchmarks.md ("Console API").
+ * throughput) and open loop at a sweep of fixed total rates (50 clients sharing that rate: the latency a console
+ * sees at that load). Prints p50/p90/p99/max latency, req/s and the gateway's CPU per request (this process's
+ * user + system CPU over the run ÷ requests; PostgreSQL's and autocannon's CPU not included) per scenario and
+ * load, then per scenario the highest swept rate at which the issue's target holds (p99 under it, the rate
+ * actually delivered, no errors), and writes them to docs/benchmarks.md ("Console API").
  *
  *   DATABASE_URL=postgres://… npm run bench:api -- [--cards 1000000] [--duration 15] [--connections 50]
- *     [--list-rate 100] [--card-rate 500] [--only list,card] [--no-docs] [--keep] [--schema bench_api_… (reuse a kept one)]
+ *     [--list-rates 25,50,100,200,400] [--card-rates 250,500,1000,2000,4000] (--list-rate / --card-rate: one rate)
+ *     [--only list,card] [--no-docs] [--keep] [--schema bench_api_… (reuse a kept one)]
  *
  * Seeds a fresh schema `bench_api_<random>` and drops it at the end (`--keep` leaves it for EXPLAIN).
  */
@@ -21,14 +25,16 @@ import { Simgate, createLogger, loadConfig } from '@simgate/sync';
 import { createGateway } from '../../../apps/gateway/src/bootstrap';
 import { encodeCursor } from '../../../apps/gateway/src/cards/cards.service';
 import type { LoadJob, LoadResult } from './load';
+import { summary, table, type Measured } from './report';
 import { BENCH_ACCOUNTS, REASON_MIX, STATUS_MIX, seed, type SeedResult } from './seed';
 
 interface Args {
   cards: number;
   duration: number;
   connections: number;
-  listRate: number;
-  cardRate: number;
+  /** Open-loop rates swept per scenario (total requests/s over all connections). */
+  listRates: number[];
+  cardRates: number[];
   only: string[] | null;
   docs: boolean;
   keep: boolean;
@@ -36,8 +42,14 @@ interface Args {
   schema: string | null;
 }
 
+function rates(list: string | undefined): number[] {
+  const out = (list ?? '').split(',').filter(Boolean).map(Number);
+  if (out.some((v) => !Number.isFinite(v) || v <= 0)) throw new Error(`rates must be numbers > 0, got '${list}'`);
+  return out;
+}
+
 function parseArgs(argv: string[]): Args {
-  const a: Args = { cards: 1_000_000, duration: 15, connections: 50, listRate: 100, cardRate: 500, only: null, docs: true, keep: false, schema: null };
+  const a: Args = { cards: 1_000_000, duration: 15, connections: 50, listRates: [25, 50, 100, 200, 400], cardRates: [250, 500, 1000, 2000, 4000], only: null, docs: true, keep: false, schema: null };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const num = () => {
@@ -48,8 +60,10 @@ function parseArgs(argv: string[]): Args {
     if (k === '--cards') a.cards = num();
     else if (k === '--duration') a.duration = num();
     else if (k === '--connections') a.connections = num();
-    else if (k === '--list-rate') a.listRate = num();
-    else if (k === '--card-rate') a.cardRate = num();
+    else if (k === '--list-rate') a.listRates = [num()];
+    else if (k === '--card-rate') a.cardRates = [num()];
+    else if (k === '--list-rates') a.listRates = rates(argv[++i]);
+    else if (k === '--card-rates') a.cardRates = rates(argv[++i]);
     else if (k === '--only') a.only = (argv[++i] ?? '').split(',');
     else if (k === '--no-docs') a.docs = false;
     else if (k === '--keep') a.keep = true;
@@ -101,14 +115,6 @@ function writeDocs(block: string): void {
 async function existing(db: Db): Promise<SeedResult> {
   const n = (sql: string) => db.query<{ n: number }>(sql).then((r) => r.rows[0].n);
   return { cards: await n('SELECT count(*)::int AS n FROM cards'), usageRows: await n('SELECT count(*)::int AS n FROM usage_cycles'), seconds: 0 };
-}
-
-function table(results: (LoadResult & { what: string; mode: string })[]): string {
-  const rows = results.map(
-    (r) =>
-      `| ${r.name} | ${r.mode} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.max} | ${r.reqPerSec} | ${r.requests} | ${r.non2xx + r.errors + r.timeouts} |`,
-  );
-  return ['| scenario | load | p50 ms | p90 ms | p99 ms | max ms | req/s | requests | errors |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -187,22 +193,26 @@ async function main(): Promise<void> {
       }
     }
 
-    const results: (LoadResult & { what: string; mode: string })[] = [];
+    const results: Measured[] = [];
     for (const s of chosen) {
-      const rate = s.kind === 'list' ? a.listRate : a.cardRate;
+      const sweep = s.kind === 'list' ? a.listRates : a.cardRates;
       const base = { name: s.name, url, apiKey, connections: a.connections, paths: s.paths };
       await load({ ...base, durationSeconds: 3, rate: 0 }); // warm-up (JIT, buffers), not reported
-      const modes: [string, number][] = [[`${a.connections} conns, closed loop`, 0]];
-      if (rate > 0) modes.push([`${a.connections} conns, ${rate} req/s`, rate]);
+      const modes: [string, number][] = [[`${a.connections} conns, closed loop`, 0], ...sweep.map((rate): [string, number] => [`${a.connections} conns, ${rate} req/s`, rate])];
       for (const [mode, overall] of modes) {
         log(`  ${s.name}: ${mode} for ${a.duration} s …`);
+        const cpu0 = process.cpuUsage();
         const r = await load({ ...base, durationSeconds: a.duration, rate: overall });
-        results.push({ ...r, what: s.what, mode });
-        log(`    p50 ${r.p50} ms, p90 ${r.p90} ms, p99 ${r.p99} ms, max ${r.max} ms, ${r.reqPerSec} req/s, errors ${r.non2xx + r.errors + r.timeouts}`);
+        const cpu = process.cpuUsage(cpu0);
+        const cpuMsPerRequest = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, r.requests)) * 100) / 100;
+        results.push({ ...r, what: s.what, mode, kind: s.kind, cpuMsPerRequest });
+        log(
+          `    p50 ${r.p50} ms, p90 ${r.p90} ms, p99 ${r.p99} ms, max ${r.max} ms, ${r.reqPerSec} req/s, errors ${r.non2xx + r.errors + r.timeouts}, gateway CPU ${cpuMsPerRequest} ms/req`,
+        );
       }
     }
 
-    const out = table(results);
+    const out = table(results) + '\n\n' + summary(results, a.connections);
     process.stdout.write('\n' + out + '\n');
     const pg = (await store.db.query<{ v: string }>('SHOW server_version')).rows[0].v;
     const block = [
@@ -213,7 +223,9 @@ async function main(): Promise<void> {
       `Data: ${seeded.cards.toLocaleString('en')} cards over ${BENCH_ACCOUNTS.length} accounts (one per platform), ${seeded.usageRows.toLocaleString('en')} usage cycle rows ` +
         `(current and previous cycle of every ACTIVE or SUSPENDED card); seeded and analysed in ${seeded.seconds} s. Status mix: ${STATUS_MIX}; ${REASON_MIX}.`,
       '',
-      `Load: autocannon, ${a.connections} connections, ${a.duration} s per row after a 3 s warm-up. Lists: ${chosen
+      `Load: autocannon, ${a.connections} connections, ${a.duration} s per row after a 3 s warm-up; closed loop, then open loop at ` +
+        `${a.listRates.join(', ')} (lists) and ${a.cardRates.join(', ')} (card) req/s in total. A rate meets the target when p99 is under it, ` +
+        `≥ 97 % of the rate was delivered and nothing failed. Lists: ${chosen
         .filter((s) => s.kind === 'list')
         .map((s) => `*${s.name}* = \`${s.what}\``)
         .join('; ')}.`,
