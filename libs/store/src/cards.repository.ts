@@ -78,6 +78,13 @@ export interface CardSource {
 
 const COLUMNS = `iccid, account_id, platform, carrier, msisdn, imsi, imei, status, suspend_reason, suspend_reasons,
   raw_status, raw_reason, raw, plan, pool_id, activated_at, opened_at, as_of, synced_at, sync_error`;
+/** The same without the carrier's raw payload (`raw` undefined): for readers that never show it, such as the console's card views. */
+const COLUMNS_NO_RAW = COLUMNS.replace(' raw,', '');
+
+/** Read options: `raw: false` leaves the carrier's raw payload out (it can be the largest column of a card). */
+export interface CardReadOptions {
+  raw?: boolean;
+}
 
 export function rowToCard(r: CardRow): StoredCard {
   return {
@@ -294,8 +301,8 @@ export class CardsRepository {
     return r.affectedRows;
   }
 
-  async get(iccid: string): Promise<StoredCard | null> {
-    const r = await this.db.query<CardRow>(`SELECT ${COLUMNS} FROM cards WHERE iccid = $1`, [iccid]);
+  async get(iccid: string, options: CardReadOptions = {}): Promise<StoredCard | null> {
+    const r = await this.db.query<CardRow>(`SELECT ${options.raw === false ? COLUMNS_NO_RAW : COLUMNS} FROM cards WHERE iccid = $1`, [iccid]);
     return r.rows[0] ? rowToCard(r.rows[0]) : null;
   }
 
@@ -306,7 +313,7 @@ export class CardsRepository {
   }
 
   /** Keyset-paged list ordered by ICCID: `after` is the last ICCID of the previous page. */
-  async list(filter: CardFilter, limit: number, after: string | null): Promise<StoredCard[]> {
+  async list(filter: CardFilter, limit: number, after: string | null, options: CardReadOptions = {}): Promise<StoredCard[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, v: unknown) => {
@@ -327,7 +334,7 @@ export class CardsRepository {
     if (after) add('iccid > ?', after);
     params.push(limit);
     const r = await this.db.query<CardRow>(
-      `SELECT ${COLUMNS} FROM cards ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY iccid LIMIT $${params.length}`,
+      `SELECT ${options.raw === false ? COLUMNS_NO_RAW : COLUMNS} FROM cards ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY iccid LIMIT $${params.length}`,
       params,
     );
     return r.rows.map(rowToCard);

@@ -82,6 +82,19 @@ describe.each(backends())('store on $name', (backend) => {
       expect(c2.syncedAt.getTime()).toBe(T1.getTime());
     });
 
+    it('reads cards without the raw payload when asked (raw: false), everything else the same', async () => {
+      const id = iccid(7);
+      await store.cards.upsert(SRC, [card(id, { raw: { status: '2', extra: 'x' } })], T0);
+      const full = (await store.cards.get(id))!;
+      expect(full.raw).toEqual({ status: '2', extra: 'x' });
+      const lean = (await store.cards.get(id, { raw: false }))!;
+      expect(lean.raw).toBeUndefined();
+      expect({ ...lean, raw: full.raw }).toEqual(full);
+      const [listed] = await store.cards.list({ q: id }, 1, null, { raw: false });
+      expect(listed).toEqual(lean);
+      expect((await store.cards.list({ q: id }, 1, null))[0]).toEqual(full);
+    });
+
     it('records every change of status or reason in the history, with raw values', async () => {
       const id = iccid(10);
       await store.cards.upsert(SRC, [card(id)], T0);

@@ -106,7 +106,7 @@ export class CardsController {
     let after: string | null = null;
     let n = 0;
     while (n < q.limit) {
-      const page = await this.sg.store.cards.list(filterOf(q), Math.min(2000, q.limit - n), after);
+      const page = await this.sg.store.cards.list(filterOf(q), Math.min(2000, q.limit - n), after, { raw: false });
       if (!page.length) break;
       const views = await this.cards.views(page);
       const lines = views.map((v) => {

@@ -40,14 +40,14 @@ export class CardsService {
   }
 
   async list(filter: CardFilter, limit: number, after: string | null) {
-    const page = await this.sg.store.cards.list(filter, limit + 1, after);
+    const page = await this.sg.store.cards.list(filter, limit + 1, after, { raw: false });
     const more = page.length > limit;
     const items = await this.views(page.slice(0, limit));
     return { items, nextCursor: more ? encodeCursor(page[limit - 1].iccid) : null };
   }
 
   async get(iccid: string): Promise<CardView | null> {
-    const c = await this.sg.store.cards.get(iccid);
+    const c = await this.sg.store.cards.get(iccid, { raw: false });
     return c ? (await this.views([c]))[0] : null;
   }
 }
