@@ -302,7 +302,7 @@ export class CardsRepository {
   }
 
   async get(iccid: string, options: CardReadOptions = {}): Promise<StoredCard | null> {
-    const r = await this.db.query<CardRow>(`SELECT ${options.raw === false ? COLUMNS_NO_RAW : COLUMNS} FROM cards WHERE iccid = $1`, [iccid]);
+    const r = await this.db.query<CardRow>(`SELECT ${options.raw === false ? COLUMNS_NO_RAW : COLUMNS} FROM cards WHERE iccid = $1`, [iccid], { prepare: true });
     return r.rows[0] ? rowToCard(r.rows[0]) : null;
   }
 

@@ -55,7 +55,7 @@ export class CheckpointsRepository {
   }
 
   async list(): Promise<Checkpoint[]> {
-    const r = await this.db.query<Row>(`SELECT * FROM sync_checkpoints ORDER BY account_id, kind`);
+    const r = await this.db.query<Row>(`SELECT * FROM sync_checkpoints ORDER BY account_id, kind`, [], { prepare: true });
     return r.rows.map(toCheckpoint);
   }
 

@@ -9,8 +9,17 @@ export interface QueryResult<T> {
   affectedRows: number;
 }
 
+export interface QueryOptions {
+  /**
+   * PostgreSQL: run as a named prepared statement (parsed and planned once per pooled connection, then only bound
+   * and executed). For hot reads with a fixed text whose plan does not depend on the values (a primary-key lookup);
+   * not for dynamic SQL (each distinct text stays prepared on every connection). PGlite ignores it.
+   */
+  prepare?: boolean;
+}
+
 export interface Queryable {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<T>>;
   /** Runs several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { Pool, types, type PoolClient } from 'pg';
-import type { Db, DbOptions, QueryResult, Queryable } from './db';
+import { createHash } from 'node:crypto';
+import type { Db, DbOptions, QueryOptions, QueryResult, Queryable } from './db';
 import { parseTimestamptz } from './timestamptz';
 
 // int8 → number (byte counts stay far below 2^53), as PGlite returns them.
@@ -7,10 +8,18 @@ types.setTypeParser(20, (v: string) => Number(v));
 // timestamptz: the same Dates as pg's default parser, cheaper (see timestamptz.ts).
 types.setTypeParser(1184, parseTimestamptz);
 
+/** Prepared-statement names by SQL text (a digest, so the same text gets the same name on every connection). */
+const statementNames = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) statementNames.set(sql, (name = 'sg_' + createHash('sha1').update(sql).digest('hex').slice(0, 24)));
+  return name;
+}
+
 function wrap(c: Pool | PoolClient): Queryable {
   return {
-    async query<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
-      const r = await c.query(sql, params);
+    async query<T>(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<T>> {
+      const r = options?.prepare ? await c.query({ name: statementName(sql), text: sql, values: params ?? [] }) : await c.query(sql, params);
       return { rows: r.rows as T[], affectedRows: r.rowCount ?? 0 };
     },
     async exec(sql: string): Promise<void> {

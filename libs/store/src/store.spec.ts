@@ -95,6 +95,16 @@ describe.each(backends())('store on $name', (backend) => {
       expect((await store.cards.list({ q: id }, 1, null))[0]).toEqual(full);
     });
 
+    it('prepared reads (named statements on PostgreSQL) give the same rows as plain ones, on every pooled connection', async () => {
+      const id = iccid(8);
+      await store.cards.upsert(SRC, [card(id)], T0);
+      const sql = 'SELECT iccid, synced_at FROM cards WHERE iccid = $1';
+      const plain = await store.db.query(sql, [id]);
+      const prepared = await Promise.all(Array.from({ length: 12 }, () => store.db.query(sql, [id], { prepare: true })));
+      for (const r of prepared) expect(r.rows).toEqual(plain.rows);
+      expect((await store.db.query(sql, [iccid(9)], { prepare: true })).rows).toEqual([]);
+    });
+
     it('records every change of status or reason in the history, with raw values', async () => {
       const id = iccid(10);
       await store.cards.upsert(SRC, [card(id)], T0);

@@ -111,6 +111,7 @@ export class UsageRepository {
       `SELECT DISTINCT ON (iccid) iccid, cycle_start, cycle_end, used_bytes, quota_bytes, remaining_bytes, as_of, synced_at, raw
        FROM usage_cycles WHERE iccid = ANY($1::text[]) ORDER BY iccid, cycle_start DESC`,
       [iccids],
+      { prepare: true },
     );
     return new Map(r.rows.map((x) => [x.iccid, toUsage(x)]));
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CardFilter, StoredCard } from '@simgate/store';
+import type { CardFilter, Checkpoint, StoredCard, StoredUsage } from '@simgate/store';
 import type { Simgate } from '@simgate/sync';
 import { GATEWAY_OPTIONS, SIMGATE, clockOf, type GatewayOptions } from '../tokens';
 import { cardView, type CardView } from './card-view';
@@ -28,6 +28,10 @@ export class CardsService {
   async views(cards: StoredCard[]): Promise<CardView[]> {
     if (!cards.length) return [];
     const [usage, cps] = await Promise.all([this.sg.store.usage.current(cards.map((c) => c.iccid)), this.sg.store.checkpoints.list()]);
+    return this.viewsOf(cards, usage, cps);
+  }
+
+  private viewsOf(cards: StoredCard[], usage: Map<string, StoredUsage>, cps: Checkpoint[]): CardView[] {
     const now = this.now();
     return cards.map((c) =>
       cardView(c, usage.get(c.iccid) ?? null, {
@@ -46,8 +50,13 @@ export class CardsService {
     return { items, nextCursor: more ? encodeCursor(page[limit - 1].iccid) : null };
   }
 
+  /** One card's view: the card, its usage and the checkpoints read at once (one round trip of latency, not two). */
   async get(iccid: string): Promise<CardView | null> {
-    const c = await this.sg.store.cards.get(iccid, { raw: false });
-    return c ? (await this.views([c]))[0] : null;
+    const [c, usage, cps] = await Promise.all([
+      this.sg.store.cards.get(iccid, { raw: false }),
+      this.sg.store.usage.current([iccid]),
+      this.sg.store.checkpoints.list(),
+    ]);
+    return c ? this.viewsOf([c], usage, cps)[0] : null;
   }
 }
