@@ -1,10 +1,11 @@
 import {
   Carrier,
   CardStatus,
+  RECOVERY,
   forecastLifecycle,
-  recoveryOf,
   usageVisible,
   type AdapterManifest,
+  type SuspendReason,
 } from '@simgate/core';
 import type { Checkpoint, StoredCard, StoredUsage } from '@simgate/store';
 import { fastIsoInZone } from './zoned-iso';
@@ -25,6 +26,15 @@ export interface CardContext {
   now: Date;
 }
 
+/** The `recovery` of a view per reason, built once (a page of cards shares them; views are only serialized). */
+const RECOVERY_VIEWS = new Map(
+  Object.values(RECOVERY).map((r) => [
+    r.reason,
+    Object.freeze({ actor: r.actor, action: r.action, resumeAllowed: r.resumeAllowed, liftsAtNextCycle: r.liftsAtNextCycle, recoverable: r.recoverable }),
+  ]),
+);
+const recoveryView = (reason: SuspendReason) => RECOVERY_VIEWS.get(reason) ?? null;
+
 /** A card as the console sees it (the fixed shape of issue "Console REST API"). Times carry the platform's offset. */
 export function cardView(card: StoredCard, usage: StoredUsage | null, ctx: CardContext) {
   const zone = ctx.manifest?.zone ?? (card.carrier === Carrier.OVERSEAS ? 'UTC' : 'Asia/Shanghai');
@@ -41,8 +51,8 @@ export function cardView(card: StoredCard, usage: StoredUsage | null, ctx: CardC
     },
     ctx.now,
   );
-  const recovery = card.suspendReason ? recoveryOf(card.suspendReason) : null;
   const syncErr = card.syncError !== null;
+  const expiresAt = iso(forecast.expiresAt, zone);
   return {
     iccid: card.iccid,
     msisdn: card.msisdn,
@@ -54,21 +64,13 @@ export function cardView(card: StoredCard, usage: StoredUsage | null, ctx: CardC
     status: card.status,
     suspendReason: card.suspendReason,
     suspendReasons: card.suspendReasons,
-    recovery: recovery
-      ? {
-          actor: recovery.actor,
-          action: recovery.action,
-          resumeAllowed: recovery.resumeAllowed,
-          liftsAtNextCycle: recovery.liftsAtNextCycle,
-          recoverable: recovery.recoverable,
-        }
-      : null,
+    recovery: card.suspendReason ? recoveryView(card.suspendReason) : null,
     rawStatus: card.rawStatus || null,
     rawReason: card.rawReason,
     plan: card.plan,
     poolId: card.poolId,
     activatedAt: iso(card.activatedAt, zone),
-    expiresAt: iso(forecast.expiresAt, zone),
+    expiresAt,
     usage:
       usage && usageVisible(card.status)
         ? {
@@ -85,7 +87,7 @@ export function cardView(card: StoredCard, usage: StoredUsage | null, ctx: CardC
     forecast: {
       testEndsAt: iso(forecast.testEndsAt, zone),
       forcedActivationAt: iso(forecast.forcedActivationAt, zone),
-      expiresAt: iso(forecast.expiresAt, zone),
+      expiresAt,
       cancellationAt: iso(forecast.cancellationAt, zone),
     },
     syncError: card.syncError,

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CardFilter, Checkpoint, StoredCard, StoredUsage } from '@simgate/store';
 import type { Simgate } from '@simgate/sync';
 import { GATEWAY_OPTIONS, SIMGATE, clockOf, type GatewayOptions } from '../tokens';
-import { cardView, type CardView } from './card-view';
+import { cardView, type CardContext, type CardView } from './card-view';
 
 export function encodeCursor(iccid: string): string {
   return Buffer.from(`c:${iccid}`).toString('base64url');
@@ -33,14 +33,22 @@ export class CardsService {
 
   private viewsOf(cards: StoredCard[], usage: Map<string, StoredUsage>, cps: Checkpoint[]): CardView[] {
     const now = this.now();
-    return cards.map((c) =>
-      cardView(c, usage.get(c.iccid) ?? null, {
-        manifest: this.sg.registry.has(c.platform) ? this.sg.registry.get(c.platform).manifest : undefined,
-        statusCheckpoint: cps.find((p) => p.accountId === c.accountId && p.kind === 'status'),
-        usageCheckpoint: cps.find((p) => p.accountId === c.accountId && p.kind === 'usage'),
-        now,
-      }),
-    );
+    // One context per account and platform of the page (a page has a handful), not one per card.
+    const contexts = new Map<string, CardContext>();
+    return cards.map((c) => {
+      const key = `${c.accountId}\u0000${c.platform}`;
+      let ctx = contexts.get(key);
+      if (!ctx) {
+        ctx = {
+          manifest: this.sg.registry.has(c.platform) ? this.sg.registry.get(c.platform).manifest : undefined,
+          statusCheckpoint: cps.find((p) => p.accountId === c.accountId && p.kind === 'status'),
+          usageCheckpoint: cps.find((p) => p.accountId === c.accountId && p.kind === 'usage'),
+          now,
+        };
+        contexts.set(key, ctx);
+      }
+      return cardView(c, usage.get(c.iccid) ?? null, ctx);
+    });
   }
 
   async list(filter: CardFilter, limit: number, after: string | null) {
