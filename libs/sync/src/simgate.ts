@@ -31,12 +31,21 @@ export interface QueueTuning {
 
 export const DEFAULT_QUEUE_TUNING: QueueTuning = { lockDurationMs: 30_000, stalledIntervalMs: 15_000 };
 
+/** The queue tuning a configuration asks for (SIMGATE_QUEUE_LOCK_MS), with optional overrides. */
+export function queueTuningFor(config: SimgateConfig, override: Partial<QueueTuning> = {}): QueueTuning {
+  return { ...DEFAULT_QUEUE_TUNING, lockDurationMs: config.queueLockMs, stalledIntervalMs: Math.max(1000, Math.floor(config.queueLockMs / 2)), ...override };
+}
+
 export interface SimgateStartOptions {
   accounts?: LoadedAccount[];
   registry?: CarrierRegistry;
   logger?: pino.Logger;
-  /** A Bull queue made by @nestjs/bull (the app); made here when absent and REDIS_URL is set. */
+  /**
+   * A Bull queue made by @nestjs/bull (the apps, through `openSyncQueue`); made here when absent and REDIS_URL is
+   * set. `close()` closes it but leaves its Redis connections to its owner.
+   */
   bullQueue?: Queue<SyncJob>;
+  /** Tuning of the queue made here (a `bullQueue` given is already tuned). */
   queueTuning?: Partial<QueueTuning>;
   now?: () => Date;
   parallelBatches?: number;
@@ -114,7 +123,7 @@ export class Simgate {
       const runtime = new CarrierRuntime(registry, accounts, limiter, metrics, now, { timeoutMs: o.timeoutMs });
       const onJobError = (job: { id: string; name: string; attemptsMade: number }, err: unknown, final: boolean) =>
         logger[final ? 'error' : 'warn']({ job: job.id, name: job.name, attempt: job.attemptsMade, final, err: err instanceof Error ? err.message : String(err) }, 'job failed');
-      const tuning = { ...DEFAULT_QUEUE_TUNING, lockDurationMs: config.queueLockMs, stalledIntervalMs: Math.max(1000, Math.floor(config.queueLockMs / 2)), ...o.queueTuning };
+      const tuning = queueTuningFor(config, o.queueTuning);
       const bullRedis = config.redisUrl && !o.bullQueue ? bullRedisOptions(config.redisUrl) : null;
       const queue: JobQueue<SyncJob> = config.redisUrl
         ? new BullJobQueue<SyncJob>(
