@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { ConfigError, Simgate, createLogger, loadConfig } from '@simgate/sync';
+import { ConfigError, Simgate, createLogger, loadConfig, openSyncQueue } from '@simgate/sync';
 import { createGateway } from './bootstrap';
 import { startBundledSimulators, type BundledSimulators } from './bundled-simulators';
 
@@ -22,7 +22,12 @@ async function main(): Promise<void> {
       'SIMGATE_CARRIERS not set: bundled carrier simulators started',
     );
   }
-  const simgate = await Simgate.start(config, { logger });
+  // With REDIS_URL, the sync queue is made by @nestjs/bull (SyncQueueModule); without it, in-process.
+  const syncQueue = await openSyncQueue(config);
+  const simgate = await Simgate.start(config, { logger, bullQueue: syncQueue?.queue }).catch(async (e: unknown) => {
+    await syncQueue?.close();
+    throw e;
+  });
   let apiKeys = config.apiKeys;
   if (!apiKeys.length) {
     const key = await simgate.store.settings.getOrCreate('embedded-api-key', `sg_${randomBytes(24).toString('base64url')}`);
@@ -49,6 +54,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping');
     await app.close();
     await simgate.close();
+    await syncQueue?.close();
     if (sims) await sims.served.close();
     process.exit(0);
   };

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Controller, Get, Inject, Module, Res, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Response } from 'express';
-import { ConfigError, SYNC_SIMGATE, Simgate, SyncWorkerModule, createLogger, loadConfig } from '@simgate/sync';
+import { ConfigError, SYNC_SIMGATE, Simgate, SyncWorkerModule, createLogger, loadConfig, openSyncQueue } from '@simgate/sync';
 
 /** A standalone worker's /metrics (and /health), on SIMGATE_WORKER_METRICS_PORT. */
 @Controller()
@@ -44,14 +44,21 @@ async function main(): Promise<void> {
   if (!config.redisUrl || !config.databaseUrl) {
     logger.warn('a standalone worker without REDIS_URL and DATABASE_URL shares nothing with other processes');
   }
-  const simgate = await Simgate.start(config, { logger });
+  // With REDIS_URL, the sync queue is made by @nestjs/bull (SyncQueueModule); without it, in-process.
+  const syncQueue = await openSyncQueue(config);
+  const simgate = await Simgate.start(config, { logger, bullQueue: syncQueue?.queue }).catch(async (e: unknown) => {
+    await syncQueue?.close();
+    throw e;
+  });
+  // No enableShutdownHooks(): Nest's signal handler would re-raise the signal (ending the process) before
+  // `stop` below has closed Simgate and the queue; `stop` runs the Nest shutdown hooks itself (app.close()).
   const app = await NestFactory.create(WorkerModule.forRoot(simgate), { logger: false });
-  app.enableShutdownHooks();
   await app.listen(config.workerMetricsPort, '0.0.0.0');
   logger.info({ metrics: `http://127.0.0.1:${config.workerMetricsPort}/metrics`, accounts: simgate.accounts.map((a) => a.id) }, 'simgate worker running');
   const stop = async () => {
     await app.close();
     await simgate.close();
+    await syncQueue?.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
