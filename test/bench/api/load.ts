@@ -1,8 +1,18 @@
 /**
- * The load generator of the console API benchmark, in its own process (forked by run.ts) so that autocannon
- * does not share the gateway's event loop. Receives one scenario over IPC, runs autocannon, sends the result back.
+ * The load generator of the console API benchmark, in its own process (forked by run.ts) so that it does not
+ * share the gateway's event loop. Receives one scenario over IPC, runs it, sends the result back.
+ *
+ * Closed loop (rate 0): autocannon, each connection sending its next request when it has the answer.
+ * Open loop (rate > 0): our own scheduler, not autocannon's `overallRate`. autocannon gives each connection a
+ * budget of requests per second, refilled by a 1-second timer, so a "fixed rate" is sent as one burst per second
+ * (100 req/s = 100 requests at once, then nothing), and it "corrects" latencies with an expected interval of
+ * ceil(1 / rate) = 1 ms, which adds value − 1 synthetic samples per response: both inflate p99 far beyond what
+ * a console sees at that rate. Here requests are scheduled at evenly spaced instants (1 / rate apart) and sent over
+ * at most `connections` keep-alive connections; a request's latency runs from its scheduled instant, so time
+ * spent waiting for a free connection (all 50 busy) counts — no coordinated omission.
  */
 import autocannon from 'autocannon';
+import { openLoop } from './open-loop';
 
 export interface LoadJob {
   name: string;
@@ -10,7 +20,7 @@ export interface LoadJob {
   apiKey: string;
   connections: number;
   durationSeconds: number;
-  /** Total requests per second over all connections (open loop); 0 = closed loop (each connection as fast as it can). */
+  /** Total requests per second over all connections, evenly spaced (open loop); 0 = closed loop (each connection as fast as it can). */
   rate: number;
   /** Paths to request; each request picks one at random. */
   paths: string[];
@@ -31,6 +41,7 @@ export interface LoadResult {
 }
 
 function run(job: LoadJob): Promise<LoadResult> {
+  if (job.rate > 0) return openLoop(job);
   return new Promise((resolve, reject) => {
     const pick = () => job.paths[Math.floor(Math.random() * job.paths.length)];
     autocannon(
@@ -38,7 +49,6 @@ function run(job: LoadJob): Promise<LoadResult> {
         url: job.url,
         connections: job.connections,
         duration: job.durationSeconds,
-        ...(job.rate > 0 ? { overallRate: job.rate } : {}),
         headers: { authorization: `Bearer ${job.apiKey}` },
         requests: [
           {

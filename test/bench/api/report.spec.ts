@@ -1,4 +1,4 @@
-import { meetsTarget, summary, type Measured } from './report';
+import { meetsTarget, percentile, summary, type Measured } from './report';
 
 const row = (over: Partial<Measured>): Measured => ({
   name: 'card by ICCID',
@@ -43,5 +43,14 @@ describe('bench:api report', () => {
     );
     expect(out).toContain('| card by ICCID | p99 < 5 ms | 2500 | 40 | no | 500 req/s |');
     expect(out).toContain('| list status+reason | p99 < 50 ms | 300 | 200 | no | not met at any swept rate (lowest 100 req/s) |');
+  });
+
+  it('percentiles by nearest rank', () => {
+    const v = Array.from({ length: 200 }, (_, i) => i + 1); // 1..200 ms
+    expect(percentile(v, 50)).toBe(100);
+    expect(percentile(v, 99)).toBe(198);
+    expect(percentile(v, 100)).toBe(200);
+    expect(percentile([4.26], 99)).toBe(4.3);
+    expect(percentile([], 99)).toBe(0);
   });
 });

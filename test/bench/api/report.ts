@@ -4,6 +4,13 @@ import type { LoadResult } from './load';
 /** Issue 6's targets: p99 at 50 concurrent clients. */
 export const TARGET_P99_MS = { list: 50, card: 5 } as const;
 
+/** Nearest-rank percentile of ascending values, rounded to 0.1 ms. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (!sorted.length) return 0;
+  const v = sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  return Math.round(v * 10) / 10;
+}
+
 export type Measured = LoadResult & { what: string; mode: string; kind: 'list' | 'card'; cpuMsPerRequest: number };
 
 export function table(results: Measured[]): string {
