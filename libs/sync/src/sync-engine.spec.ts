@@ -328,12 +328,12 @@ describe('SyncEngine status sweeps', () => {
   });
 
   it('a batch that outlasts the lease TTL keeps its cards leased until it ends', async () => {
-    const { id, adapter, engine, seed, leases } = await setup(2, 1, 90);
+    const { id, adapter, engine, seed, leases } = await setup(2, 1, 500);
     const cards = await seed(2);
     let open!: () => void;
     adapter.gates.set(cards[0], new Promise<void>((r) => (open = r)));
     const run = engine.runSweep(id, 'status');
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 1_600));
     // Three TTLs later another job still cannot take the cards being read.
     expect(await leases.acquire([`status:${cards[0]}`, `status:${cards[1]}`], 1_000)).toEqual([]);
     open();
