@@ -10,7 +10,7 @@
  * actually delivered, no errors), and writes them to docs/benchmarks.md ("Console API").
  *
  *   DATABASE_URL=postgres://… npm run bench:api -- [--cards 1000000] [--duration 15] [--connections 50]
- *     [--list-rates 25,50,100,200,400] [--card-rates 250,500,1000,2000,4000] (--list-rate / --card-rate: one rate)
+ *     [--list-rates 10,25,50,100,200] [--card-rates 100,250,500,1000,2000] (--list-rate / --card-rate: one rate)
  *     [--only list,card] [--no-docs] [--keep] [--schema bench_api_… (reuse a kept one)]
  *
  * Seeds a fresh schema `bench_api_<random>` and drops it at the end (`--keep` leaves it for EXPLAIN).
@@ -49,7 +49,7 @@ function rates(list: string | undefined): number[] {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { cards: 1_000_000, duration: 15, connections: 50, listRates: [25, 50, 100, 200, 400], cardRates: [250, 500, 1000, 2000, 4000], only: null, docs: true, keep: false, schema: null };
+  const a: Args = { cards: 1_000_000, duration: 15, connections: 50, listRates: [10, 25, 50, 100, 200], cardRates: [100, 250, 500, 1000, 2000], only: null, docs: true, keep: false, schema: null };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const num = () => {
