@@ -214,7 +214,7 @@ async function main(): Promise<void> {
 
     const out = table(results) + '\n\n' + summary(results, a.connections);
     process.stdout.write('\n' + out + '\n');
-    const pg = (await store.db.query<{ v: string }>('SHOW server_version')).rows[0].v;
+    const pg = (await store.db.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
     const block = [
       `Latest run (${new Date().toISOString().slice(0, 10)}, \`npm run bench:api\`): ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'cpu'}), ` +
         `${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, PostgreSQL ${pg} on the same machine (shared_buffers as configured), ` +
@@ -223,7 +223,7 @@ async function main(): Promise<void> {
       `Data: ${seeded.cards.toLocaleString('en')} cards over ${BENCH_ACCOUNTS.length} accounts (one per platform), ${seeded.usageRows.toLocaleString('en')} usage cycle rows ` +
         `(current and previous cycle of every ACTIVE or SUSPENDED card); seeded and analysed in ${seeded.seconds} s. Status mix: ${STATUS_MIX}; ${REASON_MIX}.`,
       '',
-      `Load: autocannon, ${a.connections} connections, ${a.duration} s per row after a 3 s warm-up; closed loop, then open loop at ` +
+      `Load: ${a.connections} connections, ${a.duration} s per row after a 3 s warm-up; closed loop (autocannon), then open loop (test/bench/api/open-loop.ts: evenly spaced, latency from the scheduled instant) at ` +
         `${a.listRates.join(', ')} (lists) and ${a.cardRates.join(', ')} (card) req/s in total. A rate meets the target when p99 is under it, ` +
         `≥ 97 % of the rate was delivered and nothing failed. Lists: ${chosen
         .filter((s) => s.kind === 'list')
