@@ -27,6 +27,7 @@ export async function createGateway(simgate: Simgate, options: GatewayOptions & 
       .build(),
   );
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs/openapi.json' });
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): Nest's signal handler re-raises the signal once the app is closed, which would
+  // end the process before main's stop() has closed Simgate (PGlite's files), the queue and the simulators.
   return app;
 }
