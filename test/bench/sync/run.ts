@@ -2,7 +2,7 @@
  * Sync benchmark: a full sync of N cards per platform against the simulators over HTTP (their own process),
  * at the platforms' real quotas scaled by one factor. Reports, per platform: wall time ÷ the quota-bound
  * minimum (requests ÷ the account's quota), requests made, quota violations, peak RSS of the simgate
- * process, CPU milliseconds per 1,000 cards.
+ * process, CPU milliseconds per 1,000 cards. Each platform runs in a fresh process of its own.
  *
  *   npm run bench:sync -- --cards 100000 --quota-factor 100 [--platforms cmcc-onelink,ctcc-cmp] [--kinds inventory,status,usage]
  *
@@ -23,10 +23,12 @@ interface Args {
   platforms: string[];
   kinds: SyncKind[];
   seed: number;
+  /** Set in the per-platform child processes. */
+  child: boolean;
 }
 
 function parse(argv: string[]): Args {
-  const a: Args = { cards: 10_000, quotaFactor: 50, platforms: ['cmcc-onelink', 'cucc-jasper', 'ctcc-cmp', 'intl-1nce'], kinds: ['inventory', 'status', 'usage'], seed: 1 };
+  const a: Args = { cards: 10_000, quotaFactor: 50, platforms: ['cmcc-onelink', 'cucc-jasper', 'ctcc-cmp', 'intl-1nce'], kinds: ['inventory', 'status', 'usage'], seed: 1, child: false };
   for (let i = 0; i < argv.length; i += 2) {
     const [k, v] = [argv[i], argv[i + 1]];
     if (k === '--cards') a.cards = Number(v);
@@ -34,6 +36,7 @@ function parse(argv: string[]): Args {
     else if (k === '--platforms') a.platforms = v.split(',');
     else if (k === '--kinds') a.kinds = v.split(',') as SyncKind[];
     else if (k === '--seed') a.seed = Number(v);
+    else if (k === '--child') a.child = v === '1';
     else throw new Error(`unknown argument ${k}`);
   }
   return a;
@@ -125,11 +128,30 @@ async function benchPlatform(a: Args, platform: string) {
   return result;
 }
 
+/** One platform in a fresh process of its own, so that RSS and CPU are that platform's alone. */
+async function benchInChild(argv: string[], platform: string): Promise<Awaited<ReturnType<typeof benchPlatform>>> {
+  const args = [...argv];
+  const i = args.indexOf('--platforms');
+  if (i >= 0) args.splice(i, 2);
+  const child = spawn(process.execPath, [...process.execArgv, __filename, ...args, '--platforms', platform, '--child', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  const line = out.split('\n').find((l) => l.startsWith('{'));
+  if (code !== 0 || !line) throw new Error(`bench of ${platform} exited ${code}`);
+  return JSON.parse(line) as Awaited<ReturnType<typeof benchPlatform>>;
+}
+
 async function main(): Promise<void> {
-  const a = parse(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const a = parse(argv);
+  if (a.child) {
+    process.stdout.write(JSON.stringify(await benchPlatform(a, a.platforms[0])) + '\n');
+    process.exit(0);
+  }
   const results = [];
   for (const p of a.platforms) {
-    const r = await benchPlatform(a, p);
+    const r = await benchInChild(argv, p);
     process.stdout.write(JSON.stringify(r) + '\n');
     results.push(r);
   }
