@@ -8,7 +8,7 @@
  *
  * Uses PostgreSQL when DATABASE_URL is set (a fresh schema, dropped afterwards), else embedded PGlite.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -44,8 +44,11 @@ function parse(argv: string[]): Args {
 
 const NOW = '2026-11-20T10:00:00+08:00';
 
+/** The repository root (the per-platform processes run a compiled copy of this file from elsewhere). */
+const ROOT = process.env.SIMGATE_BENCH_ROOT ?? path.resolve(__dirname, '../../..');
+
 async function spawnSims(a: Args, out: string) {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, '../../../mocks/src/cli.ts'), '--cards', String(a.cards), '--seed', String(a.seed), '--out', out, '--port-base', '0', '--quota-factor', String(a.quotaFactor), '--clock', NOW], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/mocks/src/cli.js'), '--cards', String(a.cards), '--seed', String(a.seed), '--out', out, '--port-base', '0', '--quota-factor', String(a.quotaFactor), '--clock', NOW], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {
@@ -128,12 +131,33 @@ async function benchPlatform(a: Args, platform: string) {
   return result;
 }
 
+/**
+ * Production runs compiled JavaScript (`npm start` → dist/), so each platform's process does too: the build,
+ * and this file transpiled with its `@simgate/*` imports pointed at dist/. No TypeScript compiler is loaded
+ * in the measured process (@swc-node/register alone adds ~80 MB of RSS).
+ */
+function compileChild(): string {
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require('typescript') as typeof import('typescript');
+  const js = ts
+    .transpileModule(fs.readFileSync(__filename, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } })
+    .outputText.replace(/require\("@simgate\/(store|sync)"\)/g, (_m, lib: string) => `require(${JSON.stringify(path.join(ROOT, `dist/libs/${lib}/src/index.js`))})`);
+  const out = path.join(ROOT, 'dist/test/bench/sync/run.js');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, js);
+  return out;
+}
+
 /** One platform in a fresh process of its own, so that RSS and CPU are that platform's alone. */
-async function benchInChild(argv: string[], platform: string): Promise<Awaited<ReturnType<typeof benchPlatform>>> {
+async function benchInChild(script: string, argv: string[], platform: string): Promise<Awaited<ReturnType<typeof benchPlatform>>> {
   const args = [...argv];
   const i = args.indexOf('--platforms');
   if (i >= 0) args.splice(i, 2);
-  const child = spawn(process.execPath, [...process.execArgv, __filename, ...args, '--platforms', platform, '--child', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--expose-gc', script, ...args, '--platforms', platform, '--child', '1'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, SIMGATE_BENCH_ROOT: ROOT },
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((r) => child.once('exit', r));
@@ -149,9 +173,10 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(await benchPlatform(a, a.platforms[0])) + '\n');
     process.exit(0);
   }
+  const script = compileChild();
   const results = [];
   for (const p of a.platforms) {
-    const r = await benchInChild(argv, p);
+    const r = await benchInChild(script, argv, p);
     process.stdout.write(JSON.stringify(r) + '\n');
     results.push(r);
   }
