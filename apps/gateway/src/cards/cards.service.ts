@@ -13,9 +13,16 @@ export function decodeCursor(cursor: string): string | null {
   return /^c:\d{19,20}$/.test(text) ? text.slice(2) : null;
 }
 
+/**
+ * How long the sync checkpoints read for card views are reused. They change when a sweep ends (minutes apart)
+ * and only confirm how fresh a card's data is; a second of lag spares every card request a query.
+ */
+const CHECKPOINTS_TTL_MS = 1_000;
+
 @Injectable()
 export class CardsService {
   readonly now: () => Date;
+  private checkpointsRead: { at: number; value: Promise<Checkpoint[]> } | null = null;
 
   constructor(
     @Inject(SIMGATE) private readonly sg: Simgate,
@@ -27,8 +34,21 @@ export class CardsService {
   /** Views of stored cards with their current usage and the checkpoints that confirm them. */
   async views(cards: StoredCard[]): Promise<CardView[]> {
     if (!cards.length) return [];
-    const [usage, cps] = await Promise.all([this.sg.store.usage.current(cards.map((c) => c.iccid)), this.sg.store.checkpoints.list()]);
+    const [usage, cps] = await Promise.all([this.sg.store.usage.current(cards.map((c) => c.iccid)), this.checkpoints()]);
     return this.viewsOf(cards, usage, cps);
+  }
+
+  /** The sync checkpoints, read at most once per CHECKPOINTS_TTL_MS (concurrent requests share one read). */
+  private checkpoints(): Promise<Checkpoint[]> {
+    const t = performance.now();
+    if (this.checkpointsRead && t - this.checkpointsRead.at < CHECKPOINTS_TTL_MS) return this.checkpointsRead.value;
+    const value = this.sg.store.checkpoints.list();
+    const read = { at: t, value };
+    this.checkpointsRead = read;
+    value.catch(() => {
+      if (this.checkpointsRead === read) this.checkpointsRead = null; // a failed read is not reused
+    });
+    return value;
   }
 
   private viewsOf(cards: StoredCard[], usage: Map<string, StoredUsage>, cps: Checkpoint[]): CardView[] {
@@ -58,12 +78,12 @@ export class CardsService {
     return { items, nextCursor: more ? encodeCursor(page[limit - 1].iccid) : null };
   }
 
-  /** One card's view: the card, its usage and the checkpoints read at once (one round trip of latency, not two). */
+  /** One card's view: the card and its usage read at once (one round trip of latency, not two); checkpoints reused. */
   async get(iccid: string): Promise<CardView | null> {
     const [c, usage, cps] = await Promise.all([
       this.sg.store.cards.get(iccid, { raw: false }),
       this.sg.store.usage.current([iccid]),
-      this.sg.store.checkpoints.list(),
+      this.checkpoints(),
     ]);
     return c ? this.viewsOf([c], usage, cps)[0] : null;
   }
