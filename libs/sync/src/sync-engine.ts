@@ -374,8 +374,8 @@ export class SyncEngine {
     const writes: { done: Promise<number>; next: string | null; iccids: Set<string> }[] = [];
     let cards = cardsSoFar;
     let mark: string | null | undefined = undefined;
-    /** Waits for the oldest writes until at most `keep` are pending, saving the checkpoint after each. */
     let writeFailed = false;
+    /** Waits for the oldest writes until at most `keep` are pending, saving the checkpoint after each. */
     const settle = async (keep: number) => {
       while (writes.length > keep) {
         const w = writes.shift()!;
