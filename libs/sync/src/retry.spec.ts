@@ -79,6 +79,24 @@ describe('withRetries', () => {
     expect(sleeps).toHaveLength(2);
   });
 
+  it('gives rate-limit answers three times the attempts of other faults, then gives up', async () => {
+    const { h } = hooks();
+    let calls = 0;
+    const always = async () => {
+      calls++;
+      throw new RateLimited('slow down');
+    };
+    await expect(withRetries(always, { attempts: 3, baseMs: 1, maxMs: 2 }, h)).rejects.toBeInstanceOf(RateLimited);
+    expect(calls).toBe(9);
+    calls = 0;
+    const transient = async () => {
+      calls++;
+      throw new Transient('5xx');
+    };
+    await expect(withRetries(transient, { attempts: 3, baseMs: 1, maxMs: 2 }, h)).rejects.toBeInstanceOf(Transient);
+    expect(calls).toBe(3);
+  });
+
   it('honours RateLimited retryAfterSeconds and calls onRateLimited', async () => {
     const { h, sleeps, rateLimited } = hooks();
     const fn = failing(new RateLimited('slow down', { retryAfterSeconds: 7 }), new RateLimited('again'));

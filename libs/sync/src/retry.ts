@@ -3,7 +3,8 @@ import { AuthExpired, CarrierError, RateLimited, Rejected, NotSupported } from '
 /**
  * Retries of carrier calls, decided by the core error class alone (the engine knows no carrier):
  * - Transient / Unavailable: exponential backoff with full jitter, up to `attempts`;
- * - RateLimited: wait at least the carrier's Retry-After or the backoff, and slow the account down;
+ * - RateLimited: wait at least the carrier's Retry-After or the backoff, and slow the account down; up to
+ *   RATE_LIMITED_BUDGET × `attempts` (the account slows down further with every answer);
  * - AuthExpired: the adapter dropped its token; retry once at once with a fresh one (a token that expires
  *   again later in the same call is retried like a passing fault, with backoff);
  * - Rejected / NotSupported and non-carrier errors: not retried.
@@ -13,6 +14,9 @@ export interface RetryPolicy {
   baseMs: number;
   maxMs: number;
 }
+
+/** Rate-limit answers may use this many times a policy's attempts. */
+export const RATE_LIMITED_BUDGET = 3;
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 250, maxMs: 30_000 };
 
@@ -42,8 +46,10 @@ export async function withRetries<T>(fn: () => Promise<T>, policy: RetryPolicy =
         attempt--; // the token refresh does not use up a retry
         continue;
       }
-      if (attempt >= policy.attempts) throw e;
-      let delay = backoffMs(policy, attempt, hooks.random);
+      // A rate-limit answer says "slower", not "broken": the account has just been slowed down, so it gets
+      // three times the budget of other passing faults before the call gives up.
+      if (attempt >= (e instanceof RateLimited ? policy.attempts * RATE_LIMITED_BUDGET : policy.attempts)) throw e;
+      let delay = backoffMs(policy, Math.min(attempt, policy.attempts), hooks.random);
       if (e instanceof RateLimited) {
         hooks.onRateLimited?.();
         delay = Math.max(delay, (e.details.retryAfterSeconds ?? 0) * 1000);
