@@ -1,23 +1,10 @@
-import { fork } from 'node:child_process';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
-import type { LoadJob, LoadResult } from './load';
+import { loadInChild } from './load-child';
 import { openLoop } from './open-loop';
 
-/**
- * The generator in a process of its own, as the benchmark runs it (load.ts over IPC). In a Jest worker, an
- * HTTP interceptor another spec file left on Node's shared http module would ignore the agent's socket cap.
- */
-function openLoopInChild(job: LoadJob): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'load.ts'), [], { execArgv: ['-r', '@swc-node/register'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let result: LoadResult | null = null;
-    child.once('message', (m) => (result = m as LoadResult));
-    child.once('exit', (code) => (result ? resolve(result) : reject(new Error(`load generator exited with ${code}`))));
-    child.send(job);
-  });
-}
+// The coordinated-omission case runs the generator in a process of its own, as the benchmark does: in a Jest
+// worker, an HTTP interceptor another spec file left on Node's shared http module would ignore the socket cap.
 
 /** A server answering after `delayMs`, recording when each request arrived. */
 async function server(delayMs: number) {
@@ -61,7 +48,7 @@ describe('open-loop load', () => {
     const s = await server(100);
     try {
       // 2 connections × 10 answers/s = 20/s of capacity, 40/s offered for 1 s: the last requests wait ≈ 1 s.
-      const r = await openLoopInChild(job(s.url, { rate: 40, connections: 2 }));
+      const r = await loadInChild(job(s.url, { rate: 40, connections: 2 }));
       expect(r.requests).toBe(40);
       expect(r.p50).toBeGreaterThan(300);
       expect(r.max).toBeGreaterThan(900);

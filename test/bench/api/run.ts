@@ -15,7 +15,6 @@
  *
  * Seeds a fresh schema `bench_api_<random>` and drops it at the end (`--keep` leaves it for EXPLAIN).
  */
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -24,7 +23,7 @@ import { Store, type Db } from '@simgate/store';
 import { Simgate, createLogger, loadConfig } from '@simgate/sync';
 import { createGateway } from '../../../apps/gateway/src/bootstrap';
 import { encodeCursor } from '../../../apps/gateway/src/cards/cards.service';
-import type { LoadJob, LoadResult } from './load';
+import { loadInChild } from './load-child';
 import { summary, table, type Measured } from './report';
 import { BENCH_ACCOUNTS, REASON_MIX, STATUS_MIX, seed, type SeedResult } from './seed';
 
@@ -82,15 +81,6 @@ interface Scenario {
   paths: string[];
 }
 
-function load(job: LoadJob): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'load.ts'), [], { execArgv: ['-r', '@swc-node/register'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let result: LoadResult | null = null;
-    child.once('message', (m) => (result = m as LoadResult));
-    child.once('exit', (code) => (result ? resolve(result) : reject(new Error(`load generator exited with ${code}`))));
-    child.send(job);
-  });
-}
 
 const DOC = path.join(__dirname, '../../../docs/benchmarks.md');
 const START = '<!-- bench:api:latest -->';
@@ -197,12 +187,12 @@ async function main(): Promise<void> {
     for (const s of chosen) {
       const sweep = s.kind === 'list' ? a.listRates : a.cardRates;
       const base = { name: s.name, url, apiKey, connections: a.connections, paths: s.paths };
-      await load({ ...base, durationSeconds: 3, rate: 0 }); // warm-up (JIT, buffers), not reported
+      await loadInChild({ ...base, durationSeconds: 3, rate: 0 }); // warm-up (JIT, buffers), not reported
       const modes: [string, number][] = [[`${a.connections} conns, closed loop`, 0], ...sweep.map((rate): [string, number] => [`${a.connections} conns, ${rate} req/s`, rate])];
       for (const [mode, overall] of modes) {
         log(`  ${s.name}: ${mode} for ${a.duration} s …`);
         const cpu0 = process.cpuUsage();
-        const r = await load({ ...base, durationSeconds: a.duration, rate: overall });
+        const r = await loadInChild({ ...base, durationSeconds: a.duration, rate: overall });
         const cpu = process.cpuUsage(cpu0);
         const cpuMsPerRequest = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, r.requests)) * 100) / 100;
         results.push({ ...r, what: s.what, mode, kind: s.kind, cpuMsPerRequest });
