@@ -9,6 +9,7 @@ import {
 } from '@simgate/core';
 import { canonicalJson, chunks, sameInstant } from './canonical';
 import type { Db, Queryable } from './db';
+import { toUsage, type StoredUsage } from './usage.repository';
 
 export interface CardRow {
   iccid: string;
@@ -80,6 +81,17 @@ const COLUMNS = `iccid, account_id, platform, carrier, msisdn, imsi, imei, statu
   raw_status, raw_reason, raw, plan, pool_id, activated_at, opened_at, as_of, synced_at, sync_error`;
 /** The same without the carrier's raw payload (`raw` undefined): for readers that never show it, such as the console's card views. */
 const COLUMNS_NO_RAW = COLUMNS.replace(' raw,', '');
+
+/** The latest usage cycle's columns of `getWithUsage` (all null when the card has none). */
+interface UsageColumns {
+  u_cycle_start: Date | null;
+  u_cycle_end: Date | null;
+  u_used_bytes: number | null;
+  u_quota_bytes: number | null;
+  u_remaining_bytes: number | null;
+  u_as_of: Date | null;
+  u_synced_at: Date | null;
+}
 
 /** Read options: `raw: false` leaves the carrier's raw payload out (it can be the largest column of a card). */
 export interface CardReadOptions {
@@ -304,6 +316,39 @@ export class CardsRepository {
   async get(iccid: string, options: CardReadOptions = {}): Promise<StoredCard | null> {
     const r = await this.db.query<CardRow>(`SELECT ${options.raw === false ? COLUMNS_NO_RAW : COLUMNS} FROM cards WHERE iccid = $1`, [iccid], { prepare: true });
     return r.rows[0] ? rowToCard(r.rows[0]) : null;
+  }
+
+  /**
+   * One card without its raw payload and its latest usage cycle, in one statement: the card view's hot path
+   * (one round trip and one database backend per request instead of two).
+   */
+  async getWithUsage(iccid: string): Promise<{ card: StoredCard; usage: StoredUsage | null } | null> {
+    const r = await this.db.query<CardRow & UsageColumns>(
+      `SELECT c.*, u.cycle_start AS u_cycle_start, u.cycle_end AS u_cycle_end, u.used_bytes AS u_used_bytes, u.quota_bytes AS u_quota_bytes,
+              u.remaining_bytes AS u_remaining_bytes, u.as_of AS u_as_of, u.synced_at AS u_synced_at
+       FROM (SELECT ${COLUMNS_NO_RAW} FROM cards WHERE iccid = $1) c
+       LEFT JOIN LATERAL (SELECT cycle_start, cycle_end, used_bytes, quota_bytes, remaining_bytes, as_of, synced_at FROM usage_cycles
+                          WHERE usage_cycles.iccid = c.iccid ORDER BY cycle_start DESC LIMIT 1) u ON true`,
+      [iccid],
+      { prepare: true },
+    );
+    const row = r.rows[0];
+    if (!row) return null;
+    const usage =
+      row.u_cycle_start === null
+        ? null
+        : toUsage({
+            iccid: row.iccid,
+            cycle_start: row.u_cycle_start,
+            cycle_end: row.u_cycle_end!,
+            used_bytes: row.u_used_bytes!,
+            quota_bytes: row.u_quota_bytes,
+            remaining_bytes: row.u_remaining_bytes,
+            as_of: row.u_as_of!,
+            synced_at: row.u_synced_at!,
+            raw: null,
+          });
+    return { card: rowToCard(row), usage };
   }
 
   async getMany(iccids: readonly string[]): Promise<StoredCard[]> {

@@ -235,6 +235,25 @@ describe.each(backends())('store on $name', (backend) => {
       expect((await store.usage.cycles(id, null, null)).map((u) => u.usedBytes)).toEqual([5, 130]);
     });
 
+    it('reads a card with its latest cycle in one statement: the same card and usage as get() and current()', async () => {
+      const withUsage = iccid(62);
+      const without = iccid(63);
+      await store.cards.upsert(SRC, [card(withUsage, { raw: { cardStatus: '2' } }), card(without)], T0);
+      const snap = { iccid: withUsage, usedBytes: 7, quotaBytes: null, remainingBytes: null, asOf: T0, ...cycle };
+      await store.usage.upsertCycles([{ ...snap, raw: { dataAmount: '0.01' } }], T1);
+      await store.usage.upsertCycles([{ ...snap, cycleStart: new Date('2026-09-30T16:00:00Z'), cycleEnd: cycle.cycleStart, usedBytes: 3 }], T0);
+
+      const got = (await store.cards.getWithUsage(withUsage))!;
+      expect(got.card).toEqual(await store.cards.get(withUsage, { raw: false }));
+      expect(got.card.raw).toBeUndefined();
+      const { raw: _raw, ...current } = (await store.usage.current([withUsage])).get(withUsage)!;
+      expect(got.usage).toEqual(current);
+      expect(got.usage).toMatchObject({ usedBytes: 7, quotaBytes: null, syncedAt: T1 });
+
+      expect(await store.cards.getWithUsage(without)).toEqual({ card: await store.cards.get(without, { raw: false }), usage: null });
+      expect(await store.cards.getWithUsage(iccid(64))).toBeNull();
+    });
+
     it('stores daily usage and reads a day range', async () => {
       const id = iccid(61);
       const days = ['2026-11-01', '2026-11-02', '2026-11-03'].map((day, i) => ({ iccid: id, day, usedBytes: (i + 1) * 1000 }));

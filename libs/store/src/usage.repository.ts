@@ -6,7 +6,7 @@ export interface StoredUsage extends UsageSnapshot {
   syncedAt: Date;
 }
 
-interface UsageRow {
+export interface UsageRow {
   iccid: string;
   cycle_start: Date;
   cycle_end: Date;
@@ -18,7 +18,7 @@ interface UsageRow {
   raw: Record<string, unknown> | null;
 }
 
-function toUsage(r: UsageRow): StoredUsage {
+export function toUsage(r: UsageRow): StoredUsage {
   return {
     iccid: r.iccid,
     cycleStart: r.cycle_start,

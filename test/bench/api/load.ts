@@ -35,6 +35,10 @@ export interface LoadResult {
   p90: number;
   p99: number;
   max: number;
+  /** Open loop only: latency from the instant the generator issued the request (see open-loop.ts). */
+  fromIssue?: { p50: number; p90: number; p99: number };
+  /** Open loop only: how late the generator's own timer issued requests after their scheduled instants. */
+  lag?: { p50: number; p99: number; max: number };
   non2xx: number;
   errors: number;
   timeouts: number;

@@ -13,6 +13,10 @@ export function openLoop(job: LoadJob): Promise<LoadResult> {
   const pick = () => job.paths[Math.floor(Math.random() * job.paths.length)];
   const headers = { authorization: `Bearer ${job.apiKey}` };
   const latencies: number[] = [];
+  /** From the instant the generator issued the request (its own timer lateness left out; a wait for a free connection still in). */
+  const fromIssue: number[] = [];
+  /** How late the generator's timer issued each request after its scheduled instant. */
+  const lags: number[] = [];
   let non2xx = 0;
   let errors = 0;
   let timeouts = 0;
@@ -28,7 +32,7 @@ export function openLoop(job: LoadJob): Promise<LoadResult> {
     const settle = () => {
       if (scheduling || finished < started) return;
       agent.destroy();
-      latencies.sort((a, b) => a - b);
+      for (const xs of [latencies, fromIssue, lags]) xs.sort((a, b) => a - b);
       resolve({
         name: job.name,
         rate: job.rate,
@@ -38,6 +42,8 @@ export function openLoop(job: LoadJob): Promise<LoadResult> {
         p90: percentile(latencies, 90),
         p99: percentile(latencies, 99),
         max: percentile(latencies, 100),
+        fromIssue: { p50: percentile(fromIssue, 50), p90: percentile(fromIssue, 90), p99: percentile(fromIssue, 99) },
+        lag: { p50: percentile(lags, 50), p99: percentile(lags, 99), max: percentile(lags, 100) },
         non2xx,
         errors,
         timeouts,
@@ -45,13 +51,18 @@ export function openLoop(job: LoadJob): Promise<LoadResult> {
     };
     const fire = (scheduled: number) => {
       started++;
+      const issued = performance.now();
+      lags.push(issued - scheduled);
       let done = false;
       const finish = (outcome: 'ok' | 'non2xx' | 'error' | 'timeout') => {
         if (done) return;
         done = true;
         finished++;
         lastEnd = performance.now();
-        if (outcome === 'ok') latencies.push(lastEnd - scheduled);
+        if (outcome === 'ok') {
+          latencies.push(lastEnd - scheduled);
+          fromIssue.push(lastEnd - issued);
+        }
         else if (outcome === 'non2xx') non2xx++;
         else if (outcome === 'timeout') timeouts++;
         else errors++;

@@ -197,7 +197,8 @@ async function main(): Promise<void> {
         const cpuMsPerRequest = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, r.requests)) * 100) / 100;
         results.push({ ...r, what: s.what, mode, kind: s.kind, cpuMsPerRequest });
         log(
-          `    p50 ${r.p50} ms, p90 ${r.p90} ms, p99 ${r.p99} ms, max ${r.max} ms, ${r.reqPerSec} req/s, errors ${r.non2xx + r.errors + r.timeouts}, gateway CPU ${cpuMsPerRequest} ms/req`,
+          `    p50 ${r.p50} ms, p90 ${r.p90} ms, p99 ${r.p99} ms, max ${r.max} ms, ${r.reqPerSec} req/s, errors ${r.non2xx + r.errors + r.timeouts}, gateway CPU ${cpuMsPerRequest} ms/req` +
+            (r.fromIssue && r.lag ? `; from issue p50 ${r.fromIssue.p50} p99 ${r.fromIssue.p99} ms; generator lag p50 ${r.lag.p50} p99 ${r.lag.p99} max ${r.lag.max} ms` : ''),
         );
       }
     }

@@ -8,7 +8,7 @@ function fakeSimgate() {
   let failNext = false;
   const sg = {
     store: {
-      cards: { get: async () => null, list: async () => [] },
+      cards: { get: async () => null, getWithUsage: async () => null, list: async () => [] },
       usage: { current: async () => new Map() },
       checkpoints: {
         list: async (): Promise<Checkpoint[]> => {

@@ -78,13 +78,11 @@ export class CardsService {
     return { items, nextCursor: more ? encodeCursor(page[limit - 1].iccid) : null };
   }
 
-  /** One card's view: the card and its usage read at once (one round trip of latency, not two); checkpoints reused. */
+  /** One card's view: the card and its current usage in one statement; checkpoints reused. */
   async get(iccid: string): Promise<CardView | null> {
-    const [c, usage, cps] = await Promise.all([
-      this.sg.store.cards.get(iccid, { raw: false }),
-      this.sg.store.usage.current([iccid]),
-      this.checkpoints(),
-    ]);
-    return c ? this.viewsOf([c], usage, cps)[0] : null;
+    const [found, cps] = await Promise.all([this.sg.store.cards.getWithUsage(iccid), this.checkpoints()]);
+    if (!found) return null;
+    const usage = new Map<string, StoredUsage>(found.usage ? [[iccid, found.usage]] : []);
+    return this.viewsOf([found.card], usage, cps)[0];
   }
 }
