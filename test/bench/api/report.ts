@@ -16,11 +16,11 @@ export type Measured = LoadResult & { what: string; mode: string; kind: 'list' |
 export function table(results: Measured[]): string {
   const rows = results.map(
     (r) =>
-      `| ${r.name} | ${r.mode} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.max} | ${r.reqPerSec} | ${r.requests} | ${r.non2xx + r.errors + r.timeouts} | ${r.cpuMsPerRequest} |`,
+      `| ${r.name} | ${r.mode} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.max} | ${r.reqPerSec} | ${r.requests} | ${r.non2xx + r.errors + r.timeouts} | ${r.cpuMsPerRequest} | ${r.fromIssue?.p99 ?? '–'} | ${r.lag?.p99 ?? '–'} |`,
   );
   return [
-    '| scenario | load | p50 ms | p90 ms | p99 ms | max ms | req/s | requests | errors | gateway CPU ms/req |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| scenario | load | p50 ms | p90 ms | p99 ms | max ms | req/s | requests | errors | gateway CPU ms/req | p99 from issue ms | generator lag p99 ms |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }

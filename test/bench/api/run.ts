@@ -20,9 +20,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Store, type Db } from '@simgate/store';
-import { Simgate, createLogger, loadConfig } from '@simgate/sync';
-import { createGateway } from '../../../apps/gateway/src/bootstrap';
 import { encodeCursor } from '../../../apps/gateway/src/cards/cards.service';
+import { listenBenchGateway, startBenchSimgate } from './gateway';
 import { loadInChild } from './load-child';
 import { summary, table, type Measured } from './report';
 import { BENCH_ACCOUNTS, REASON_MIX, STATUS_MIX, seed, type SeedResult } from './seed';
@@ -116,20 +115,20 @@ async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
   const schema = a.schema ?? `bench_api_${randomBytes(4).toString('hex')}`;
   if (a.schema) a.keep = true;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgate-bench-api-'));
-  const accountsFile = path.join(dir, 'accounts.json');
-  fs.writeFileSync(accountsFile, JSON.stringify({ accounts: BENCH_ACCOUNTS.map((x) => ({ id: x.id, platform: x.platform, baseUrl: x.baseUrl, credentials: x.credentials })) }, null, 2));
   log(`bench:api: schema ${schema}, ${a.cards.toLocaleString('en')} cards`);
   const store = await Store.open({ databaseUrl, schema });
   let cleanup = async () => {
     if (!a.keep) await store.db.query(`DROP SCHEMA ${schema} CASCADE`).catch((e: Error) => log(`drop schema: ${e.message}`));
     else log(`kept schema ${schema}`);
     await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const config = loadConfig({ SIMGATE_CARRIERS: accountsFile, SIMGATE_DATA_DIR: dir, SIMGATE_LOG_LEVEL: 'silent', SIMGATE_WORKER: 'false', DATABASE_URL: databaseUrl });
-    const simgate = await Simgate.start(config, { store, logger: createLogger('silent') });
+    const sim = await startBenchSimgate(store, databaseUrl);
+    const storeCleanup = cleanup;
+    cleanup = async () => {
+      await sim.close();
+      await storeCleanup();
+    };
     const seeded = a.schema ? await existing(store.db) : await seed(store.db, a.cards, log);
     const sample = async (where: string, n: number) =>
       (await store.db.query<{ iccid: string }>(`SELECT iccid FROM cards TABLESAMPLE SYSTEM (5) REPEATABLE (7) ${where} LIMIT ${n}`)).rows.map((r) => r.iccid);
@@ -142,14 +141,12 @@ async function main(): Promise<void> {
       return own.slice(Math.floor(own.length * 0.05), Math.floor(own.length * 0.95));
     });
     const apiKey = `sg_bench_${randomBytes(12).toString('hex')}`;
-    const app = await createGateway(simgate, { apiKeys: [apiKey], metricsToken: null, worker: false });
-    await app.listen(0, '127.0.0.1');
-    const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-    const prevCleanup = cleanup;
+    const gateway = await listenBenchGateway(sim.simgate, apiKey);
+    const url = gateway.url;
+    const simCleanup = cleanup;
     cleanup = async () => {
-      await app.close();
-      await simgate.close();
-      await prevCleanup();
+      await gateway.close();
+      await simCleanup();
     };
 
     const scenarios: Scenario[] = [
