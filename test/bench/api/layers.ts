@@ -1,7 +1,7 @@
 /**
  * Where one card request's time goes, layer by layer, on a schema kept by `npm run bench:api -- --keep`:
  * the card's SQL alone, the card service (SQL + view), and GET /v1/cards/{iccid} over HTTP (and a 404, the
- * HTTP stack with one lookup and no view). One request at a time, each layer run back to back and then paced
+ * HTTP stack with one lookup and no view; a 400, the HTTP stack alone). One request at a time, each layer run back to back and then paced
  * (one request every 20 ms, as a lightly loaded console sends them), so the cost of waking sleeping processes
  * (the gateway, a PostgreSQL backend) shows as the difference between the two.
  *
@@ -9,10 +9,14 @@
  */
 import * as http from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { withLuhn } from '@simgate/core';
 import { Store } from '@simgate/store';
 import { CardsService } from '../../../apps/gateway/src/cards/cards.service';
 import { listenBenchGateway, startBenchSimgate } from './gateway';
 import { percentile } from './report';
+
+/** A well-formed ICCID that no bench account holds (the seed's prefixes are 898604, 898601, 898603 and 898822). */
+const UNKNOWN = withLuhn('899999999999999999');
 
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
@@ -46,7 +50,8 @@ async function main(): Promise<void> {
       ['SQL: card + latest cycle (one prepared statement)', (i) => store.cards.getWithUsage(i)],
       ['card service: SQL + view', (i) => service.get(i)],
       ['HTTP: GET /v1/cards/{iccid}', (i) => get(`/v1/cards/${i}`)],
-      ['HTTP: GET /v1/cards/{unknown} (404: one lookup, no view)', () => get('/v1/cards/89860000000000000000')],
+      ['HTTP: GET /v1/cards/{unknown} (404: one lookup, no view)', () => get(`/v1/cards/${UNKNOWN}`)],
+      ['HTTP: GET /v1/cards/{bad check digit} (400: no database)', () => get('/v1/cards/89860000000000000000')],
     ];
     const rows: string[] = [];
     for (const [name, call] of layers) {
