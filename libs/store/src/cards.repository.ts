@@ -9,7 +9,7 @@ import {
 } from '@simgate/core';
 import { canonicalJson, chunks, sameInstant } from './canonical';
 import type { Db, Queryable } from './db';
-import { toUsage, type StoredUsage } from './usage.repository';
+import { toUsage, type StoredUsage, type UsageRow } from './usage.repository';
 
 export interface CardRow {
   iccid: string;
@@ -82,16 +82,8 @@ const COLUMNS = `iccid, account_id, platform, carrier, msisdn, imsi, imei, statu
 /** The same without the carrier's raw payload (`raw` undefined): for readers that never show it, such as the console's card views. */
 const COLUMNS_NO_RAW = COLUMNS.replace(' raw,', '');
 
-/** The latest usage cycle's columns of `getWithUsage` (all null when the card has none). */
-interface UsageColumns {
-  u_cycle_start: Date | null;
-  u_cycle_end: Date | null;
-  u_used_bytes: number | null;
-  u_quota_bytes: number | null;
-  u_remaining_bytes: number | null;
-  u_as_of: Date | null;
-  u_synced_at: Date | null;
-}
+/** The latest usage cycle's columns of `getWithUsage`, prefixed `u_` (all null when the card has none). */
+type UsageColumns = { [K in Exclude<keyof UsageRow, 'iccid' | 'raw'> as `u_${K}`]: UsageRow[K] | null };
 
 /** Read options: `raw: false` leaves the carrier's raw payload out (it can be the largest column of a card). */
 export interface CardReadOptions {

@@ -10,13 +10,6 @@ import { Simgate, createLogger, loadConfig } from '@simgate/sync';
 import { createGateway } from '../../../apps/gateway/src/bootstrap';
 import { BENCH_ACCOUNTS } from './seed';
 
-export interface BenchGateway {
-  simgate: Simgate;
-  app: Awaited<ReturnType<typeof createGateway>>;
-  url: string;
-  close(): Promise<void>;
-}
-
 export async function startBenchSimgate(store: Store, databaseUrl: string): Promise<{ simgate: Simgate; close(): Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgate-bench-api-'));
   const accountsFile = path.join(dir, 'accounts.json');
@@ -32,7 +25,10 @@ export async function startBenchSimgate(store: Store, databaseUrl: string): Prom
   };
 }
 
-export async function listenBenchGateway(simgate: Simgate, apiKey: string): Promise<Omit<BenchGateway, 'simgate'>> {
+export async function listenBenchGateway(
+  simgate: Simgate,
+  apiKey: string,
+): Promise<{ app: Awaited<ReturnType<typeof createGateway>>; url: string; close(): Promise<void> }> {
   const app = await createGateway(simgate, { apiKeys: [apiKey], metricsToken: null, worker: false });
   await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;

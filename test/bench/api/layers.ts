@@ -1,8 +1,8 @@
 /**
  * Where one card request's time goes, layer by layer, on a schema kept by `npm run bench:api -- --keep`:
  * the card's SQL alone, the card service (SQL + view), and GET /v1/cards/{iccid} over HTTP (and a 404, the
- * HTTP stack with one lookup and no view; a 400, the HTTP stack alone). One request at a time, each layer run back to back and then paced
- * (one request every 20 ms, as a lightly loaded console sends them), so the cost of waking sleeping processes
+ * HTTP stack with one lookup and no view; a 400, the HTTP stack alone). One request at a time, each layer run
+ * back to back and then paced (one request every 20 ms, as a lightly loaded console sends them), so the cost of waking sleeping processes
  * (the gateway, a PostgreSQL backend) shows as the difference between the two.
  *
  *   DATABASE_URL=postgres://… npm run bench:api:layers -- --schema bench_api_… [--requests 600]
@@ -37,21 +37,22 @@ async function main(): Promise<void> {
     const service = gateway.app.get(CardsService);
     const url = new URL(gateway.url);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    const get = (p: string) =>
+    // Every answer must have the status its row names: a row of 401s or 500s would time the wrong path.
+    const get = (p: string, status: number) =>
       new Promise<void>((resolve, reject) => {
         http
           .get({ agent, host: url.hostname, port: url.port, path: p, headers: { authorization: `Bearer ${apiKey}` } }, (res) => {
             res.on('data', () => undefined);
-            res.on('end', resolve);
+            res.on('end', () => (res.statusCode === status ? resolve() : reject(new Error(`GET ${p} answered ${res.statusCode}, not ${status}`))));
           })
           .on('error', reject);
       });
     const layers: [string, (iccid: string) => Promise<unknown>][] = [
       ['SQL: card + latest cycle (one prepared statement)', (i) => store.cards.getWithUsage(i)],
       ['card service: SQL + view', (i) => service.get(i)],
-      ['HTTP: GET /v1/cards/{iccid}', (i) => get(`/v1/cards/${i}`)],
-      ['HTTP: GET /v1/cards/{unknown} (404: one lookup, no view)', () => get(`/v1/cards/${UNKNOWN}`)],
-      ['HTTP: GET /v1/cards/{bad check digit} (400: no database)', () => get('/v1/cards/89860000000000000000')],
+      ['HTTP: GET /v1/cards/{iccid}', (i) => get(`/v1/cards/${i}`, 200)],
+      ['HTTP: GET /v1/cards/{unknown} (404: one lookup, no view)', () => get(`/v1/cards/${UNKNOWN}`, 404)],
+      ['HTTP: GET /v1/cards/{bad check digit} (400: no database)', () => get('/v1/cards/89860000000000000000', 400)],
     ];
     const rows: string[] = [];
     for (const [name, call] of layers) {
