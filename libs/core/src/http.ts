@@ -23,6 +23,11 @@ export interface HttpRequest {
   secrets?: string[];
   /** Overrides the layer's default timeout. */
   timeoutMs?: number;
+  /**
+   * This request places or changes an order at the carrier (an operation's submission). The HTTP layer calls
+   * the caller's `beforeSend` for it once its quota slot is held, just before it leaves.
+   */
+  order?: boolean;
 }
 
 export interface HttpResponse {

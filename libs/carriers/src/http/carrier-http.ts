@@ -8,6 +8,7 @@ import {
   type HttpResponse,
 } from '@simgate/core';
 import { redact, safeUrl } from './redact';
+import { sendContext } from './send-context';
 
 /**
  * Hooks around every carrier request. The sync engine plugs the rate limiter into `acquire` (a job waits for
@@ -57,6 +58,17 @@ export class CarrierHttp implements HttpPort {
 
   async send(req: HttpRequest): Promise<HttpResponse> {
     const release = this.options.hooks?.acquire ? await this.options.hooks.acquire(req) : undefined;
+    if (req.order) {
+      const beforeSend = sendContext()?.beforeSend;
+      if (beforeSend) {
+        try {
+          await beforeSend(req);
+        } catch (e) {
+          release?.();
+          throw e;
+        }
+      }
+    }
     const started = performance.now();
     const secrets = [...(this.options.secrets ?? []), ...(req.secrets ?? [])];
     try {
