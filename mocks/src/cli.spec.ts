@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { hasValidLuhn } from '@simgate/core';
 import { parseArgs, startMocks } from './cli';
 import { PLATFORMS } from './index';
+import { createTestTls, fetchWithCa, type TestTls } from '../../test/support/tls';
 
 /** The accounts file format fixed in ARCHITECTURE.md (Configuration). */
 const loopback = (basePath: string) => z.string().regex(new RegExp(`^http://127\\.0\\.0\\.1:\\d+${basePath.replace(/[.]/g, '\\.')}$`));
@@ -57,5 +58,62 @@ describe('mocks CLI', () => {
       await served.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('over HTTPS (--tls-cert, --tls-key, --tls-ca)', () => {
+    let tls: TestTls;
+    beforeAll(() => {
+      tls = createTestTls();
+    });
+    afterAll(() => tls.remove());
+
+    it('parses the TLS flags and refuses incomplete ones', () => {
+      expect(parseArgs(['--tls-cert', 'c.pem', '--tls-key=k.pem', '--tls-ca', 'ca.pem'])).toMatchObject({ tlsCert: 'c.pem', tlsKey: 'k.pem', tlsCa: 'ca.pem' });
+      expect(() => parseArgs(['--tls-cert', 'c.pem'])).toThrow(/go together/);
+      expect(() => parseArgs(['--tls-ca', 'ca.pem'])).toThrow(/--tls-ca needs/);
+      expect(() => parseArgs(['--tls-key'])).toThrow(/--tls-key needs a file/);
+    });
+
+    it('serves https (the control API too) and writes caFile into every account', async () => {
+      const dir = path.join(tls.dir, 'out');
+      const out = path.join(dir, 'acc.json');
+      const { served, accounts } = await startMocks({ cards: 50, seed: 4, out, portBase: 0, tlsCert: tls.certFile, tlsKey: tls.keyFile, tlsCa: tls.caFile });
+      try {
+        const file = JSON.parse(fs.readFileSync(out, 'utf8')) as { accounts: { platform: string; baseUrl: string; caFile: string }[] };
+        expect(file).toEqual(accounts);
+        expect(file.accounts.map((a) => a.platform)).toEqual([...PLATFORMS]);
+        const call = fetchWithCa(tls.ca);
+        for (const a of file.accounts) {
+          expect(a.baseUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+\//);
+          // The CA lies outside the accounts file's folder: an absolute path that resolves from anywhere.
+          expect(a.caFile).toBe(tls.caFile);
+          const info = (await (await call(`${new URL(a.baseUrl).origin}/_sim/info`)).json()) as { platform: string };
+          expect(info.platform).toBe(a.platform);
+        }
+        // Nobody trusts the private CA by default.
+        await expect(fetch(`${new URL(file.accounts[0].baseUrl).origin}/_sim/info`)).rejects.toThrow();
+        const faults = await call(`${new URL(file.accounts[3].baseUrl).origin}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reset: true }) });
+        expect(faults.ok).toBe(true);
+      } finally {
+        await served.close();
+      }
+    });
+
+    it('writes caFile relative to the accounts file when the CA lies in its folder', async () => {
+      const dir = path.join(tls.dir, 'rel');
+      fs.mkdirSync(path.join(dir, 'certs'), { recursive: true });
+      const ca = path.join(dir, 'certs', 'ca.pem');
+      fs.copyFileSync(tls.caFile, ca);
+      const { served, accounts } = await startMocks({ cards: 10, seed: 4, out: path.join(dir, 'acc.json'), portBase: 0, tlsCert: tls.certFile, tlsKey: tls.keyFile, tlsCa: ca });
+      await served.close();
+      expect(accounts.accounts.map((a) => a.caFile)).toEqual(Array(4).fill(path.join('certs', 'ca.pem')));
+    });
+
+    it('refuses a certificate file that is not PEM before serving anything', async () => {
+      const out = path.join(tls.dir, 'bad', 'acc.json');
+      await expect(startMocks({ cards: 10, seed: 4, out, portBase: 0, tlsCert: tls.keyFile, tlsKey: tls.keyFile })).rejects.toThrow(/--tls-cert .* is not a PEM file/);
+      await expect(startMocks({ cards: 10, seed: 4, out, portBase: 0, tlsCert: path.join(tls.dir, 'nope.pem'), tlsKey: tls.keyFile })).rejects.toThrow(/--tls-cert .* cannot be read \(ENOENT\)/);
+      expect(fs.existsSync(out)).toBe(false);
+    });
   });
 });

@@ -1,8 +1,12 @@
+import * as fs from 'node:fs';
 import { SimClock, createSimulators, serveAll, writeAccountsFile, type AccountsFile, type ServedSet } from './index';
 
 /**
- * `npm run mocks -- --cards N --seed S --out FILE [--port-base 7101] [--order-delay-ms MS] [--quota-factor F] [--clock ISO]`
- * (`--clock` stops business time at ISO until moved through the control API; default: the real clock.)
+ * `npm run mocks -- --cards N --seed S --out FILE [--port-base 7101] [--order-delay-ms MS] [--quota-factor F] [--clock ISO]
+ *  [--tls-cert FILE --tls-key FILE [--tls-ca FILE]]`
+ * (`--clock` stops business time at ISO until moved through the control API; default: the real clock.
+ * `--tls-cert/--tls-key` (PEM) serve HTTPS instead of HTTP, the /_sim/ control API included; `--tls-ca` names
+ * the CA that signed the certificate and is written as every account's `caFile`.)
  * Starts the four carrier simulators on 127.0.0.1, writes FILE as a carrier accounts file (and the OneLink
  * order list beside it), prints the same JSON on one line when ready, and runs until SIGINT/SIGTERM.
  */
@@ -16,6 +20,11 @@ export interface CliOptions {
   quotaFactor?: number;
   /** A fixed business clock (ISO instant); default the real clock. */
   clock?: string;
+  /** PEM files: serve HTTPS with this certificate and key. */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** PEM file of the CA that signed `tlsCert`: written as every account's `caFile`. */
+  tlsCa?: string;
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -54,15 +63,41 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         opts.clock = v;
         break;
       }
+      case '--tls-cert':
+      case '--tls-key':
+      case '--tls-ca': {
+        const v = value() ?? '';
+        if (!v) throw new Error(`${flag} needs a file name`);
+        opts[flag === '--tls-cert' ? 'tlsCert' : flag === '--tls-key' ? 'tlsKey' : 'tlsCa'] = v;
+        break;
+      }
       default:
         throw new Error(`unknown argument '${argv[k]}'`);
     }
   }
+  if (!opts.tlsCert !== !opts.tlsKey) throw new Error('--tls-cert and --tls-key go together');
+  if (opts.tlsCa && !opts.tlsCert) throw new Error('--tls-ca needs --tls-cert and --tls-key');
   return opts;
+}
+
+function readPem(flag: string, file: string, label: RegExp): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`${flag} '${file}' cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (!label.test(text)) throw new Error(`${flag} '${file}' is not a PEM file of the expected kind`);
+  return text;
 }
 
 /** Starts everything; resolves when the accounts file is written and the servers listen. */
 export async function startMocks(opts: CliOptions): Promise<{ served: ServedSet; accounts: AccountsFile }> {
+  const tls =
+    opts.tlsCert && opts.tlsKey
+      ? { cert: readPem('--tls-cert', opts.tlsCert, /-----BEGIN CERTIFICATE-----/), key: readPem('--tls-key', opts.tlsKey, /-----BEGIN [A-Z ]*PRIVATE KEY-----/) }
+      : undefined;
+  if (opts.tlsCa) readPem('--tls-ca', opts.tlsCa, /-----BEGIN CERTIFICATE-----/);
   const simulators = createSimulators({
     cards: opts.cards,
     seed: opts.seed,
@@ -70,9 +105,9 @@ export async function startMocks(opts: CliOptions): Promise<{ served: ServedSet;
     quotaFactor: opts.quotaFactor,
     ...(opts.clock ? { clock: SimClock.fixed(opts.clock) } : {}),
   });
-  const served = await serveAll(simulators, opts.portBase);
+  const served = await serveAll(simulators, opts.portBase, '127.0.0.1', tls);
   try {
-    const accounts = await writeAccountsFile(served, opts.out);
+    const accounts = await writeAccountsFile(served, opts.out, { caFile: opts.tlsCa });
     return { served, accounts };
   } catch (err) {
     await served.close();

@@ -7,7 +7,7 @@ import { createSimulator as createIntl } from './intl-1nce';
 import { SimClock } from './sim/clock';
 import { applyFaultRequest } from './sim/control';
 import type { FaultConfig, FaultKind } from './sim/faults';
-import { serve, type ServedSimulator } from './sim/http-face';
+import { serve, type ServedSimulator, type SimTls } from './sim/http-face';
 import type { ControlledSimulator, SimOptions } from './sim/types';
 
 export { SimClock } from './sim/clock';
@@ -15,8 +15,9 @@ export { SimCounters } from './sim/counters';
 export { FaultInjector, NO_FAULTS } from './sim/faults';
 export type { FaultConfig, FaultKind } from './sim/faults';
 export { serve } from './sim/http-face';
-export type { ServedSimulator } from './sim/http-face';
-export { interceptWithNock } from './sim/nock-face';
+export type { ServedSimulator, SimTls } from './sim/http-face';
+// The nock face (tests only: nock is a devDependency) is `@simgate/mocks/testing/nock`, not exported here,
+// so that production code loading the simulators needs production dependencies only.
 export { CONTROL_PREFIX, handleControl, applyFaultRequest } from './sim/control';
 export type { ControlledSimulator, SimOptions, SimRequest, SimResponse, Simulator } from './sim/types';
 
@@ -87,11 +88,14 @@ export interface ServedSet {
   close(): Promise<void>;
 }
 
-/** Serves the four simulators on 127.0.0.1, ports `portBase + k` in PLATFORMS order (0 → random free ports). */
-export async function serveAll(simulators: SimulatorSet, portBase = 0, host = '127.0.0.1'): Promise<ServedSet> {
+/**
+ * Serves the four simulators on 127.0.0.1, ports `portBase + k` in PLATFORMS order (0 → random free ports);
+ * over HTTPS when `tls` (PEM key and certificate) is given: the accounts' base URLs are then `https://`.
+ */
+export async function serveAll(simulators: SimulatorSet, portBase = 0, host = '127.0.0.1', tls?: SimTls): Promise<ServedSet> {
   const servers: ServedSimulator[] = [];
   try {
-    for (let k = 0; k < simulators.all.length; k++) servers.push(await serve(simulators.all[k], portBase ? portBase + k : 0, host));
+    for (let k = 0; k < simulators.all.length; k++) servers.push(await serve(simulators.all[k], portBase ? portBase + k : 0, host, tls));
   } catch (err) {
     await Promise.all(servers.map((s) => s.close()));
     throw err;
@@ -100,17 +104,31 @@ export async function serveAll(simulators: SimulatorSet, portBase = 0, host = '1
   return { simulators, servers, accounts, close: async () => void (await Promise.all(servers.map((s) => s.close()))) };
 }
 
+export interface WriteAccountsOptions {
+  /**
+   * A PEM CA file the accounts must trust (simulators served over HTTPS with a private CA): written as every
+   * account's `caFile`, relative to the accounts file's folder when it lies inside it, else absolute.
+   */
+  caFile?: string;
+}
+
 /**
  * Writes the accounts file at `file` and the OneLink order list (`iccid,msisdn`) beside it; the OneLink
  * account's `cards` names the list relative to the file's folder. Returns the accounts written.
  */
-export async function writeAccountsFile(served: ServedSet, file: string): Promise<AccountsFile> {
+export async function writeAccountsFile(served: ServedSet, file: string, options: WriteAccountsOptions = {}): Promise<AccountsFile> {
   const dir = path.dirname(path.resolve(file));
   await fs.promises.mkdir(dir, { recursive: true });
   const csvName = `${path.basename(file).replace(/\.json$/i, '')}.cmcc-cards.csv`;
   await writeLines(path.join(dir, csvName), served.simulators.onelink.orderListLines());
+  let caFile: string | undefined;
+  if (options.caFile) {
+    const abs = path.resolve(options.caFile);
+    const rel = path.relative(dir, abs);
+    caFile = rel && rel.split(path.sep)[0] !== '..' && !path.isAbsolute(rel) ? rel : abs;
+  }
   const accounts: AccountsFile = {
-    accounts: served.accounts.accounts.map((a) => (a.platform === 'cmcc-onelink' ? { ...a, cards: csvName } : a)),
+    accounts: served.accounts.accounts.map((a) => ({ ...a, ...(a.platform === 'cmcc-onelink' ? { cards: csvName } : {}), ...(caFile ? { caFile } : {}) })),
   };
   const tmp = `${path.resolve(file)}.tmp-${process.pid}`;
   await fs.promises.writeFile(tmp, JSON.stringify(accounts, null, 2) + '\n');

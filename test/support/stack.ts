@@ -9,6 +9,7 @@ import { Simgate, createLogger, loadConfig, type SimgateConfig } from '@simgate/
 import { Store } from '@simgate/store';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createGateway } from '../../apps/gateway/src/bootstrap';
+import { fetchWithCa, type TestTls } from './tls';
 
 /** Controls the simulators whether they run in this process or in their own (through /_sim/). */
 export interface SimControl {
@@ -27,9 +28,11 @@ function localControl(sims: SimulatorSet): SimControl {
   };
 }
 
-function remoteControl(origins: Record<string, string>): SimControl {
+function remoteControl(origins: Record<string, string>, tls?: TestTls): SimControl {
+  // Simulators over HTTPS: the control API is called trusting the test CA (Node 20's fetch takes no CA).
+  const get = tls ? fetchWithCa(tls.ca) : fetch;
   const call = async (platform: string, what: string, body?: unknown) => {
-    const res = await fetch(`${origins[platform]}/_sim/${what}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await get(`${origins[platform]}/_sim/${what}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`simulator control ${platform} ${what}: HTTP ${res.status}`);
     return (await res.json()) as Record<string, unknown>;
   };
@@ -43,8 +46,9 @@ function remoteControl(origins: Record<string, string>): SimControl {
 }
 
 /** Starts `npm run mocks` (the CLI) in its own process; resolves with its accounts file once it is ready. */
-async function spawnSimulators(o: { cards: number; seed: number; quotaFactor: number; orderDelayMs: number; clock?: string; out: string }) {
-  const args = ['-r', '@swc-node/register', path.join(__dirname, '../../mocks/src/cli.ts'), '--cards', String(o.cards), '--seed', String(o.seed), '--out', o.out, '--port-base', '0', '--quota-factor', String(o.quotaFactor), '--order-delay-ms', String(o.orderDelayMs), ...(o.clock ? ['--clock', o.clock] : [])];
+async function spawnSimulators(o: { cards: number; seed: number; quotaFactor: number; orderDelayMs: number; clock?: string; out: string; tls?: TestTls }) {
+  const tlsArgs = o.tls ? ['--tls-cert', o.tls.certFile, '--tls-key', o.tls.keyFile, '--tls-ca', o.tls.caFile] : [];
+  const args = ['-r', '@swc-node/register', path.join(__dirname, '../../mocks/src/cli.ts'), '--cards', String(o.cards), '--seed', String(o.seed), '--out', o.out, '--port-base', '0', '--quota-factor', String(o.quotaFactor), '--order-delay-ms', String(o.orderDelayMs), ...(o.clock ? ['--clock', o.clock] : []), ...tlsArgs];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], cwd: path.join(__dirname, '../..') });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = readline.createInterface({ input: child.stdout! });
@@ -74,6 +78,8 @@ export interface StackOptions {
   timeoutMs?: number;
   /** Per account id, `options` merged into the accounts file (in-process simulators only), e.g. OneLink's pool groupIds. */
   accountOptions?: (sims: SimulatorSet) => Record<string, Record<string, unknown>>;
+  /** Serve the simulators over HTTPS with this test CA's certificate (test/support/tls.ts); every account gets its `caFile`. */
+  tls?: TestTls;
 }
 
 export interface Stack {
@@ -98,13 +104,13 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   let child: ChildProcess | null = null;
   let sims: SimControl;
   if (o.external) {
-    const r = await spawnSimulators({ cards: o.cards, seed: o.seed ?? 7, quotaFactor, orderDelayMs: o.orderDelayMs ?? 60_000, clock: o.clock?.now().toISOString(), out: accountsFile });
+    const r = await spawnSimulators({ cards: o.cards, seed: o.seed ?? 7, quotaFactor, orderDelayMs: o.orderDelayMs ?? 60_000, clock: o.clock?.now().toISOString(), out: accountsFile, tls: o.tls });
     child = r.child;
-    sims = remoteControl(r.origins);
+    sims = remoteControl(r.origins, o.tls);
   } else {
     local = createSimulators({ cards: o.cards, seed: o.seed ?? 7, clock: o.clock, orderDelayMs: o.orderDelayMs ?? 60_000, quotaFactor });
-    served = await serveAll(local, 0);
-    await writeAccountsFile(served, accountsFile);
+    served = await serveAll(local, 0, '127.0.0.1', o.tls?.server);
+    await writeAccountsFile(served, accountsFile, { caFile: o.tls?.caFile });
     if (o.accountOptions) {
       const extra = o.accountOptions(local);
       const file = JSON.parse(fs.readFileSync(accountsFile, 'utf8')) as { accounts: { id: string; options?: Record<string, unknown> }[] };

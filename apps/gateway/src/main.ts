@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { ConfigError, Simgate, createLogger, loadConfig, openSyncQueue } from '@simgate/sync';
 import { createGateway } from './bootstrap';
-import { startBundledSimulators, type BundledSimulators } from './bundled-simulators';
+import type { BundledSimulators } from './bundled-simulators';
 
 /**
  * `npm start`: the gateway and, unless SIMGATE_WORKER=false, the sync worker in one process. With no
@@ -14,6 +14,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   let sims: BundledSimulators | null = null;
   if (!config.carriersFile) {
+    // Loaded only here: a gateway with carrier accounts never loads the simulators' code.
+    const { startBundledSimulators } = await import('./bundled-simulators');
     const cards = Number(process.env.SIMGATE_DEMO_CARDS ?? 500);
     sims = await startBundledSimulators(config.dataDir, cards, Number(process.env.SIMGATE_DEMO_SEED ?? 42));
     config.carriersFile = sims.accountsFile;

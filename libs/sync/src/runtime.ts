@@ -47,6 +47,8 @@ export class CarrierRuntime {
         timeoutMs: options.timeoutMs,
         // More sockets than the limiter lets requests fly: no request waits for a socket after its quota slot.
         maxSockets: limiter.maxInFlight(account.id) + 4,
+        // The account's caFile (private CA), read and checked when the accounts file was loaded.
+        ...(account.ca ? { ca: account.ca } : {}),
         hooks: {
           acquire: async (req: HttpRequest) => {
             const started = performance.now();

@@ -3,7 +3,7 @@ import nock from 'nock';
 import { hasValidLuhn } from '@simgate/core';
 import { SimClock } from '../sim/clock';
 import { serve, type ServedSimulator } from '../sim/http-face';
-import { interceptWithNock } from '../sim/nock-face';
+import { interceptWithNock } from '../testing/nock';
 import { createSimulator } from './index';
 import type { OneLinkSimulator } from './simulator';
 

@@ -4,7 +4,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { hasValidLuhn } from '@simgate/core';
 import { SimClock } from '../sim/clock';
 import { serve, type ServedSimulator } from '../sim/http-face';
-import { interceptWithNock } from '../sim/nock-face';
+import { interceptWithNock } from '../testing/nock';
 import { naturalOrdering, splitKey, strEnc } from './des';
 import { createSimulator, type CtccSimulator } from './index';
 import { shDateTime } from './fleet';

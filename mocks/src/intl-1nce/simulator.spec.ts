@@ -3,7 +3,7 @@ import nock from 'nock';
 import { hasValidLuhn } from '@simgate/core';
 import { SimClock } from '../sim/clock';
 import { serve, type ServedSimulator } from '../sim/http-face';
-import { interceptWithNock } from '../sim/nock-face';
+import { interceptWithNock } from '../testing/nock';
 import { createSimulator, type IntlSimulator } from './index';
 
 const START = '2026-03-15T12:00:00Z';

@@ -1,14 +1,22 @@
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { handleControl, isControlled } from './control';
 import type { SimRequest, SimResponse, Simulator } from './types';
 
-/** Serves a simulator over real HTTP on loopback. */
+/** A PEM server key and certificate chain: with them, `serve()` speaks HTTPS instead of HTTP. */
+export interface SimTls {
+  key: string | Buffer;
+  cert: string | Buffer;
+}
+
+/** Serves a simulator over real HTTP (or HTTPS) on loopback. */
 export interface ServedSimulator {
   simulator: Simulator;
+  /** An `https.Server` (a subclass of `http.Server`) when served with TLS. */
   server: http.Server;
   port: number;
-  /** `http://127.0.0.1:PORT` */
+  /** `http://127.0.0.1:PORT`, or `https://…` with TLS. */
   origin: string;
   /** The platform's base URL (origin + base path). */
   baseUrl: string;
@@ -42,10 +50,11 @@ async function respond(res: http.ServerResponse, out: SimResponse): Promise<void
   res.end(out.body);
 }
 
-export async function serve(simulator: Simulator, port = 0, host = '127.0.0.1'): Promise<ServedSimulator> {
+/** Serves `simulator` on `host:port` (0: a free port); over HTTPS when `tls` is given (the /_sim/ control API too). */
+export async function serve(simulator: Simulator, port = 0, host = '127.0.0.1', tls?: SimTls): Promise<ServedSimulator> {
   const sockets = new Set<import('node:net').Socket>();
   let inFlight = 0;
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -75,8 +84,10 @@ export async function serve(simulator: Simulator, port = 0, host = '127.0.0.1'):
         })
         .finally(() => inFlight--);
     });
-  });
-  server.on('connection', (s) => {
+  };
+  const server: http.Server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, onRequest) : http.createServer(onRequest);
+  // 'connection' is the TCP socket for both (an https.Server is a tls.Server over net.Server).
+  server.on('connection', (s: import('node:net').Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -86,7 +97,7 @@ export async function serve(simulator: Simulator, port = 0, host = '127.0.0.1'):
     server.listen(port, host, () => resolve());
   });
   const actual = (server.address() as AddressInfo).port;
-  const origin = `http://${host}:${actual}`;
+  const origin = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${actual}`;
   return {
     simulator,
     server,

@@ -1,5 +1,6 @@
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import {
   Transient,
   Unavailable,
@@ -35,8 +36,28 @@ export interface CarrierHttpOptions {
   /** Secrets of the account, redacted from every error message this layer builds. */
   secrets?: readonly string[];
   platform?: string;
+  /** Sockets per origin, for http and https alike (default 16). */
   maxSockets?: number;
+  /**
+   * PEM certificate(s) of the CA(s) to trust for https carriers instead of the system CAs (a carrier behind a
+   * private CA: the account's `caFile`). Verification is never turned off.
+   */
+  ca?: string | Buffer;
 }
+
+/** Node's codes for a server certificate that does not verify. */
+const TLS_TRUST_ERRORS = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 /** The shared HTTP layer on axios: timeouts, keep-alive, hooks, typed transport errors, redaction. */
 export class CarrierHttp implements HttpPort {
@@ -45,8 +66,11 @@ export class CarrierHttp implements HttpPort {
 
   constructor(private readonly options: CarrierHttpOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 15_000;
+    const maxSockets = options.maxSockets ?? 16;
     this.client = axios.create({
-      httpAgent: new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16 }),
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
+      // Certificates are always verified: against `ca` alone when given, else Node's CA store (+ NODE_EXTRA_CA_CERTS).
+      httpsAgent: new https.Agent({ keepAlive: true, maxSockets, ...(options.ca ? { ca: options.ca } : {}) }),
       // The adapters read every answer themselves: Chinese platforms put errors inside HTTP 200.
       validateStatus: () => true,
       responseType: 'text',
@@ -100,6 +124,11 @@ export class CarrierHttp implements HttpPort {
       const message = redact(`${e.code ?? 'network error'} ${e.message}: ${req.method} ${where}`, secrets);
       if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' || e.code === 'EHOSTUNREACH') {
         throw new Unavailable(message, details);
+      }
+      // The carrier's certificate is not trusted (private CA without `caFile`, wrong host, expired): every request of
+      // the account fails the same way until its configuration changes, so it is the account's failure, not a card's.
+      if (e.code && TLS_TRUST_ERRORS.has(e.code)) {
+        throw new Unavailable(`${message} (the carrier's certificate is not trusted: set the account's caFile to its CA)`, details);
       }
       throw new Transient(message, details);
     } finally {

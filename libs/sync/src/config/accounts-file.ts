@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
@@ -25,6 +26,7 @@ const accountSchema = z
     baseUrl: z.string().url(),
     credentials: z.record(z.string(), z.string()),
     cards: z.string().min(1).optional(),
+    caFile: z.string().min(1).optional(),
     quotas: z
       .object({
         requestsPerSecond: z.number().positive().max(100000).optional(),
@@ -41,6 +43,37 @@ const fileSchema = z.object({ accounts: z.array(z.unknown()).min(1, 'at least on
 export interface LoadedAccount extends CarrierAccountConfig {
   /** `cards` resolved against the file's folder. */
   cardsPath: string | null;
+  /** As written in the file: a PEM file of the CA(s) to trust for this account's https `baseUrl`. */
+  caFile?: string;
+  /** `caFile`'s certificates (PEM), read and checked at load; absent: the default CA store. */
+  ca?: string | null;
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/**
+ * Reads an account's `caFile` (resolved against the accounts file's folder) and checks that it holds at least
+ * one PEM certificate, each of which parses. Returns the PEM text; throws ConfigError naming the account.
+ */
+function readCaFile(name: string, baseDir: string, caFile: string): string {
+  const file = path.resolve(baseDir, caFile);
+  const fail = (why: string) => new ConfigError(`carrier accounts file: ${name}, field 'caFile': '${file}' ${why}`);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw fail(`cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const blocks = text.match(PEM_CERTIFICATE) ?? [];
+  if (!blocks.length) throw fail('holds no PEM certificate (-----BEGIN CERTIFICATE-----)');
+  blocks.forEach((pem, k) => {
+    try {
+      new X509Certificate(pem);
+    } catch {
+      throw fail(`certificate #${k + 1} does not parse as X.509`);
+    }
+  });
+  return blocks.join('\n') + '\n';
 }
 
 function describeIssue(where: string, issue: z.ZodIssue): string {
@@ -81,7 +114,7 @@ export function parseAccounts(json: unknown, baseDir: string, manifests: (id: st
       }
     }
     const cardsPath = a.cards ? path.resolve(baseDir, a.cards) : null;
-    return { ...a, cardsPath };
+    return { ...a, cardsPath, ...(a.caFile ? { ca: readCaFile(name, baseDir, a.caFile) } : {}) };
   });
 }
 

@@ -1,6 +1,12 @@
 import nock from 'nock';
-import { toSimRequest } from './http-face';
-import type { Simulator } from './types';
+import { toSimRequest } from '../sim/http-face';
+import type { Simulator } from '../sim/types';
+
+/*
+ * Test-only (nock is a devDependency): this face is not exported by the simulators' main entry
+ * (`@simgate/mocks`), and tsconfig.build.json leaves `testing/` folders out of the build, so a production
+ * install never loads it. Tests import it as `@simgate/mocks/testing/nock` (or relatively).
+ */
 
 /**
  * Intercepts every request to `origin` with nock and answers from the simulator (unit tests, no sockets).
