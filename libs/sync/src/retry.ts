@@ -1,12 +1,13 @@
-import { AuthExpired, CarrierError, RateLimited, Rejected, NotSupported } from '@simgate/core';
+import { AuthExpired, CarrierError, RateLimited, Rejected, NotSupported, isCarrierError } from '@simgate/core';
 
 /**
  * Retries of carrier calls, decided by the core error class alone (the engine knows no carrier):
  * - Transient / Unavailable: exponential backoff with full jitter, up to `attempts`;
  * - RateLimited: wait at least the carrier's Retry-After or the backoff, and slow the account down; up to
  *   RATE_LIMITED_BUDGET × `attempts` (the account slows down further with every answer);
- * - AuthExpired: the adapter dropped its token; retry once at once with a fresh one (a token that expires
- *   again later in the same call is retried like a passing fault, with backoff);
+ * - AuthExpired: the adapter's client already sent the refused request once more with a fresh token; an
+ *   AuthExpired reaching here means the fresh token was refused too: retry once at once (the token may have
+ *   been revoked again in between), then like a passing fault, with backoff;
  * - Rejected / NotSupported and non-carrier errors: not retried.
  */
 export interface RetryPolicy {
@@ -57,5 +58,36 @@ export async function withRetries<T>(fn: () => Promise<T>, policy: RetryPolicy =
       hooks.onRetry?.(e.kind.toLowerCase(), attempt, delay, e);
       await sleep(delay);
     }
+  }
+}
+
+/**
+ * A refusal of the account rather than of the cards asked: the carrier refused the credentials (a refusal on a
+ * token endpoint, or HTTP 401/403 on a platform without tokens). Splitting the batch or reading the next one
+ * cannot help, so a sweep stops on it.
+ */
+export function isCredentialRefusal(e: unknown): boolean {
+  if (!(e instanceof Rejected)) return false;
+  const status = e.details.httpStatus;
+  return status === 401 || status === 403 || /(^|\/)(get\/)?(oauth\/)?token$/i.test(e.details.endpoint ?? '');
+}
+
+/**
+ * Whether a batch failure that outlasted its retries is about the whole account, so that the sweep stops
+ * (and resumes from its checkpoint when retried) instead of recording the batch's cards as failed and going on:
+ * the carrier cannot be reached (`Unavailable`), refuses even a freshly fetched token (`AuthExpired`) or the
+ * credentials, does not offer the read (`NotSupported`), or the failure is not a carrier's at all (database,
+ * a bug). Passing faults (`Transient`, `RateLimited`) and refusals of cards are the batch's own.
+ */
+export function isAccountWide(e: unknown): boolean {
+  if (!isCarrierError(e)) return true;
+  switch (e.kind) {
+    case 'TRANSIENT':
+    case 'RATE_LIMITED':
+      return false;
+    case 'REJECTED':
+      return isCredentialRefusal(e);
+    default:
+      return true;
   }
 }

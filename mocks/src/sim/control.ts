@@ -25,7 +25,9 @@ const CONFIG_KEYS: readonly (keyof FaultConfig)[] = [
   'truncatedRate',
   'rateLimitRate',
   'tokenTtlSeconds',
+  'tokenRevokeEverySeconds',
 ];
+const NULLABLE_KEYS: readonly (keyof FaultConfig)[] = ['tokenTtlSeconds', 'tokenRevokeEverySeconds'];
 
 function json(status: number, body: unknown): SimResponse {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
@@ -37,8 +39,9 @@ export function applyFaultRequest(sim: ControlledSimulator, body: Record<string,
   const config: Partial<FaultConfig> = {};
   for (const k of CONFIG_KEYS) {
     const v = body[k];
-    if (k === 'tokenTtlSeconds' && (v === null || typeof v === 'number')) config.tokenTtlSeconds = v;
-    else if (k !== 'tokenTtlSeconds' && typeof v === 'number') config[k] = v;
+    if (NULLABLE_KEYS.includes(k)) {
+      if (v === null || typeof v === 'number') (config as Record<string, number | null>)[k] = v;
+    } else if (typeof v === 'number') (config as Record<string, number>)[k] = v;
   }
   sim.faults.configure(config);
   const force = body.force;

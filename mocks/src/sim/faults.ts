@@ -14,6 +14,13 @@ export interface FaultConfig {
   rateLimitRate: number;
   /** Tokens expire after this many seconds instead of the platform's default (token expiry injection). */
   tokenTtlSeconds: number | null;
+  /**
+   * Token revocation injection: every this many seconds of real elapsed time (counted from when the value was
+   * set), every token issued before stops working and gets the platform's expired-token answer. Null: off.
+   * Real time, not the simulator clock: the revocation exercises the client's token handling under real
+   * request rates, and the simulators usually run on a fixed or real clock in end-to-end suites alike.
+   */
+  tokenRevokeEverySeconds: number | null;
 }
 
 export type FaultKind = 'timeout' | 'serverError' | 'malformed' | 'truncated' | 'rateLimit' | 'expireTokens';
@@ -26,12 +33,15 @@ export const NO_FAULTS: FaultConfig = {
   truncatedRate: 0,
   rateLimitRate: 0,
   tokenTtlSeconds: null,
+  tokenRevokeEverySeconds: null,
 };
 
 export class FaultInjector {
   config: FaultConfig = { ...NO_FAULTS };
   private readonly forced: Partial<Record<FaultKind, number>> = {};
   private rnd: () => number;
+  /** Revocation schedule: period (ms), start (real ms) and the last revocation instant handled. */
+  private revocation: { periodMs: number; since: number; epoch: number } | null = null;
 
   constructor(seed = 1) {
     this.rnd = mulberry32(seed);
@@ -43,7 +53,31 @@ export class FaultInjector {
 
   reset(): void {
     this.config = { ...NO_FAULTS };
+    this.revocation = null;
     for (const k of Object.keys(this.forced)) delete this.forced[k as FaultKind];
+  }
+
+  /**
+   * Whether a scheduled revocation instant (`tokenRevokeEverySeconds`) passed since the last call: the
+   * simulator then drops every token it issued before `realNowMs`. Several instants passed without a call
+   * count as one revocation (no token was issued in between). The schedule starts at the first call after
+   * the setting changed.
+   */
+  revocationDue(realNowMs: number): boolean {
+    const every = this.config.tokenRevokeEverySeconds;
+    if (every === null || !(every > 0)) {
+      this.revocation = null;
+      return false;
+    }
+    const periodMs = every * 1000;
+    if (!this.revocation || this.revocation.periodMs !== periodMs) {
+      this.revocation = { periodMs, since: realNowMs, epoch: 0 };
+      return false;
+    }
+    const epoch = Math.floor((realNowMs - this.revocation.since) / periodMs);
+    if (epoch <= this.revocation.epoch) return false;
+    this.revocation.epoch = epoch;
+    return true;
   }
 
   /** Make the next `count` requests fail with `kind`. */

@@ -13,7 +13,7 @@ export interface OneLinkClientOptions {
   /**
    * Refresh this long before the token's stated expiry. OneLink hands out the same token while it is valid,
    * so refreshing early gains nothing: the default is one second (clock skew), and an expiry in between is
-   * answered by 12021 → AuthExpired → the sync engine's single retry.
+   * answered by 12021, after which the call is sent once more with a fresh token.
    */
   tokenMarginMs?: number;
 }
@@ -21,7 +21,9 @@ export interface OneLinkClientOptions {
 /**
  * HTTP, auth and transaction ids for OneLink. Every call is a GET with a query string; every call but
  * `get/token` carries `transid` and `token` (never the appid). The token is cached until its `ttl` runs out;
- * status 12021 drops it and raises AuthExpired (the sync engine retries once, which fetches a new token).
+ * status 12021 (token unknown, expired or revoked) drops it and the call is sent once more at once, with a new
+ * transid and a freshly fetched token (`TokenCache.use`; the platform did not act on the refused call, so this
+ * holds for `change/*` too). A second 12021 with the fresh token raises AuthExpired.
  */
 export class OneLinkClient {
   private readonly tokens: TokenCache;
@@ -51,13 +53,15 @@ export class OneLinkClient {
    * core errors by the table in errors.ts; a body that is not the envelope becomes Transient.
    */
   async call<T>(path: string, params: Record<string, string>, item: ZodType<T, ZodTypeDef, unknown>): Promise<T[]> {
-    const token = await this.tokens.get();
-    try {
-      return await this.send(path, { ...params, transid: this.transid(), token }, item);
-    } catch (err) {
-      if (isCarrierError(err) && err.kind === 'AUTH_EXPIRED') this.tokens.invalidate(token);
-      throw err;
-    }
+    return this.tokens.use(
+      (token) => this.send(path, { ...params, transid: this.transid(), token }, item),
+      (err) => isCarrierError(err) && err.kind === 'AUTH_EXPIRED',
+    );
+  }
+
+  /** Calls sent again with a fresh token after a 12021 (tests, diagnostics). */
+  get tokenRefreshes(): number {
+    return this.tokens.refreshes;
   }
 
   /** Drops the cached token (the next call fetches a new one). */
@@ -95,6 +99,8 @@ export class OneLinkClient {
       query,
       endpoint: path,
       secrets,
+      // change/* places an order: the caller's beforeSend runs once its quota slot is held.
+      ...(path.startsWith('change/') ? { order: true } : {}),
     });
     const ctx: ErrorContext = { endpoint: path, httpStatus: res.status, secrets };
     if (res.status < 200 || res.status >= 300) throw classifyHttpStatus(res.status, ctx, res.headers['retry-after']);

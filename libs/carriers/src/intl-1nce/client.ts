@@ -7,7 +7,9 @@ import { tokenResponseSchema } from './wire';
 
 /**
  * 1NCE client (carriers.md §4): an OAuth bearer from `POST /oauth/token` (HTTP Basic), cached until shortly
- * before `expires_in`; a 401 on a call drops the token and raises `AuthExpired` (the sync engine retries once).
+ * before `expires_in`; a 401 on a call (token expired, unknown or revoked) drops the token and the call is
+ * sent once more at once with a freshly fetched token (`TokenCache.use`: 1NCE did not act on a refused call,
+ * so this holds for PUT/POST too); a second 401 with the fresh token raises `AuthExpired`.
  */
 
 export interface OneNceCredentials {
@@ -43,6 +45,8 @@ export interface OneNceCall {
   endpoint: string;
   query?: Record<string, string>;
   body?: unknown;
+  /** The request places an order (a status change): the caller's beforeSend runs once its quota slot is held. */
+  order?: boolean;
 }
 
 export class OneNceClient {
@@ -93,7 +97,18 @@ export class OneNceClient {
 
   /** One authenticated call; resolves with a 2xx answer, rejects with the table's class otherwise. */
   async call(c: OneNceCall): Promise<{ res: HttpResponse; secrets: readonly string[] }> {
-    const token = await this.tokens.get();
+    return this.tokens.use(
+      (token) => this.callWith(token, c),
+      (err) => err instanceof AuthExpired,
+    );
+  }
+
+  /** Calls sent again with a fresh token after a 401 (tests, diagnostics). */
+  get tokenRefreshes(): number {
+    return this.tokens.refreshes;
+  }
+
+  private async callWith(token: string, c: OneNceCall): Promise<{ res: HttpResponse; secrets: readonly string[] }> {
     const secrets = this.secrets(token);
     const res = await this.http.send({
       method: c.method,
@@ -103,9 +118,9 @@ export class OneNceClient {
       ...(c.body !== undefined ? { body: c.body } : {}),
       endpoint: c.endpoint,
       secrets,
+      ...(c.order ? { order: true } : {}),
     });
     if (res.status === 401) {
-      this.tokens.invalidate(token);
       throw new AuthExpired(redact(`${ONENCE_PLATFORM_ID} ${c.endpoint}: HTTP 401, bearer token expired or unknown`, secrets), {
         platform: ONENCE_PLATFORM_ID,
         httpStatus: 401,
