@@ -103,6 +103,33 @@ export interface AdapterManifest {
   cooldowns: Cooldowns;
   /** How long the carrier takes to complete an order: typical, and the deadline after which it is failed. */
   orderProcessing: { typicalHours: number; deadlineHours: number };
+  /**
+   * How an order whose submission outcome is unknown ("in doubt") may be sent again once a re-read shows the
+   * card short of its target (docs/architecture.md, Operations). Absent: `{ idempotent: false, pendingCodes: [] }`.
+   */
+  orderResend?: OrderResendRule;
+}
+
+export interface OrderResendRule {
+  /**
+   * The order request sets the card's target state (a `PUT` of the status: Jasper, 1NCE), so a resend asks
+   * nothing an earlier order did not. Such an order is resent at once when the carrier's order records
+   * (`pendingOrders`) show nothing pending for the card. Otherwise — not idempotent, or no such records — it is
+   * resent only once `orderProcessing.typicalHours` have passed since the last send without the target showing.
+   */
+  idempotent: boolean;
+  /**
+   * Carrier codes that refuse a change because another order on the card is in progress or too recent
+   * (OneLink `12034`, CTCC `-7`): a resend refused with one of them proves an earlier order arrived; the item
+   * stays in doubt, waiting for the target status or the deadline.
+   */
+  pendingCodes: string[];
+}
+
+/** Whether the carrier shows an order in progress for a card (`pendingOrders`). */
+export interface PendingOrderState {
+  iccid: string;
+  pending: boolean;
 }
 
 /** A carrier account as the accounts file declares it. */
@@ -204,6 +231,12 @@ export interface CarrierAdapter {
   listPoolMembers(poolId: string, cursor: Cursor | null, at: Date): Promise<PoolMembersPage>;
   submit(order: OperationOrder, refs: CardRef[], at: Date): Promise<OperationReceipt>;
   progress(receipt: OperationReceipt, refs: CardRef[], at: Date): Promise<OperationProgress>;
+  /**
+   * Optional: whether the carrier's own order records show a change still pending for each card (Jasper's
+   * audit trail). Platforms that implement it let in-doubt idempotent orders be resent at once when nothing
+   * is pending; without it, an in-doubt order is resent only after the platform's processing time.
+   */
+  pendingOrders?(refs: CardRef[], at: Date): Promise<BatchResult<PendingOrderState>>;
 }
 
 /** A platform registration: its manifest and the factory of per-account adapters. */

@@ -177,6 +177,14 @@ CREATE INDEX cards_account_status_idx ON cards (account_id, status, iccid);
 CREATE INDEX cards_suspend_reasons_idx ON cards USING gin (suspend_reasons);
 `,
   },
+  {
+    // Operations sent once (docs/architecture.md, Operations): an in-doubt item that is sent again records each
+    // resend ({at, reason, outcome}); submitted_at stays the first send, the last resend's `at` the latest.
+    id: '0003-operation-item-resends',
+    sql: `
+ALTER TABLE operation_items ADD COLUMN resends jsonb NOT NULL DEFAULT '[]'::jsonb;
+`,
+  },
 ];
 
 /** Applies pending migrations; returns the ids applied now. */

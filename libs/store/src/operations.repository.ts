@@ -3,6 +3,14 @@ import { OperationState, type OperationParams, type OperationReceipt, type Opera
 import { canonicalJson } from './canonical';
 import type { Db } from './db';
 
+/** One resend of an in-doubt item: when, why, and what came of it. */
+export interface OperationResend {
+  at: Date;
+  reason: string;
+  /** `sending` while in flight; then `accepted`, `in doubt`, `refused: pending` or `refused`. */
+  outcome: string;
+}
+
 export interface OperationItem {
   iccid: string;
   accountId: string | null;
@@ -10,8 +18,42 @@ export interface OperationItem {
   receipt: OperationReceipt | null;
   error: Record<string, unknown> | null;
   attempts: number;
+  /** The first send (the item's quota slot in hand). */
   submittedAt: Date | null;
   completedAt: Date | null;
+  /** Resends of the item after its submission outcome was in doubt, oldest first. */
+  resends: OperationResend[];
+}
+
+/** The latest time an item was sent: its last resend, else its submission. */
+export function lastSentAt(item: Pick<OperationItem, 'submittedAt' | 'resends'>): Date | null {
+  return item.resends.length ? item.resends[item.resends.length - 1].at : item.submittedAt;
+}
+
+interface ItemRow {
+  iccid: string;
+  account_id: string | null;
+  state: string;
+  receipt: OperationReceipt | null;
+  error: Record<string, unknown> | null;
+  attempts: number;
+  submitted_at: Date | null;
+  completed_at: Date | null;
+  resends: { at: string; reason: string; outcome: string }[] | null;
+}
+
+function itemOf(i: ItemRow): OperationItem {
+  return {
+    iccid: i.iccid,
+    accountId: i.account_id,
+    state: i.state as OperationState,
+    receipt: i.receipt ? reviveReceipt(i.receipt) : null,
+    error: i.error,
+    attempts: i.attempts,
+    submittedAt: i.submitted_at,
+    completedAt: i.completed_at,
+    resends: (i.resends ?? []).map((r) => ({ at: new Date(r.at), reason: r.reason, outcome: r.outcome })),
+  };
 }
 
 export interface Operation {
@@ -111,17 +153,8 @@ export class OperationsRepository {
     }>(`SELECT id, idempotency_key, type, state, params, error, created_at, updated_at FROM operations WHERE id = $1`, [id]);
     const o = r.rows[0];
     if (!o) return null;
-    const items = await this.db.query<{
-      iccid: string;
-      account_id: string | null;
-      state: string;
-      receipt: OperationReceipt | null;
-      error: Record<string, unknown> | null;
-      attempts: number;
-      submitted_at: Date | null;
-      completed_at: Date | null;
-    }>(
-      `SELECT iccid, account_id, state, receipt, error, attempts, submitted_at, completed_at FROM operation_items
+    const items = await this.db.query<ItemRow>(
+      `SELECT iccid, account_id, state, receipt, error, attempts, submitted_at, completed_at, resends FROM operation_items
        WHERE operation_id = $1 ORDER BY iccid`,
       [id],
     );
@@ -134,16 +167,7 @@ export class OperationsRepository {
       error: o.error,
       createdAt: o.created_at,
       updatedAt: o.updated_at,
-      items: items.rows.map((i) => ({
-        iccid: i.iccid,
-        accountId: i.account_id,
-        state: i.state as OperationState,
-        receipt: i.receipt ? reviveReceipt(i.receipt) : null,
-        error: i.error,
-        attempts: i.attempts,
-        submittedAt: i.submitted_at,
-        completedAt: i.completed_at,
-      })),
+      items: items.rows.map(itemOf),
     };
   }
 
@@ -183,21 +207,14 @@ export class OperationsRepository {
   }
 
   /** Items in a state, oldest first (e.g. SUBMITTED items to poll, PENDING items to submit). */
-  async itemsInState(state: OperationState, accountId: string | null, limit: number): Promise<(OperationItem & { operationId: string; type: OperationType; params: OperationParams })[]> {
-    const r = await this.db.query<{
-      operation_id: string;
-      type: string;
-      params: OperationParams;
-      iccid: string;
-      account_id: string | null;
-      state: string;
-      receipt: OperationReceipt | null;
-      error: Record<string, unknown> | null;
-      attempts: number;
-      submitted_at: Date | null;
-      completed_at: Date | null;
-    }>(
-      `SELECT i.operation_id, o.type, o.params, i.iccid, i.account_id, i.state, i.receipt, i.error, i.attempts, i.submitted_at, i.completed_at
+  async itemsInState(
+    state: OperationState,
+    accountId: string | null,
+    limit: number,
+  ): Promise<(OperationItem & { operationId: string; type: OperationType; params: OperationParams; idempotencyKey: string })[]> {
+    const r = await this.db.query<ItemRow & { operation_id: string; type: string; params: OperationParams; idempotency_key: string }>(
+      `SELECT i.operation_id, o.type, o.params, o.idempotency_key, i.iccid, i.account_id, i.state, i.receipt, i.error, i.attempts,
+              i.submitted_at, i.completed_at, i.resends
        FROM operation_items i JOIN operations o ON o.id = i.operation_id
        WHERE i.state = $1 AND ($2::text IS NULL OR i.account_id = $2) ORDER BY i.updated_at, i.operation_id, i.iccid LIMIT $3`,
       [state, accountId, limit],
@@ -206,15 +223,58 @@ export class OperationsRepository {
       operationId: i.operation_id,
       type: i.type as OperationType,
       params: i.params,
-      iccid: i.iccid,
-      accountId: i.account_id,
-      state: i.state as OperationState,
-      receipt: i.receipt ? reviveReceipt(i.receipt) : null,
-      error: i.error,
-      attempts: i.attempts,
-      submittedAt: i.submitted_at,
-      completedAt: i.completed_at,
+      idempotencyKey: i.idempotency_key,
+      ...itemOf(i),
     }));
+  }
+
+  /**
+   * Records what came of a submission (a receipt, or an error) on items still SUBMITTED without a receipt,
+   * without touching their send time or attempts. Returns the items changed.
+   */
+  async recordOutcome(
+    id: string,
+    iccids: readonly string[],
+    at: Date,
+    outcome: { receipt?: OperationReceipt | null; error?: Record<string, unknown> | null; resendOutcome?: string },
+  ): Promise<number> {
+    const r = await this.db.query(
+      `UPDATE operation_items SET updated_at = $3, receipt = COALESCE($4::jsonb, receipt), error = $5::jsonb,
+         resends = CASE WHEN $6::text IS NULL OR jsonb_array_length(resends) = 0 THEN resends
+                        ELSE jsonb_set(resends, ARRAY[(jsonb_array_length(resends) - 1)::text, 'outcome'], to_jsonb($6::text)) END
+       WHERE operation_id = $1 AND iccid = ANY($2::text[]) AND state = 'SUBMITTED' AND receipt IS NULL`,
+      [id, iccids, at, outcome.receipt ? canonicalJson(outcome.receipt) : null, outcome.error ? canonicalJson(outcome.error) : null, outcome.resendOutcome ?? null],
+    );
+    return r.affectedRows;
+  }
+
+  /**
+   * Marks items in doubt whose sender is gone: SUBMITTED, no receipt and no error (a run marked them sent and
+   * stopped before it recorded an outcome). Returns the items marked.
+   */
+  async markInDoubt(id: string, iccids: readonly string[], at: Date, error: Record<string, unknown>): Promise<number> {
+    const r = await this.db.query(
+      `UPDATE operation_items SET updated_at = $3, error = $4::jsonb
+       WHERE operation_id = $1 AND iccid = ANY($2::text[]) AND state = 'SUBMITTED' AND receipt IS NULL AND error IS NULL`,
+      [id, iccids, at, canonicalJson(error)],
+    );
+    return r.affectedRows;
+  }
+
+  /**
+   * Claims an in-doubt item for a resend, once: only while it is still SUBMITTED without a receipt and has the
+   * `attempts` the caller saw (a concurrent resend or outcome makes the claim fail). Appends the resend
+   * (`outcome: sending`) and leaves the item in doubt until the resend's outcome is recorded.
+   */
+  async claimResend(id: string, iccid: string, at: Date, reason: string, seenAttempts: number): Promise<boolean> {
+    const r = await this.db.query(
+      `UPDATE operation_items SET updated_at = $3, attempts = attempts + 1,
+         error = jsonb_build_object('inDoubt', true, 'reason', 'resent; outcome not known yet'),
+         resends = resends || jsonb_build_array(jsonb_build_object('at', $3::timestamptz, 'reason', $4::text, 'outcome', 'sending'))
+       WHERE operation_id = $1 AND iccid = $2 AND state = 'SUBMITTED' AND receipt IS NULL AND attempts = $5`,
+      [id, iccid, at, reason, seenAttempts],
+    );
+    return r.affectedRows === 1;
   }
 
   /**

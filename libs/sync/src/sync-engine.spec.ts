@@ -22,6 +22,7 @@ import {
   type PoolMembersPage,
   type UsageSnapshot,
 } from '@simgate/core';
+import { sendContext } from '@simgate/carriers';
 import { Store } from '@simgate/store';
 import type { LoadedAccount } from './config/accounts-file';
 import type { SyncJob } from './jobs';
@@ -136,6 +137,8 @@ class FakeAdapter implements CarrierAdapter {
   }
 
   async submit(order: OperationOrder, _refs: CardRef[], at: Date): Promise<OperationReceipt> {
+    // As the HTTP layer does for a request marked `order: true`: the caller marks the items sent, then it leaves.
+    await sendContext()?.beforeSend?.({ method: 'POST', url: 'http://fake/orders', endpoint: 'orders', order: true });
     this.submitCalls.push(order);
     if (this.submitFault) throw this.submitFault;
     return {
@@ -624,7 +627,7 @@ describe('SyncEngine operations', () => {
     expect(after.items[0].error).toEqual({ message: '号码状态不允许' });
   });
 
-  it('in-doubt items are completed by reading the card, never sent again, and failed after the deadline', async () => {
+  it('in-doubt items are completed by reading the card; one short of its target is resent once, after the processing time, with the reason on the item', async () => {
     const { id, adapter, engine, seed, clock } = await setup();
     const cards = await seed(2);
     adapter.submitFault = new Transient('socket hang up');
@@ -633,7 +636,8 @@ describe('SyncEngine operations', () => {
     adapter.submitFault = null;
     // The carrier did receive the order for the first card only.
     adapter.cards.set(cards[0], record(cards[0], CardStatus.SUSPENDED));
-    clock.t = new Date(T0.getTime() + 3600_000);
+    // Within the platform's processing time (1 h) the other order may still be pending: not resent.
+    clock.t = new Date(T0.getTime() + 30 * 60_000);
     await engine.runSweep(id, 'orders');
     let after = (await store.operations.get(op.id))!;
     expect(after.items.find((i) => i.iccid === cards[0])!.state).toBe(OperationState.COMPLETED);
@@ -641,12 +645,24 @@ describe('SyncEngine operations', () => {
     expect(adapter.progressCalls).toBe(0);
     expect(adapter.submitCalls).toHaveLength(1);
 
-    // Past the platform's deadline (24 h) the other one fails; it is never resent.
-    clock.t = new Date(T0.getTime() + 25 * 3600_000);
+    // Past it without the target showing: sent again, that card alone, and the item says so.
+    clock.t = new Date(T0.getTime() + 3600_000 + 1000);
     await engine.runSweep(id, 'orders');
+    expect(adapter.submitCalls).toHaveLength(2);
+    expect(adapter.submitCalls[1].iccids).toEqual([cards[1]]);
     after = (await store.operations.get(op.id))!;
-    expect(after.items.find((i) => i.iccid === cards[1])!.state).toBe(OperationState.FAILED);
-    expect(after.state).toBe(OperationState.COMPLETED);
-    expect(adapter.submitCalls).toHaveLength(1);
+    const resent = after.items.find((i) => i.iccid === cards[1])!;
+    expect(resent.state).toBe(OperationState.SUBMITTED);
+    expect(resent.receipt).not.toBeNull();
+    expect(resent.error).toBeNull();
+    expect(resent.resends).toHaveLength(1);
+    expect(resent.resends[0]).toMatchObject({ outcome: 'accepted', at: clock.t });
+    expect(resent.resends[0].reason).toMatch(/processing time/);
+    expect(after.items.find((i) => i.iccid === cards[0])!.resends).toEqual([]);
+
+    // With a receipt it is polled, never sent a third time.
+    await engine.runSweep(id, 'orders');
+    expect(adapter.submitCalls).toHaveLength(2);
+    expect(adapter.progressCalls).toBe(1);
   });
 });

@@ -5,6 +5,7 @@ import {
   OperationState,
   OperationType,
   Rejected,
+  Transient,
   isCarrierError,
   isFinalState,
   type BatchResult,
@@ -15,13 +16,14 @@ import {
   type OperationReceipt,
   dayInZone,
 } from '@simgate/core';
-import { canonicalJson, chunks, type Store, type SyncKind } from '@simgate/store';
+import { withSendContext } from '@simgate/carriers';
+import { canonicalJson, chunks, lastSentAt, type Store, type SyncKind } from '@simgate/store';
 import { readOrderListFile } from './csv-order-list';
 import { PRIORITY, submitJobId, sweepJobId, type SyncJob } from './jobs';
 import type { CardLeases } from './leases';
 import type { AccountLimiter } from './limits/account-limiter';
 import type { SimgateMetrics } from './metrics';
-import { DEFAULT_RETRY, backoffMs, withRetries, type RetryPolicy } from './retry';
+import { DEFAULT_RETRY, backoffMs, isAccountWide, isCredentialRefusal, withRetries, type RetryPolicy } from './retry';
 import type { AccountRuntime, CarrierRuntime } from './runtime';
 import { PermanentJobError, type JobQueue, type QueuedJob } from './queue/job-queue';
 
@@ -47,16 +49,30 @@ export interface SyncEngineDeps {
   parallelBatches?: number;
   /** Attempts of a failed sweep job (each resumes from its checkpoint). */
   sweepAttempts?: number;
-  /** How long a card lease lives unless renewed (default 60 s; renewed every third of it while its batch runs). */
+  /**
+   * How long a card lease lives unless renewed (renewed every third of it while its batch runs). Simgate passes
+   * the queue lock time (SIMGATE_QUEUE_LOCK_MS): a dead worker's cards free up when its job is taken over.
+   */
   leaseTtlMs?: number;
+  /** A sweep stops ("platform down") after this many batches in a row failed entirely with passing faults (default 3). */
+  sweepDownAfterBatches?: number;
   /** Listed inventory pages being written while the next page is asked (default 4). */
   listWriteAhead?: number;
+  /**
+   * Operations: an in-doubt item is never resent sooner than this after its last send (default 30 s, two carrier
+   * timeouts): a request still on its way, e.g. from a worker that died as it sent, has arrived or been dropped by then.
+   */
+  resendGraceMs?: number;
+  /** Operations: resends of one in-doubt item before it is failed (default 3). */
+  maxResends?: number;
 }
 
 interface Counts {
   written: number;
   unchanged: number;
   failed: number;
+  /** Of the failed cards, those that failed with a passing fault (not a refusal): a sweep's "platform down" signal. */
+  faulted?: number;
 }
 
 const USAGE_STATUSES = [CardStatus.ACTIVE, CardStatus.SUSPENDED];
@@ -64,8 +80,11 @@ const USAGE_STATUSES = [CardStatus.ACTIVE, CardStatus.SUSPENDED];
 /** Rounds of re-reading cards whose own requests hit a passing fault: short backoff, many rounds. */
 const CARD_RETRY: RetryPolicy = { attempts: 10, baseMs: 100, maxMs: 2_000 };
 
-/** A card lease outlives any batch read; a dead worker's leases free up after it. */
-const LEASE_TTL_MS = 60_000;
+/** Card lease TTL when none is configured (the default queue lock time); renewed while the batch runs. */
+const LEASE_TTL_MS = 30_000;
+
+/** Consecutive batches failing entirely with passing faults after which a sweep stops (the platform is down). */
+const SWEEP_DOWN_AFTER_BATCHES = 3;
 
 /** The status an operation leads to, for confirming orders by re-reading the card. */
 export function targetStatus(type: OperationType): CardStatus | null {
@@ -78,6 +97,11 @@ export function targetStatus(type: OperationType): CardStatus | null {
     default:
       return null;
   }
+}
+
+/** Failures of a batch that were passing faults (retryable), not refusals. */
+function faultedOf(result: BatchResult<unknown>): number {
+  return result.failures.filter((f) => f.error.retryable).length;
 }
 
 function errorJson(e: unknown, kind?: string): Record<string, unknown> {
@@ -170,7 +194,8 @@ export class SyncEngine {
             return await fn();
           } catch (e) {
             if (isCarrierError(e)) this.d.metrics.carrierErrors.inc({ ...labels, kind, error: e.kind });
-            // Submissions: an ambiguous failure (timeout, 5xx) may have reached the carrier; never resend it.
+            // Submissions: an ambiguous failure (timeout, 5xx) may have reached the carrier; never retried here
+            // (the item goes in doubt and reconcileInDoubt decides whether a resend is safe).
             if (policy.transient === false && isCarrierError(e) && e.kind === 'TRANSIENT') throw new InDoubt(e);
             throw e;
           }
@@ -203,7 +228,8 @@ export class SyncEngine {
     try {
       return await this.call(rt, kind, () => read(refs));
     } catch (e) {
-      if (!(e instanceof Rejected)) throw e;
+      // A refusal of the credentials is not about these cards: no halving (it would only ask again per card).
+      if (!(e instanceof Rejected) || isCredentialRefusal(e)) throw e;
       if (refs.length === 1) return { items: [], failures: [{ iccid: refs[0].iccid, error: e }] };
       const mid = Math.ceil(refs.length / 2);
       const [a, b] = [await this.readSplitting(rt, kind, refs.slice(0, mid), read), await this.readSplitting(rt, kind, refs.slice(mid), read)];
@@ -272,7 +298,7 @@ export class SyncEngine {
     const at = this.now();
     const stats = result.items.length ? await this.d.store.cards.upsert(src, result.items, at) : { inserted: 0, updated: 0, unchanged: 0 };
     for (const f of result.failures) await this.d.store.cards.recordSyncError([f.iccid], errorJson(f.error, kind), at);
-    const c = { written: stats.inserted + stats.updated, unchanged: stats.unchanged, failed: result.failures.length };
+    const c = { written: stats.inserted + stats.updated, unchanged: stats.unchanged, failed: result.failures.length, faulted: faultedOf(result) };
     this.countCards(rt, kind, c);
     return c;
   }
@@ -290,7 +316,9 @@ export class SyncEngine {
     if (!this.supports(rt, kind)) return;
     const cps = this.d.store.checkpoints;
     const cp = await cps.get(accountId, kind);
-    const resuming = cp?.state === 'running' || (cp?.state === 'failed' && cp.cursor !== null);
+    // An unfinished sweep: running (its worker died), or stopped with a cursor — failed, or queued again since
+    // (a schedule or "sync now" marks a failed sweep queued; it must not cost the cards before its cursor).
+    const resuming = cp?.state === 'running' || ((cp?.state === 'failed' || cp?.state === 'queued') && (cp.cursor ?? null) !== null);
     const startedAt = resuming && cp?.startedAt ? cp.startedAt : this.now();
     const cursor = resuming ? (cp?.cursor ?? null) : null;
     await cps.save(accountId, kind, { state: 'running', startedAt, cursor, ...(resuming ? {} : { cards: 0 }) }, this.now());
@@ -362,8 +390,18 @@ export class SyncEngine {
           this.d.logger.warn({ account: accountId, rejected: report.rejected.length, first: report.rejected.slice(0, 3) }, 'order list rows rejected');
         }
       }
-      const cards = await this.sweepRefs(rt, 'inventory', cursor, cardsSoFar, { unresolved: true }, rt.manifest.batchSizes.status, (b) =>
-        this.readStatus(rt, 'inventory', b),
+      // Every card of the account is walked and counted; only the never-read ones are read (and leased). Walking
+      // only the unresolved ones made the count depend on the run: a resumed sweep skipped the cards that batches
+      // finished out of order had resolved after the checkpoint, and a restart skipped every card resolved before.
+      const cards = await this.sweepRefs(
+        rt,
+        'inventory',
+        cursor,
+        cardsSoFar,
+        {},
+        rt.manifest.batchSizes.status,
+        (b) => this.readStatus(rt, 'inventory', b),
+        (r) => r.hints?.rawStatus !== undefined,
       );
       return { cards };
     }
@@ -458,6 +496,8 @@ export class SyncEngine {
     filter: { statuses?: string[]; unresolved?: boolean },
     batchSize: number,
     process: (refs: CardRef[]) => Promise<Counts>,
+    /** Cards walked and counted but not processed (no lease, no carrier call), e.g. imported cards already resolved. */
+    skip?: (ref: CardRef) => boolean,
   ): Promise<number> {
     const per = Math.max(1, batchSize);
     const width = this.parallelism(rt);
@@ -486,30 +526,67 @@ export class SyncEngine {
       if (!exhausted && !prefetch && buffer.length < per) prefetch = readRefs();
       return batch;
     };
-    /** Batches in ICCID order; the checkpoint moves over the finished ones at the front. */
-    const order: { last: string; counts: Counts | null }[] = [];
+    /**
+     * Batches in ICCID order; the checkpoint moves over the finished ones at the front. A batch whose read failed
+     * after its retries (`lost`) is finished too: its cards were recorded as failed. A `dead` batch (lost, or
+     * every card failed with a passing fault) is passed only once a later batch has finished, so a sweep that
+     * stops on a run of them ("platform down") resumes by reading them again.
+     */
+    type Entry = { last: string; counts: Counts | null; lost: boolean; lostError?: unknown; dead?: boolean };
+    const order: Entry[] = [];
     const running = new Set<Promise<void>>();
     let failure: { error: unknown } | null = null;
     let saved = cursor;
-    const advance = async () => {
-      let moved = false;
-      while (order.length && order[0].counts) {
-        const b = order.shift()!;
+    const downAfter = Math.max(1, this.d.sweepDownAfterBatches ?? SWEEP_DOWN_AFTER_BATCHES);
+    let lostInARow = 0;
+    const advance = async (complete: boolean) => {
+      let n = 0;
+      while (n < order.length && order[n].counts) n++;
+      if (!complete) while (n > 0 && order[n - 1].dead) n--;
+      if (!n) return;
+      for (const b of order.splice(0, n)) {
         cards += b.counts!.written + b.counts!.unchanged;
         saved = b.last;
-        moved = true;
       }
-      if (moved) await this.d.store.checkpoints.save(rt.account.id, kind, { cursor: saved, cards }, this.now());
+      await this.d.store.checkpoints.save(rt.account.id, kind, { cursor: saved, cards }, this.now());
+    };
+    /** Runs `process`; a failure that is the batch's own (not the account's) is recorded on its cards. */
+    const guarded = (entry: Entry) => async (refs: CardRef[]): Promise<Counts> => {
+      try {
+        return await process(refs);
+      } catch (e) {
+        if (isAccountWide(e)) throw e;
+        entry.lost = true;
+        entry.lostError = e;
+        return this.recordBatchFailure(rt, kind, refs, e);
+      }
     };
     try {
       for (;;) {
         while (!failure && running.size < width) {
           const batch = await nextBatch();
           if (!batch.length) break;
-          const entry: { last: string; counts: Counts | null } = { last: batch[batch.length - 1].iccid, counts: null };
+          const entry: Entry = { last: batch[batch.length - 1].iccid, counts: null, lost: false };
           order.push(entry);
-          const job: Promise<void> = this.withLeases(kind, batch, process).then(
-            (c) => void (entry.counts = c),
+          const todo = skip ? batch.filter((r) => !skip(r)) : batch;
+          const skipped = batch.length - todo.length;
+          const work = todo.length ? this.withLeases(kind, todo, guarded(entry)) : Promise.resolve<Counts>({ written: 0, unchanged: 0, failed: 0 });
+          const job: Promise<void> = work.then(
+            (c) => {
+              entry.counts = { ...c, unchanged: c.unchanged + skipped };
+              // Read no card, and every card failed with a passing fault (the call, or each card's own requests).
+              const dead = entry.lost || (todo.length > 0 && c.written + c.unchanged === 0 && c.failed > 0 && (c.faulted ?? 0) === c.failed);
+              entry.dead = dead;
+              lostInARow = dead ? lostInARow + 1 : 0;
+              if (lostInARow >= downAfter && !failure) {
+                failure = {
+                  error: entry.lost
+                    ? entry.lostError
+                    : new Transient(`${lostInARow} batches in a row read no card: every card failed with a passing fault`, { platform: rt.manifest.id }),
+                };
+                this.d.logger.warn({ account: rt.account.id, kind, batches: lostInARow }, 'batches in a row failed entirely: the platform looks down; the sweep stops and resumes from its checkpoint');
+              }
+            },
             (error: unknown) => void (failure ??= { error }),
           );
           running.add(job);
@@ -517,14 +594,24 @@ export class SyncEngine {
         }
         if (!running.size) break;
         await Promise.race(running);
-        await advance();
+        await advance(false);
       }
     } finally {
       await Promise.allSettled(running);
     }
-    await advance();
+    await advance(!failure);
     if (failure) throw (failure as { error: unknown }).error;
     return cards;
+  }
+
+  /** A batch whose read failed after its retries: the error is recorded on each of its cards, which count as failed. */
+  private async recordBatchFailure(rt: AccountRuntime, kind: SyncKind, refs: CardRef[], e: unknown): Promise<Counts> {
+    const err = errorJson(e, kind);
+    await this.d.store.cards.recordSyncError(refs.map((r) => r.iccid), err, this.now());
+    const c: Counts = { written: 0, unchanged: 0, failed: refs.length };
+    this.countCards(rt, kind, c);
+    this.d.logger.warn({ account: rt.account.id, kind, cards: refs.length, err }, 'batch failed after its retries: its cards are recorded as failed; the sweep goes on');
+    return c;
   }
 
   /**
@@ -541,7 +628,10 @@ export class SyncEngine {
     const total: Counts = { written: 0, unchanged: 0, failed: 0 };
     let left = refs;
     const ttl = this.d.leaseTtlMs ?? LEASE_TTL_MS;
-    const deadline = Date.now() + 2 * ttl;
+    // A dead holder's leases expire within one TTL; a live one (a "sync now" batch at the carrier's quota) may
+    // hold them for a minute or more: wait at least two minutes before giving up.
+    const waitMs = Math.max(2 * ttl, 120_000);
+    const deadline = Date.now() + waitMs;
     while (left.length) {
       const keys = left.map((r) => `${kind}:${r.iccid}`);
       const taken = [...new Set(await this.d.leases.acquire(keys, ttl))];
@@ -556,6 +646,7 @@ export class SyncEngine {
           total.written += c.written;
           total.unchanged += c.unchanged;
           total.failed += c.failed;
+          total.faulted = (total.faulted ?? 0) + (c.faulted ?? 0);
         }
       } finally {
         clearInterval(renewal);
@@ -563,7 +654,7 @@ export class SyncEngine {
       }
       left = left.filter((_, i) => !held.has(keys[i]));
       if (!left.length || mode === 'skip') break;
-      if (Date.now() > deadline) throw new Error(`${left.length} card(s) stayed leased by another job for ${2 * ttl} ms`);
+      if (Date.now() > deadline) throw new Error(`${left.length} card(s) stayed leased by another job for ${waitMs} ms`);
       await this.sleep(250);
     }
     return total;
@@ -580,7 +671,7 @@ export class SyncEngine {
     const at = this.now();
     const w = result.items.length ? await this.d.store.usage.upsertCycles(result.items, at) : { written: 0, unchanged: 0 };
     for (const f of result.failures) await this.d.store.cards.recordSyncError([f.iccid], errorJson(f.error, 'usage'), at);
-    const c = { written: w.written, unchanged: w.unchanged, failed: result.failures.length };
+    const c = { written: w.written, unchanged: w.unchanged, failed: result.failures.length, faulted: faultedOf(result) };
     this.countCards(rt, 'usage', c);
     return c;
   }
@@ -606,19 +697,35 @@ export class SyncEngine {
 
   // ---------------------------------------------------------------- orders
 
-  /** Polls the account's submitted orders until the carrier says they are done (or their deadline passes). */
+  /**
+   * Polls the account's submitted orders until the carrier says they are done (or their deadline passes), and
+   * resolves the in-doubt ones (see reconcileInDoubt). Every carrier request here goes ahead of sweep batches.
+   */
   private async orders(rt: AccountRuntime): Promise<number> {
+    return withSendContext({ priority: 'operation' }, () => this.ordersOf(rt));
+  }
+
+  private async ordersOf(rt: AccountRuntime): Promise<number> {
     const accountId = rt.account.id;
     const items = await this.d.store.operations.itemsInState(OperationState.SUBMITTED, accountId, 5000);
     const groups = new Map<string, typeof items>();
     const inDoubt: typeof items = [];
+    const orphaned: typeof items = [];
     for (const it of items) {
       if (!it.receipt) {
-        inDoubt.push(it);
+        if (it.error?.inDoubt === true) inDoubt.push(it);
+        // Marked sent, no outcome: its run is sending it now, or died and its job was never taken over.
+        else if (this.now().getTime() - (it.submittedAt ?? this.now()).getTime() > ORPHAN_AFTER_MS) orphaned.push(it);
         continue;
       }
       const key = `${it.operationId}|${canonicalJson(it.receipt)}`;
       groups.set(key, [...(groups.get(key) ?? []), it]);
+    }
+    for (const it of orphaned) {
+      const reason = `marked sent ${Math.round(ORPHAN_AFTER_MS / 60_000)} minutes ago and no submission run recorded an outcome`;
+      if (await this.d.store.operations.markInDoubt(it.operationId, [it.iccid], this.now(), { inDoubt: true, reason })) {
+        inDoubt.push({ ...it, error: { inDoubt: true, reason } });
+      }
     }
     const completed: string[] = [];
     const now = () => this.now();
@@ -662,32 +769,133 @@ export class SyncEngine {
   }
 
   /**
-   * Items whose submission outcome is unknown (a timeout or a worker that stopped mid-submit) are never sent
-   * again: their cards are re-read; the target status completes them, the platform's deadline fails them.
+   * Items whose submission outcome is unknown (a timeout or 5xx at submission, a worker that stopped between
+   * taking the quota slot and recording the answer). Each card is re-read: the target status completes the
+   * item. Otherwise the item is sent again, never while an order for the card may still be pending:
+   * - at once when the request is idempotent (`orderResend.idempotent`: a PUT of the target state) and the
+   *   carrier's order records say nothing is pending for the card (`adapter.pendingOrders`: Jasper);
+   * - otherwise only once the platform's typical processing time has passed since the last send without the
+   *   target showing (and nothing pending, where the carrier can tell);
+   * and never sooner than `resendGraceMs` after the last send (a request on its way arrives or is dropped by then).
+   * A resend is recorded on the item (`resends`: when, why, outcome), claimed once, marked sent only with its
+   * quota slot in hand; after `maxResends` the item fails. Items without a status to confirm (caps, rebinds)
+   * are failed at the platform's deadline, never resent.
    */
-  private async reconcileInDoubt(
-    rt: AccountRuntime,
-    items: Awaited<ReturnType<Store['operations']['itemsInState']>>,
-  ): Promise<string[]> {
+  private async reconcileInDoubt(rt: AccountRuntime, items: Awaited<ReturnType<Store['operations']['itemsInState']>>): Promise<string[]> {
     const done: string[] = [];
-    const refs = await this.refsOf(items.map((i) => i.iccid));
-    const read = await this.readSplitting(rt, 'orders', refs, (b) => rt.adapter.fetchCards(b, this.now()));
+    const refs = await this.refsOf([...new Set(items.map((i) => i.iccid))]);
+    const read = await this.readWithCardRetries(rt, 'orders', refs, (b) => rt.adapter.fetchCards(b, this.now()), 3);
     const status = new Map(read.items.map((c) => [c.iccid, c.status]));
     const deadlineMs = rt.manifest.orderProcessing.deadlineHours * 3600_000;
+    const typicalMs = rt.manifest.orderProcessing.typicalHours * 3600_000;
+    const idempotent = rt.manifest.orderResend?.idempotent ?? false;
+    const graceMs = this.d.resendGraceMs ?? RESEND_GRACE_MS;
+    const maxResends = this.d.maxResends ?? MAX_RESENDS;
+    const candidates: { it: (typeof items)[number]; shortOf: string }[] = [];
     for (const it of items) {
       const want = targetStatus(it.type);
       const now = this.now();
+      const sinceFirst = now.getTime() - (it.submittedAt ?? now).getTime();
       if (want && status.get(it.iccid) === want) {
         await this.d.store.operations.transition(it.operationId, [it.iccid], OperationState.COMPLETED, now, { from: [OperationState.SUBMITTED] });
         done.push(it.iccid);
-      } else if (now.getTime() - (it.submittedAt ?? now).getTime() > deadlineMs) {
+      } else if (sinceFirst > deadlineMs) {
         await this.d.store.operations.transition(it.operationId, [it.iccid], OperationState.FAILED, now, {
-          error: { message: 'submission outcome unknown and the target status did not show before the deadline; not resent to avoid a duplicate order' },
+          error: {
+            message: want
+              ? `submission outcome unknown and the target status ${want} did not show before the deadline`
+              : 'submission outcome unknown and this operation has no status to confirm it by; failed at the deadline',
+            resends: it.resends.length,
+          },
           from: [OperationState.SUBMITTED],
         });
+      } else if (want && status.has(it.iccid)) {
+        candidates.push({ it, shortOf: `target ${want} not reached (card is ${status.get(it.iccid)})` });
       }
     }
+    const ready = candidates.filter(({ it }) => this.now().getTime() - (lastSentAt(it) ?? this.now()).getTime() >= graceMs);
+    if (!ready.length) return done;
+    // What the carrier's own order records say (Jasper: the audit trail lists pending changes).
+    let pending: Map<string, boolean> | null = null;
+    if (rt.adapter.pendingOrders) {
+      const adapter = rt.adapter;
+      const answer = await this.readWithCardRetries(rt, 'orders', await this.refsOf(ready.map((c) => c.it.iccid)), (b) => adapter.pendingOrders!(b, this.now()), 3);
+      pending = new Map(answer.items.map((p) => [p.iccid, p.pending]));
+    }
+    for (const { it, shortOf } of ready) {
+      const now = this.now();
+      const sinceLast = now.getTime() - (lastSentAt(it) ?? now).getTime();
+      const p = pending?.get(it.iccid);
+      // Pending at the carrier: wait for it (the deadline fails it). Pending read failed: ask again next time.
+      if (p === true || (pending && p === undefined)) continue;
+      let why: string;
+      if (p === false && idempotent) why = `${shortOf}; the carrier shows no order pending for the card and the request sets the target state`;
+      else if (sinceLast >= typicalMs) {
+        why = `${shortOf} ${rt.manifest.orderProcessing.typicalHours} h (the platform's processing time) after the last send${p === false ? '; no order pending at the carrier' : ''}`;
+      } else continue;
+      if (it.resends.length >= maxResends) {
+        await this.d.store.operations.transition(it.operationId, [it.iccid], OperationState.FAILED, now, {
+          error: { message: `sent ${it.resends.length + 1} times without the target status showing; not sent again`, resends: it.resends.length },
+          from: [OperationState.SUBMITTED],
+        });
+        continue;
+      }
+      await this.resend(rt, it, why);
+    }
     return done;
+  }
+
+  /** Sends an in-doubt item again, alone; claimed once and marked sent only with its quota slot in hand. */
+  private async resend(rt: AccountRuntime, it: Awaited<ReturnType<Store['operations']['itemsInState']>>[number], reason: string): Promise<void> {
+    const ops = this.d.store.operations;
+    let claimed = false;
+    const beforeSend = async () => {
+      if (claimed) return; // the same resend again after a refusal that proves it was not acted on (quota, token)
+      if (!(await ops.claimResend(it.operationId, it.iccid, this.now(), reason, it.attempts))) {
+        throw new AlreadyTaken(`item ${it.iccid} of operation ${it.operationId} changed since it was read; not resent`);
+      }
+      claimed = true;
+    };
+    const order = { type: it.type, iccids: [it.iccid], params: it.params, idempotencyKey: `${it.idempotencyKey}#resend:${it.iccid}:${it.resends.length + 1}` };
+    const refs = await this.refsOf([it.iccid]);
+    const log = { operation: it.operationId, iccid: it.iccid, resend: it.resends.length + 1, reason };
+    try {
+      const receipt = await withSendContext({ priority: 'operation', beforeSend }, () =>
+        this.call(rt, 'submit', () => rt.adapter.submit(order, refs, this.now()), { transient: false }),
+      );
+      if (!claimed) return; // the adapter sent no order request (nothing to record)
+      await ops.recordOutcome(it.operationId, [it.iccid], this.now(), { receipt, error: null, resendOutcome: 'accepted' });
+      this.d.metrics.operationsSubmitted.inc({ ...rt.labels, type: it.type, result: 'resent' });
+      this.d.logger.info(log, 'in-doubt operation item resent');
+    } catch (e) {
+      if (e instanceof AlreadyTaken) return;
+      if (!claimed) {
+        this.d.logger.warn({ ...log, err: errorJson(e) }, 'in-doubt operation item not resent: the request did not leave');
+        return;
+      }
+      const original = e instanceof InDoubt ? e.original : e;
+      const code = isCarrierError(original) ? original.details.carrierCode : undefined;
+      if (e instanceof Rejected && code !== undefined && (rt.manifest.orderResend?.pendingCodes ?? []).includes(code)) {
+        // The carrier refused it because an order on the card is in progress or recent: the first one arrived.
+        await ops.recordOutcome(it.operationId, [it.iccid], this.now(), {
+          error: { inDoubt: true, reason: 'the carrier refused the resend: an order on the card is in progress or recent', ...errorJson(e, 'resend') },
+          resendOutcome: 'refused: pending',
+        });
+        this.d.logger.info(log, 'in-doubt operation item: the carrier has an order in progress for the card');
+      } else if (e instanceof Rejected || e instanceof NotSupported) {
+        await ops.recordOutcome(it.operationId, [it.iccid], this.now(), { error: errorJson(e, 'resend'), resendOutcome: 'refused' });
+        await ops.transition(it.operationId, [it.iccid], OperationState.FAILED, this.now(), {
+          error: { message: `the carrier refused the resend: ${e.message}`, ...errorJson(e, 'resend') },
+          from: [OperationState.SUBMITTED],
+        });
+      } else {
+        await ops.recordOutcome(it.operationId, [it.iccid], this.now(), {
+          error: { inDoubt: true, reason: 'resend outcome unknown', ...errorJson(original, 'resend') },
+          resendOutcome: 'in doubt',
+        });
+        this.d.metrics.operationsSubmitted.inc({ ...rt.labels, type: it.type, result: 'in_doubt' });
+      }
+    }
   }
 
   private async refsOf(iccids: string[]): Promise<CardRef[]> {
@@ -733,67 +941,109 @@ export class SyncEngine {
     const rt = this.d.runtime.get(accountId);
     const refs = await this.refsOf(iccids);
     const size = kind === 'status' ? rt.manifest.batchSizes.status : rt.manifest.batchSizes.usage;
-    for (const batch of chunks(refs, Math.max(1, size))) {
-      await this.withLeases(kind, batch, (b) => (kind === 'status' ? this.readStatus(rt, 'status', b) : this.readUsage(rt, b)), 'skip');
-    }
+    // A console asked (or an order was confirmed): these reads take quota slots ahead of sweep batches.
+    await withSendContext({ priority: 'operation' }, async () => {
+      for (const batch of chunks(refs, Math.max(1, size))) {
+        await this.withLeases(kind, batch, (b) => (kind === 'status' ? this.readStatus(rt, 'status', b) : this.readUsage(rt, b)), 'skip');
+      }
+    });
   }
 
   // ---------------------------------------------------------------- operations
 
   /**
-   * Submits an operation's PENDING items, once. Items move to SUBMITTED before the carrier is called, so a
-   * re-run never sends them again; a definite refusal makes them REJECTED; an ambiguous failure leaves them
-   * SUBMITTED without a receipt, to be reconciled by reading the cards.
+   * Submits an operation's PENDING items, once. The adapter call runs with `priority: 'operation'` and a
+   * `beforeSend` that moves the batch's items PENDING → SUBMITTED (guarded by state) once the order request
+   * holds its quota slot, just before it leaves: an item is SUBMITTED only when it may really have been sent,
+   * and a request whose items another run took is not sent. A definite refusal makes them REJECTED; an
+   * ambiguous failure (timeout, 5xx) leaves them SUBMITTED without a receipt, in doubt, and the account's
+   * `orders` sweep is queued at once to resolve them (reconcileInDoubt). A failure before the order request
+   * left keeps the items PENDING and fails the job, which retries them.
+   *
+   * A run of the job after its worker died (the queue re-runs it once the lock expires; the job id is unique per
+   * operation, so runs never overlap) finds the items the dead run marked sent and recorded nothing for: they
+   * may have left, so they are marked in doubt at once and resolved the same way.
    */
   async submit(operationId: string): Promise<void> {
     const op = await this.d.store.operations.get(operationId);
     if (!op) throw new PermanentJobError(`operation ${operationId} not found`);
-    const pending = op.items.filter((i) => i.state === OperationState.PENDING);
-    const byAccount = new Map<string, string[]>();
-    for (const it of pending) {
-      if (!it.accountId || !this.d.runtime.has(it.accountId)) {
-        await this.d.store.operations.transition(op.id, [it.iccid], OperationState.REJECTED, this.now(), {
-          error: { code: 'ACCOUNT_UNAVAILABLE', message: `the card's carrier account '${it.accountId}' is not configured` },
-          from: [OperationState.PENDING],
-        });
-        continue;
+    const ops = this.d.store.operations;
+    const reconcile = new Set<string>();
+    try {
+      const orphaned = op.items.filter((i) => i.state === OperationState.SUBMITTED && !i.receipt && !i.error);
+      if (orphaned.length) {
+        const reason = 'worker stopped mid-submission';
+        const marked = await ops.markInDoubt(op.id, orphaned.map((i) => i.iccid), this.now(), { inDoubt: true, reason });
+        this.d.logger.warn({ operation: op.id, items: marked }, 'operation items marked sent by a run that stopped: in doubt, resolving now');
+        for (const it of orphaned) {
+          if (!it.accountId || !this.d.runtime.has(it.accountId)) continue;
+          reconcile.add(it.accountId);
+          this.d.metrics.operationsSubmitted.inc({ ...this.d.runtime.get(it.accountId).labels, type: op.type, result: 'in_doubt' });
+        }
       }
-      byAccount.set(it.accountId, [...(byAccount.get(it.accountId) ?? []), it.iccid]);
-    }
-    for (const [accountId, iccids] of byAccount) {
-      const rt = this.d.runtime.get(accountId);
-      const size = Math.max(1, rt.manifest.batchSizes.operation);
-      let n = 0;
-      for (const batch of chunks(iccids, size)) {
-        n++;
-        const moved = await this.d.store.operations.transition(op.id, batch, OperationState.SUBMITTED, this.now(), { from: [OperationState.PENDING] });
-        if (moved !== batch.length) {
-          // Another run already took (some of) these: never send twice.
-          this.d.logger.warn({ operation: op.id, expected: batch.length, moved }, 'operation items already submitted elsewhere; skipping batch');
+      const byAccount = new Map<string, string[]>();
+      for (const it of op.items.filter((i) => i.state === OperationState.PENDING)) {
+        if (!it.accountId || !this.d.runtime.has(it.accountId)) {
+          await ops.transition(op.id, [it.iccid], OperationState.REJECTED, this.now(), {
+            error: { code: 'ACCOUNT_UNAVAILABLE', message: `the card's carrier account '${it.accountId}' is not configured` },
+            from: [OperationState.PENDING],
+          });
           continue;
         }
-        const refs = await this.refsOf(batch);
-        const order = { type: op.type, iccids: batch, params: op.params, idempotencyKey: `${op.idempotencyKey}#${n}` };
-        try {
-          const receipt = await this.call(rt, 'submit', () => rt.adapter.submit(order, refs, this.now()), { transient: false });
-          await this.d.store.operations.transition(op.id, batch, OperationState.SUBMITTED, this.now(), { receipt, from: [OperationState.SUBMITTED] });
-          this.d.metrics.operationsSubmitted.inc({ ...rt.labels, type: op.type, result: 'accepted' }, batch.length);
-        } catch (e) {
-          if (e instanceof Rejected || e instanceof NotSupported) {
-            await this.d.store.operations.transition(op.id, batch, OperationState.REJECTED, this.now(), {
-              error: errorJson(e, 'submit'),
-              from: [OperationState.SUBMITTED],
-            });
-            this.d.metrics.operationsSubmitted.inc({ ...rt.labels, type: op.type, result: 'rejected' }, batch.length);
-          } else {
-            await this.d.store.operations.transition(op.id, batch, OperationState.SUBMITTED, this.now(), {
-              error: { inDoubt: true, ...errorJson(e instanceof InDoubt ? e.original : e, 'submit') },
-              from: [OperationState.SUBMITTED],
-            });
-            this.d.metrics.operationsSubmitted.inc({ ...rt.labels, type: op.type, result: 'in_doubt' }, batch.length);
-          }
+        byAccount.set(it.accountId, [...(byAccount.get(it.accountId) ?? []), it.iccid]);
+      }
+      for (const [accountId, iccids] of byAccount) {
+        const rt = this.d.runtime.get(accountId);
+        let n = 0;
+        for (const batch of chunks(iccids, Math.max(1, rt.manifest.batchSizes.operation))) {
+          if (await this.submitBatch(rt, op, batch, ++n)) reconcile.add(accountId);
         }
       }
+    } finally {
+      // In-doubt items are resolved within seconds, not at the next scheduled orders sweep.
+      for (const accountId of reconcile) await this.requestSweep(accountId, 'orders', 'manual');
+    }
+  }
+
+  /** One order request for a batch of an operation's items; returns whether the items ended in doubt. */
+  private async submitBatch(rt: AccountRuntime, op: NonNullable<Awaited<ReturnType<Store['operations']['get']>>>, batch: string[], n: number): Promise<boolean> {
+    const ops = this.d.store.operations;
+    let marked = false;
+    const beforeSend = async () => {
+      if (marked) return; // the same order again after a refusal that proves it was not acted on (quota, token)
+      const moved = await ops.transition(op.id, batch, OperationState.SUBMITTED, this.now(), { from: [OperationState.PENDING] });
+      if (moved !== batch.length) throw new AlreadyTaken(`operation ${op.id}: ${batch.length - moved} of ${batch.length} items already taken by another run`);
+      marked = true;
+    };
+    const refs = await this.refsOf(batch);
+    const order = { type: op.type, iccids: batch, params: op.params, idempotencyKey: `${op.idempotencyKey}#${n}` };
+    try {
+      const receipt = await withSendContext({ priority: 'operation', beforeSend }, () =>
+        this.call(rt, 'submit', () => rt.adapter.submit(order, refs, this.now()), { transient: false }),
+      );
+      // An adapter that sent no request marked as an order: the items are marked now (after the fact).
+      if (!marked) await beforeSend();
+      await ops.recordOutcome(op.id, batch, this.now(), { receipt, error: null });
+      this.d.metrics.operationsSubmitted.inc({ ...rt.labels, type: op.type, result: 'accepted' }, batch.length);
+      return false;
+    } catch (e) {
+      if (e instanceof AlreadyTaken) {
+        // Another run took (some of) these: never send twice.
+        this.d.logger.warn({ operation: op.id, err: e.message }, 'operation items already submitted elsewhere; batch not sent');
+        return false;
+      }
+      const from = marked ? OperationState.SUBMITTED : OperationState.PENDING;
+      if (e instanceof Rejected || e instanceof NotSupported) {
+        await ops.transition(op.id, batch, OperationState.REJECTED, this.now(), { error: errorJson(e, 'submit'), from: [from] });
+        this.d.metrics.operationsSubmitted.inc({ ...rt.labels, type: op.type, result: 'rejected' }, batch.length);
+        return false;
+      }
+      // Nothing left for the carrier: the items stay PENDING and the job's retry submits them.
+      if (!marked) throw e instanceof InDoubt ? e.original : e;
+      await ops.recordOutcome(op.id, batch, this.now(), { error: { inDoubt: true, ...errorJson(e instanceof InDoubt ? e.original : e, 'submit') } });
+      this.d.metrics.operationsSubmitted.inc({ ...rt.labels, type: op.type, result: 'in_doubt' }, batch.length);
+      this.d.logger.warn({ operation: op.id, items: batch.length, err: errorJson(e) }, 'operation submission outcome unknown: in doubt, resolving now');
+      return true;
     }
   }
 }
@@ -806,3 +1056,18 @@ class InDoubt extends CarrierError {
     super(`outcome unknown: ${original.message}`, original.details);
   }
 }
+
+/** The items of an order request were taken by another run: the request is not sent. */
+class AlreadyTaken extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AlreadyTaken';
+  }
+}
+
+/** An item marked sent with no outcome this long after is orphaned (its run died and no re-run took it over). */
+const ORPHAN_AFTER_MS = 10 * 60_000;
+/** Resends of one in-doubt item before it is failed. */
+const MAX_RESENDS = 3;
+/** No resend sooner than this after the last send: a request on its way has arrived or been dropped by then. */
+const RESEND_GRACE_MS = 30_000;

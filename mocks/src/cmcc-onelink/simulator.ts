@@ -174,6 +174,7 @@ export class OneLinkSimulator implements ControlledSimulator {
       this.tokenByAppid.clear();
       this.counters.fault('expireTokens');
     }
+    this.revokeIfDue();
     const fault = this.faults.draw();
     const delayMs = this.faults.config.latencyMs || undefined;
     if (fault) this.counters.fault(fault);
@@ -196,6 +197,20 @@ export class OneLinkSimulator implements ControlledSimulator {
     if (fault === 'malformed') return { ...out, body: '<html><body>系统繁忙，请稍后再试</body></html>' };
     if (fault === 'truncated') return { ...out, body: out.body.slice(0, Math.max(1, Math.floor(out.body.length / 2))) };
     return out;
+  }
+
+  /**
+   * Token revocation injection (`tokenRevokeEverySeconds`, real elapsed time): at each revocation instant every
+   * token issued before stops working and is answered 12021 like an expired one. Counted per live token
+   * revoked (`faults.tokensRevoked`) and per instant (`faults.tokenRevocations`).
+   */
+  private revokeIfDue(): void {
+    if (!this.faults.revocationDue(this.realNow())) return;
+    const now = this.now();
+    this.counters.fault('tokenRevocations');
+    for (const rec of this.tokens.values()) if (rec.expiresAt > now) this.counters.fault('tokensRevoked');
+    this.tokens.clear();
+    this.tokenByAppid.clear();
   }
 
   // ---- plumbing ----------------------------------------------------------------------------------

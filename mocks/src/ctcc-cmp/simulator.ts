@@ -262,8 +262,10 @@ export class CtccSimulator implements ControlledSimulator {
   }
 
   private order(card: CtccCardView, kind: CtccOrderKind, endpoint: string, now: number): Answer {
-    this.counters.order(this.orderKey(card, kind), endpoint, new Date(now));
-    if (this.fleet.pending.has(card.index)) return text(CTCC_ERRORS.orderInProgress);
+    // A card with an order in progress refuses another (-7): counted, but not as an accepted order.
+    const inProgress = this.fleet.pending.has(card.index);
+    this.counters.order(this.orderKey(card, kind), endpoint, new Date(now), !inProgress);
+    if (inProgress) return text(CTCC_ERRORS.orderInProgress);
     const transactionId = this.transactionId(now);
     this.fleet.pending.set(card.index, { kind, receivedAtMs: now, dueAtMs: now + this.orderDelayMs, transactionId });
     if (this.orderDelayMs <= 0) this.fleet.settle(card.index, now);

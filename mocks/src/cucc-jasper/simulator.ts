@@ -129,6 +129,8 @@ export class JasperSimulator implements ControlledSimulator {
   private inFlight = 0;
   private listing: Listing | null = null;
   private credentialsRevoked = 0;
+  /** Status changes asked by PUT and not yet applied, per card: the audit trail shows them as `Pending`. */
+  private readonly pendingStatus = new Map<number, { status: JasperStatus; submittedAt: number; at: number }[]>();
 
   constructor(options: SimOptions) {
     this.clock = options.clock;
@@ -400,6 +402,7 @@ export class JasperSimulator implements ControlledSimulator {
     this.counters.order(key, 'PUT devices/{iccid}', new Date(now), true);
     const at = Math.max(now + this.orderDelayMs, effective ?? 0);
     const to = target ? lifeOf(target) : null;
+    if (target) this.pendingStatus.set(i, [...(this.pendingStatus.get(i) ?? []).filter((c) => c.at > now), { status: target, submittedAt: now, at }]);
     this.fleet.addChange(i, {
       at,
       submittedAt: now,
@@ -457,7 +460,19 @@ export class JasperSimulator implements ControlledSimulator {
     const now = this.now();
     const from = now - days * DAY_MS;
     const f = this.fleet;
-    const entries = f.timeline
+    // Status changes asked and not applied yet come first (newest first), as `Pending`.
+    const pending = (this.pendingStatus.get(i) ?? [])
+      .filter((c) => c.submittedAt <= now && c.at > now)
+      .reverse()
+      .map((c) => ({
+        field: 'status',
+        priorValue: jasperStatus(this.state(i)),
+        value: c.status,
+        effectiveDate: this.iso(c.at),
+        status: 'Pending',
+        userName: this.credentials.username,
+      }));
+    const executed = f.timeline
       .history(i, now)
       .filter((e) => e.at >= from)
       .reverse()
@@ -469,6 +484,7 @@ export class JasperSimulator implements ControlledSimulator {
         status: 'Executed',
         userName: e.by === 'user' ? this.credentials.username : e.by,
       }));
+    const entries = [...pending, ...executed];
     const offset = (pageNumber - 1) * AUDIT_PAGE_SIZE;
     return {
       iccid: f.iccidOf(i),

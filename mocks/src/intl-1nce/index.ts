@@ -8,7 +8,9 @@
  * - `faults` (FaultInjector): serverError → 500 JSON; rateLimit → 429 (`injectedRateLimits`); malformed →
  *   broken JSON, not processed; truncated → the real answer cut in half (processed); timeout → processed,
  *   never answered; `force('expireTokens')` → every live token dies at the next authenticated call;
- *   `configure({ tokenTtlSeconds })` → new tokens die after that many seconds although `expires_in` says 3600.
+ *   `configure({ tokenTtlSeconds })` → new tokens die after that many seconds although `expires_in` says 3600;
+ *   `configure({ tokenRevokeEverySeconds })` → every N s of real time (`realNow`) every token minted before dies
+ *   (401), counted in `faults.tokenRevocations` / `faults.tokensRevoked`.
  * - `counters` (SimCounters): requests by `METHOD path-template`, `quotaViolations` (/v1/sims* 10/s per
  *   customer, /oauth/token 600/min per client IP, real time), `orders` for every SIM changed by PUT or POST,
  *   `duplicate` when the same change is asked again with no other change asked in between.

@@ -51,6 +51,8 @@ export class IntlSimulator implements ControlledSimulator {
   private readonly tokensPerMinute: number;
   private readonly lastOrder = new Map<number, { kind: string; epoch: number }>();
   private minted = 0;
+  /** Real-time source for token revocation injection (tests may replace it). */
+  realNow: () => number = () => performance.now();
 
   constructor(options: IntlSimOptions) {
     this.clock = options.clock;
@@ -81,6 +83,7 @@ export class IntlSimulator implements ControlledSimulator {
   async handle(req: SimRequest): Promise<SimResponse> {
     const route = routeOf(req);
     this.counters.request(route.endpoint);
+    this.revokeIfDue();
     const latency = this.faults.config.latencyMs;
     const withLatency = (r: SimResponse): SimResponse => (latency > 0 ? { ...r, delayMs: (r.delayMs ?? 0) + latency } : r);
     const fault = this.faults.draw();
@@ -154,6 +157,19 @@ export class IntlSimulator implements ControlledSimulator {
     const ttl = this.faults.config.tokenTtlSeconds ?? TOKEN_TTL_SECONDS;
     this.tokens.set(accessToken, { expiresAtMs: now + ttl * 1000 });
     return ok({ status_code: 200, access_token: accessToken, token_type: 'bearer', expires_in: TOKEN_TTL_SECONDS, userId: this.creds.username, scope: 'all' });
+  }
+
+  /**
+   * Token revocation injection (`tokenRevokeEverySeconds`, real elapsed time): at each revocation instant every
+   * token minted before stops working and is answered 401 like an expired one. Counted per live token revoked
+   * (`faults.tokensRevoked`) and per instant (`faults.tokenRevocations`).
+   */
+  private revokeIfDue(): void {
+    if (!this.faults.revocationDue(this.realNow())) return;
+    const now = this.clock.nowMs();
+    this.counters.fault('tokenRevocations');
+    for (const t of this.tokens.values()) if (t.expiresAtMs > now) this.counters.fault('tokensRevoked');
+    this.tokens.clear();
   }
 
   /** Null when the bearer is valid, else the 401 answer. */

@@ -60,6 +60,8 @@ export function operationView(op: Operation) {
       error: i.error,
       submittedAt: i.submittedAt?.toISOString() ?? null,
       completedAt: i.completedAt?.toISOString() ?? null,
+      // Sends after the submission's outcome was in doubt: when, why, and what came of each.
+      resends: i.resends.map((r) => ({ at: r.at.toISOString(), reason: r.reason, outcome: r.outcome })),
     })),
   };
 }

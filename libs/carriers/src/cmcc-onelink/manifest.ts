@@ -40,4 +40,7 @@ export const ONELINK_MANIFEST: AdapterManifest = {
   cooldowns: { sameCardChangeSeconds: 30 * 60, rebindsPerMonth: null },
   // CMCC: 1–2 business days, up to about a week (domain.md §6).
   orderProcessing: { typicalHours: 48, deadlineHours: 7 * 24 },
+  // operType is a transition (stop, resume), not a target state, and no order list shows an order without its
+  // orderNum: an in-doubt order is resent only after the processing time. 12034 refuses a change within 30 minutes.
+  orderResend: { idempotent: false, pendingCodes: ['12034'] },
 };

@@ -127,16 +127,20 @@ describe('token and transid', () => {
     expect(seen.filter((s) => s.path === 'get/token')).toHaveLength(2);
   });
 
-  it('error parsed: 12021 drops the token and raises AuthExpired; the next call gets a new token', async () => {
+  it('error parsed: 12021 drops the token and the call is sent again with a new one; a second 12021 raises AuthExpired', async () => {
+    withToken();
+    on('query/sim-data-usage-daily/batch', TOKEN_EXPIRED);
     withToken();
     on('query/sim-data-usage-daily/batch', TOKEN_EXPIRED);
     const a = makeAdapter();
     const err = await caught(a.fetchDailyUsageBatch([{ iccid: ICCID_1 }], '2026-03-14', now));
     expect(err).toMatchObject({ kind: 'AUTH_EXPIRED', retryable: true, details: { carrierCode: '12021', endpoint: 'query/sim-data-usage-daily/batch' } });
+    expect(seen.filter((s) => s.path === 'get/token')).toHaveLength(2);
+    seen.length = 0;
     withToken();
     on('query/sim-data-usage-daily/batch', DAILY_OK);
     await expect(a.fetchDailyUsageBatch([{ iccid: ICCID_1 }], '2026-03-14', now)).resolves.toMatchObject({ items: [{ usedBytes: 2048 }] });
-    expect(seen.filter((s) => s.path === 'get/token')).toHaveLength(2);
+    expect(seen.filter((s) => s.path === 'get/token')).toHaveLength(1);
   });
 
   it('error parsed: wrong credentials (12009) are Rejected, not retryable, and the password never shows', async () => {

@@ -109,8 +109,13 @@ export class CtccClient {
    * One request. Resolves with an answer that is not a platform error (plain-text `code：message` or a
    * non-2xx status reject with the table's class); JSON and XML codes are read by the mappers.
    */
-  async call(method: CtccMethod, cardKey: CtccCardKey | null, params: CtccParams = { signed: {}, unsigned: {} }): Promise<{ res: HttpResponse; secrets: readonly string[] }> {
-    const req = buildCtccRequest(this.baseUrl, this.creds, method, cardKey, params);
+  async call(
+    method: CtccMethod,
+    cardKey: CtccCardKey | null,
+    params: CtccParams = { signed: {}, unsigned: {} },
+    opts: { order?: boolean } = {},
+  ): Promise<{ res: HttpResponse; secrets: readonly string[] }> {
+    const req: HttpRequest = { ...buildCtccRequest(this.baseUrl, this.creds, method, cardKey, params), ...(opts.order ? { order: true } : {}) };
     const secrets = req.secrets ?? this.secrets;
     const res = await this.http.send(req);
     const err = answerError(res, method, secrets);

@@ -224,7 +224,7 @@ export class CtccCmpAdapter implements CarrierAdapter {
     }
     const ref = refFor(refs, order.iccids[0]);
     const plan = operationPlan(order, ref);
-    const { res, secrets } = await this.client.call(plan.method, cardKeyOf(ref, this.options.cardKey), plan.params);
+    const { res, secrets } = await this.client.call(plan.method, cardKeyOf(ref, this.options.cardKey), plan.params, { order: true });
     const answer = mapOrderAnswer(res.body, this.ctx(plan.method, secrets, res.status));
     return {
       type: order.type,

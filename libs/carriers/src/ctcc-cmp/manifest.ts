@@ -50,4 +50,7 @@ export const manifest: AdapterManifest = {
   cooldowns: { sameCardChangeSeconds: null, rebindsPerMonth: 2 },
   // domain.md §6: CTCC completes orders in 1–2 business days; the deadline allows a long weekend on top.
   orderProcessing: { typicalHours: 48, deadlineHours: 120 },
+  // disabledNumber is an order (19 stop, 20 resume) and the platform has no order look-up: an in-doubt order is
+  // resent only after the processing time. -7 (该号码有在途工单) refuses a second order while one is in progress.
+  orderResend: { idempotent: false, pendingCodes: ['-7'] },
 };

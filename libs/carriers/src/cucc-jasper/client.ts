@@ -38,7 +38,7 @@ export class JasperClient {
     path: string,
     endpoint: string,
     schema: ZodType<T, ZodTypeDef, unknown>,
-    opts: { query?: Record<string, string>; body?: unknown } = {},
+    opts: { query?: Record<string, string>; body?: unknown; order?: boolean } = {},
   ): Promise<T> {
     const secrets = this.secrets();
     const res = await this.options.http.send({
@@ -49,6 +49,7 @@ export class JasperClient {
       ...(opts.body !== undefined ? { body: opts.body } : {}),
       endpoint,
       secrets,
+      ...(opts.order ? { order: true } : {}),
     });
     const ctx = { endpoint, httpStatus: res.status, secrets, retryAfter: res.headers['retry-after'] };
     let json: unknown = undefined;

@@ -22,6 +22,7 @@ import {
   type OperationOrder,
   type OperationProgress,
   type OperationReceipt,
+  type PendingOrderState,
   type PoolMembersPage,
   type PoolRecord,
   type UsageSnapshot,
@@ -324,7 +325,7 @@ export class JasperAdapter implements CarrierAdapter {
         continue;
       }
       try {
-        const res = await this.client.request('PUT', `devices/${encodeURIComponent(iccid)}`, 'devices/{iccid}', deviceChangeSchema, { body: { status: target } });
+        const res = await this.client.request('PUT', `devices/${encodeURIComponent(iccid)}`, 'devices/{iccid}', deviceChangeSchema, { body: { status: target }, order: true });
         accepted.push(iccid);
         effective[iccid] = res.effectiveDate;
       } catch (err) {
@@ -342,6 +343,29 @@ export class JasperAdapter implements CarrierAdapter {
       deadline: new Date(at.getTime() + this.manifest.orderProcessing.deadlineHours * 3600_000),
       raw: { targetStatus: target, effectiveDate: effective, ...(notSubmitted.length ? { notSubmitted } : {}) },
     };
+  }
+
+  /**
+   * Whether a status change is still pending for each card: the audit trail lists changes asked but not yet
+   * applied first, with a `status` other than `Executed` (`Pending`). One request per card (the first page of
+   * the last day's history); a passing fault about one card is that card's failure.
+   */
+  async pendingOrders(refs: CardRef[], _at: Date): Promise<BatchResult<PendingOrderState>> {
+    const result: BatchResult<PendingOrderState> = { items: [], failures: [] };
+    for (const iccid of uniqueIccids(refs)) {
+      try {
+        const page = await this.client.request('GET', `devices/${encodeURIComponent(iccid)}/auditTrails`, 'devices/{iccid}/auditTrails', auditTrailsSchema, {
+          query: { daysOfHistory: '1', pageNumber: '1' },
+        });
+        const pending = page.deviceAuditTrails.some((e) => e.field === 'status' && e.status !== null && e.status.toLowerCase() !== 'executed');
+        result.items.push({ iccid, pending });
+      } catch (err) {
+        const failure = asCardFailure(err);
+        if (!failure) throw err;
+        result.failures.push({ iccid, error: failure });
+      }
+    }
+    return result;
   }
 
   /** Re-reads each device: COMPLETED when it shows the expected status; pending until then or the deadline. */

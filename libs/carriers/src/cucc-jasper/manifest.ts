@@ -41,4 +41,7 @@ export const JASPER_MANIFEST: AdapterManifest = {
   cooldowns: { sameCardChangeSeconds: null, rebindsPerMonth: null },
   // CUCC: 1–2 business days (domain.md §6); PUT changes apply after minutes to days.
   orderProcessing: { typicalHours: 24, deadlineHours: 72 },
+  // PUT devices/{iccid} {status} sets the target state and the audit trail shows changes still pending
+  // (adapter.pendingOrders): an in-doubt order is resent at once when nothing is pending.
+  orderResend: { idempotent: true, pendingCodes: [] },
 };

@@ -123,16 +123,18 @@ describe('auth: POST /oauth/token', () => {
     expect(t2.isDone()).toBe(true);
   });
 
-  it('parses a 401 on a call: the token is dropped, AuthExpired raised, the next call fetches a new one', async () => {
+  it('parses a 401 on a call: the token is dropped and the call sent again with a new one; a second 401 raises AuthExpired', async () => {
     const a = connect();
     token('tok-1');
     api('get', 'v1/sims', 401, { statusCode: 401, message: 'Unauthorized' });
+    token('tok-2');
+    api('get', 'v1/sims', 401, { statusCode: 401, message: 'Unauthorized' }, {}, 'tok-2');
     const e = await caught(a.listCards(null, null, AT));
     expect(e).toBeInstanceOf(AuthExpired);
-    const t2 = token('tok-2');
-    api('get', 'v1/sims', 200, [], { 'X-Total-Pages': '1' }, 'tok-2');
+    const t3 = token('tok-3');
+    api('get', 'v1/sims', 200, [], { 'X-Total-Pages': '1' }, 'tok-3');
     await a.listCards(null, null, AT);
-    expect(t2.isDone()).toBe(true);
+    expect(t3.isDone()).toBe(true);
   });
 
   it('parses token errors: bad credentials are Rejected, 429 RateLimited, garbage Transient', async () => {

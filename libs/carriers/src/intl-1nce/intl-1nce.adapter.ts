@@ -198,8 +198,8 @@ export class Intl1nceAdapter implements CarrierAdapter {
     const changes: SimStatusChange[] = order.iccids.map((iccid) => ({ iccid: nativeIccid(iccid), status: target.raw }));
     const single = changes.length === 1;
     const { res } = single
-      ? await this.client.call({ method: 'PUT', path: `v1/sims/${changes[0].iccid}`, endpoint: 'v1/sims/{iccid}', body: changes[0] })
-      : await this.client.call({ method: 'POST', path: 'v1/sims', endpoint: 'v1/sims', body: changes });
+      ? await this.client.call({ method: 'PUT', path: `v1/sims/${changes[0].iccid}`, endpoint: 'v1/sims/{iccid}', body: changes[0], order: true })
+      : await this.client.call({ method: 'POST', path: 'v1/sims', endpoint: 'v1/sims', body: changes, order: true });
     return {
       type: order.type,
       iccids: [...order.iccids],

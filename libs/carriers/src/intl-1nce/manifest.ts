@@ -42,4 +42,7 @@ export const manifest: AdapterManifest = {
   cooldowns: { sameCardChangeSeconds: null, rebindsPerMonth: null },
   // (convention) 1NCE queues changes and applies them within minutes; a day without the change fails the order.
   orderProcessing: { typicalHours: 1, deadlineHours: 24 },
+  // PUT /v1/sims/{iccid} {status} sets the target state, but the platform shows no queued change and queues a
+  // second one: an in-doubt order is resent only after the processing time, never while one may be queued.
+  orderResend: { idempotent: true, pendingCodes: [] },
 };
