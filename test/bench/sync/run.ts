@@ -5,6 +5,11 @@
  * process, CPU milliseconds per 1,000 cards. Each platform runs in a fresh process of its own.
  *
  *   npm run bench:sync -- --cards 100000 --quota-factor 100 [--platforms cmcc-onelink,ctcc-cmp] [--kinds inventory,status,usage]
+ *       [--neighbour off|on|both]
+ *
+ * `--neighbour on` runs a CPU-hungry neighbour beside each platform's run: one busy-looping process per core, at
+ * the same scheduling priority as simgate and the simulators (a busy host, where requests reach the carrier late
+ * and bunched). `both` runs each platform without, then with it.
  *
  * Uses PostgreSQL when DATABASE_URL is set (a fresh schema, dropped afterwards), else embedded PGlite.
  */
@@ -23,12 +28,13 @@ interface Args {
   platforms: string[];
   kinds: SyncKind[];
   seed: number;
+  neighbour: 'off' | 'on' | 'both';
   /** Set in the per-platform child processes. */
   child: boolean;
 }
 
 function parse(argv: string[]): Args {
-  const a: Args = { cards: 10_000, quotaFactor: 50, platforms: ['cmcc-onelink', 'cucc-jasper', 'ctcc-cmp', 'intl-1nce'], kinds: ['inventory', 'status', 'usage'], seed: 1, child: false };
+  const a: Args = { cards: 10_000, quotaFactor: 50, platforms: ['cmcc-onelink', 'cucc-jasper', 'ctcc-cmp', 'intl-1nce'], kinds: ['inventory', 'status', 'usage'], seed: 1, neighbour: 'off', child: false };
   for (let i = 0; i < argv.length; i += 2) {
     const [k, v] = [argv[i], argv[i + 1]];
     if (k === '--cards') a.cards = Number(v);
@@ -37,6 +43,10 @@ function parse(argv: string[]): Args {
     else if (k === '--kinds') a.kinds = v.split(',') as SyncKind[];
     else if (k === '--seed') a.seed = Number(v);
     else if (k === '--child') a.child = v === '1';
+    else if (k === '--neighbour') {
+      if (v !== 'off' && v !== 'on' && v !== 'both') throw new Error('--neighbour: off, on or both');
+      a.neighbour = v;
+    }
     else throw new Error(`unknown argument ${k}`);
   }
   return a;
@@ -152,8 +162,10 @@ function compileChild(): string {
 /** One platform in a fresh process of its own, so that RSS and CPU are that platform's alone. */
 async function benchInChild(script: string, argv: string[], platform: string): Promise<Awaited<ReturnType<typeof benchPlatform>>> {
   const args = [...argv];
-  const i = args.indexOf('--platforms');
-  if (i >= 0) args.splice(i, 2);
+  for (const flag of ['--platforms', '--neighbour']) {
+    const i = args.indexOf(flag);
+    if (i >= 0) args.splice(i, 2);
+  }
   const child = spawn(process.execPath, ['--expose-gc', script, ...args, '--platforms', platform, '--child', '1'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, SIMGATE_BENCH_ROOT: ROOT },
@@ -166,6 +178,15 @@ async function benchInChild(script: string, argv: string[], platform: string): P
   return JSON.parse(line) as Awaited<ReturnType<typeof benchPlatform>>;
 }
 
+/**
+ * A CPU-hungry neighbour: one busy loop per core, same priority as everything else (started before the run,
+ * stopped after it).
+ */
+function startNeighbour(): () => void {
+  const spinners = os.cpus().map(() => spawn(process.execPath, ['-e', 'for (;;) Math.sqrt(Math.random());'], { stdio: 'ignore' }));
+  return () => spinners.forEach((c) => c.kill('SIGKILL'));
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const a = parse(argv);
@@ -174,15 +195,25 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   const script = compileChild();
-  const results = [];
+  const results: (Awaited<ReturnType<typeof benchPlatform>> & { neighbour: boolean })[] = [];
+  const modes = a.neighbour === 'both' ? [false, true] : [a.neighbour === 'on'];
   for (const p of a.platforms) {
-    const r = await benchInChild(script, argv, p);
-    process.stdout.write(JSON.stringify(r) + '\n');
-    results.push(r);
+    for (const neighbour of modes) {
+      const stop = neighbour ? startNeighbour() : () => undefined;
+      try {
+        const r = { ...(await benchInChild(script, argv, p)), neighbour };
+        process.stdout.write(JSON.stringify(r) + '\n');
+        results.push(r);
+      } finally {
+        stop();
+      }
+    }
   }
   process.stdout.write(
-    `\n| platform | cards | requests | quota/s (×${a.quotaFactor}) | wall s | quota-bound min s | ratio | violations | RSS at start MB | peak RSS MB | CPU ms / 1k cards |\n|---|---|---|---|---|---|---|---|---|---|---|\n` +
-      results.map((r) => `| ${r.platform} | ${r.cards} | ${r.requests} | ${r.quotaPerSecond} | ${r.wallSeconds} | ${r.minimumSeconds} | ${r.ratio} | ${r.quotaViolations} | ${r.startRssMb} | ${r.peakRssMb} | ${r.cpuMsPer1000Cards} |`).join('\n') +
+    `\n| platform | CPU-hungry neighbour | cards | requests | quota/s (×${a.quotaFactor}) | wall s | quota-bound min s | ratio | violations | RSS at start MB | peak RSS MB | CPU ms / 1k cards |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n` +
+      results
+        .map((r) => `| ${r.platform} | ${r.neighbour ? `yes (${os.cpus().length} busy loops)` : 'no'} | ${r.cards} | ${r.requests} | ${r.quotaPerSecond} | ${r.wallSeconds} | ${r.minimumSeconds} | ${r.ratio} | ${r.quotaViolations} | ${r.startRssMb} | ${r.peakRssMb} | ${r.cpuMsPer1000Cards} |`)
+        .join('\n') +
       '\n',
   );
   process.exit(0);

@@ -225,7 +225,7 @@ describe('loadConfig', () => {
       intervals: { inventory: 21600, status: 3600, usage: 3600, pools: 3600, orders: 60 },
       budgetFactor: 3,
       quotaFactor: 1,
-      quotaMarginMs: 50,
+      quotaMarginMs: 2,
       runWorker: true,
       logLevel: 'info',
       queueLockMs: 30_000,

@@ -23,14 +23,19 @@ const envSchema = z.object({
   /** Scales every carrier quota (benchmarks against scaled simulators). */
   SIMGATE_QUOTA_FACTOR: z.coerce.number().positive().max(1000).default(1),
   /**
-   * Extra length of every quota window (ms): requests reach the carrier later than simgate takes their slot
-   * (event loop, network jitter), so windows are enforced this much longer (plus 2 %) than the carrier's.
+   * Extra length of every quota window (ms). Quota slots are dated when their request settles (after its
+   * arrival at the carrier), so no jitter needs covering: this covers the carrier's clock granularity and its
+   * window-boundary convention.
    */
-  SIMGATE_QUOTA_MARGIN_MS: z.coerce.number().int().min(0).max(10_000).default(50),
+  SIMGATE_QUOTA_MARGIN_MS: z.coerce.number().int().min(0).max(10_000).default(2),
   /** Run the queue processors and the scheduler in this process (the gateway may leave them to workers). */
   SIMGATE_WORKER: z.enum(['true', 'false']).default('true'),
   SIMGATE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Bull job lock: a worker that dies mid-job loses it after this long and another worker runs the job. */
+  /**
+   * Bull job lock: a worker that dies mid-job loses it after this long and another worker runs the job. The
+   * shared in-flight slots on Redis (Jasper's one call at a time) follow it too: a dead worker's slot frees
+   * after this long.
+   */
   SIMGATE_QUEUE_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** Prefix of every Redis key and Bull queue (several simgate deployments can share one Redis). */
   SIMGATE_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).default('simgate'),
@@ -38,6 +43,8 @@ const envSchema = z.object({
   SIMGATE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** Port of a standalone worker's /metrics server. */
   SIMGATE_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** A carrier request with no answer after this long fails as transient (and is retried, unless it is an order). */
+  SIMGATE_CARRIER_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
 });
 
 export type SimgateEnv = z.infer<typeof envSchema>;
@@ -68,6 +75,8 @@ export interface SimgateConfig {
   queueLockMs: number;
   workerConcurrency: number;
   redisPrefix: string;
+  /** Carrier HTTP request timeout (SIMGATE_CARRIER_TIMEOUT_MS). */
+  carrierTimeoutMs: number;
 }
 
 /** Validates the environment once at boot; a bad value stops start-up with a message naming the variable. */
@@ -105,5 +114,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SimgateConfig 
     queueLockMs: e.SIMGATE_QUEUE_LOCK_MS,
     workerConcurrency: e.SIMGATE_WORKER_CONCURRENCY,
     redisPrefix: e.SIMGATE_REDIS_PREFIX,
+    carrierTimeoutMs: e.SIMGATE_CARRIER_TIMEOUT_MS,
   };
 }

@@ -286,8 +286,10 @@ describe('AccountLimiter.acquire', () => {
     const windows: WindowLimiter = {
       tryTakeAll: async (q) => {
         takes.push([...q]);
-        return 0;
+        return { handle: { id: String(takes.length), quotas: q }, waitMs: 0 };
       },
+      settle: async () => undefined,
+      withdraw: async () => undefined,
     };
     const l = new AccountLimiter(windows, new MemoryInFlightLimiter(), exact);
     l.register({ id: 'a', quotas: { maxInFlight: 1 } }, manifest());
@@ -309,13 +311,15 @@ describe('AccountLimiter.acquire', () => {
   it('gives the in-flight slot back when taking window slots fails', async () => {
     let fail = true;
     const windows: WindowLimiter = {
-      tryTakeAll: async () => {
+      tryTakeAll: async (q) => {
         if (fail) {
           fail = false;
           throw new Error('redis down');
         }
-        return 0;
+        return { handle: { id: 'x', quotas: q }, waitMs: 0 };
       },
+      settle: async () => undefined,
+      withdraw: async () => undefined,
     };
     const inFlight = new MemoryInFlightLimiter();
     const l = new AccountLimiter(windows, inFlight, exact);

@@ -1,6 +1,7 @@
 import type { AdapterManifest, CarrierAccountConfig, EndpointQuota, HttpRequest } from '@simgate/core';
+import { sendContext, type CallPriority } from '@simgate/carriers';
 import type { InFlightLimiter } from './in-flight';
-import type { WindowLimiter, WindowQuota } from './window-limiter';
+import { DEFAULT_CLAIM_TTL_MS, DEFAULT_MAX_IN_FLIGHT_MS, newRequestId, type WindowLimiter, type WindowQuota } from './window-limiter';
 
 /** How a quota applies to one account after overrides and the global factor. */
 export type EffectiveQuota = WindowQuota;
@@ -8,15 +9,31 @@ export type EffectiveQuota = WindowQuota;
 /** In-flight cap of accounts whose carrier states none. */
 export const DEFAULT_MAX_IN_FLIGHT = 16;
 
+/** Default window margin (ms): the carrier's clock granularity and boundary convention, not jitter. */
+export const DEFAULT_MARGIN_MS = 2;
+
+export interface AcquireOptions {
+  /** Default: the send context's priority (`withSendContext`), else `sweep`. */
+  priority?: CallPriority;
+}
+
 export interface LimiterOptions {
   /** Scales every quota (benchmarks run the simulators at real quotas × factor). */
   quotaFactor?: number;
   /**
-   * Extra length added to every window: requests reach the carrier with jitter, so a window enforced at send
-   * time is kept slightly longer than the carrier's (ms, plus a share of the window).
+   * Extra length added to every window (ms, plus a share of the window). Slots are dated at settle time, so no
+   * jitter needs covering: this covers the carrier's clock granularity and window-boundary convention.
    */
   marginMs?: number;
   marginShare?: number;
+  /**
+   * Bound of a request in flight (ms): a window entry never settled (dead worker) counts as settled this long
+   * after its slot was taken. At least the longest request timeout; a request's own `timeoutMs` + 5 s wins when
+   * longer.
+   */
+  maxInFlightMs?: number;
+  /** A waiting operation's claim on a window lapses this long after it last looked (its worker died). */
+  claimTtlMs?: number;
   /** Adaptive slow-down: share kept after each carrier rate-limit answer, and recovery per quiet interval. */
   backoffShare?: number;
   recoverEveryMs?: number;
@@ -57,8 +74,10 @@ export class AccountLimiter {
   ) {
     this.o = {
       quotaFactor: options.quotaFactor ?? 1,
-      marginMs: options.marginMs ?? 50,
-      marginShare: options.marginShare ?? 0.02,
+      marginMs: options.marginMs ?? DEFAULT_MARGIN_MS,
+      marginShare: options.marginShare ?? 0,
+      maxInFlightMs: options.maxInFlightMs ?? DEFAULT_MAX_IN_FLIGHT_MS,
+      claimTtlMs: options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS,
       backoffShare: options.backoffShare ?? 0.5,
       recoverEveryMs: options.recoverEveryMs ?? 5000,
       recoverStep: options.recoverStep ?? 0.1,
@@ -67,6 +86,21 @@ export class AccountLimiter {
       sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
       onWait: options.onWait,
     };
+    this.customSleep = options.sleep !== undefined;
+  }
+
+  private readonly customSleep: boolean;
+
+  /** Sleeps `ms` or until `wake`, whichever comes first; the timer does not outlive the wait. */
+  private sleepOrWake(ms: number, wake: Promise<void>): Promise<void> {
+    if (this.customSleep) return Promise.race([this.o.sleep(ms), wake]);
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      void wake.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   register(account: Pick<CarrierAccountConfig, 'id' | 'quotas'>, manifest: AdapterManifest): void {
@@ -136,25 +170,50 @@ export class AccountLimiter {
     return s.factor;
   }
 
-  /** Waits for an in-flight slot, then for every window slot; returns the release function. */
-  async acquire(accountId: string, req: Pick<HttpRequest, 'endpoint'>): Promise<() => void> {
+  /**
+   * Waits for an in-flight slot, then for every window slot; returns the release function, to be called once
+   * the request has settled (response, timeout or network error): it dates the window entries at that moment
+   * and frees the in-flight slot. Operations are served ahead of sweep requests at both stages.
+   */
+  async acquire(accountId: string, req: Pick<HttpRequest, 'endpoint'> & Partial<Pick<HttpRequest, 'timeoutMs'>>, o: AcquireOptions = {}): Promise<() => void> {
     const started = this.o.now();
-    const release = await this.inFlight.acquire(accountId, this.maxInFlight(accountId));
+    const priority = o.priority ?? sendContext()?.priority ?? 'sweep';
+    const releaseSlot = await this.inFlight.acquire(accountId, this.maxInFlight(accountId), priority);
+    const id = newRequestId();
+    const maxInFlightMs = Math.max(this.o.maxInFlightMs, (req.timeoutMs ?? 0) + 5_000);
+    let stretched: WindowQuota[] = [];
+    let handle;
     try {
       const quotas = this.quotasFor(accountId, req.endpoint);
       for (;;) {
         const f = this.factor(accountId);
-        const stretched = quotas.map((q) => ({ ...q, windowMs: (q.windowMs * (1 + this.o.marginShare) + this.o.marginMs) / f }));
-        const wait = await this.windows.tryTakeAll(stretched);
-        if (wait === 0) break;
-        await this.o.sleep(wait);
+        stretched = quotas.map((q) => ({ ...q, windowMs: (q.windowMs * (1 + this.o.marginShare) + this.o.marginMs) / f }));
+        const r = await this.windows.tryTakeAll(stretched, { id, priority, maxInFlightMs, claimTtlMs: this.o.claimTtlMs });
+        if (r.handle) {
+          handle = r.handle;
+          break;
+        }
+        await (r.wake ? this.sleepOrWake(r.waitMs, r.wake) : this.o.sleep(r.waitMs));
       }
     } catch (e) {
-      await release();
+      if (priority === 'operation') await this.windows.withdraw(stretched, id).catch(() => undefined);
+      await releaseSlot();
       throw e;
     }
     const waited = this.o.now() - started;
     this.o.onWait?.(accountId, waited);
-    return () => void release();
+    const taken = handle;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      // Settle first (an entry still in flight counts anyway, so the order is about throughput, not safety);
+      // a settle that fails leaves the entry dated at its bound, which only errs on the slow side.
+      void this.windows
+        .settle(taken)
+        .catch(() => undefined)
+        .then(() => releaseSlot())
+        .catch(() => undefined);
+    };
   }
 }

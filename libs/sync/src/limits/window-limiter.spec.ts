@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import Redis from 'ioredis';
-import { MemoryWindowLimiter, RedisWindowLimiter, type WindowQuota } from './window-limiter';
+import { MemoryWindowLimiter, RedisWindowLimiter, type WindowLimiter, type WindowQuota } from './window-limiter';
+
+/** Takes and settles at once (a request answered in no time): the wait, 0 when taken. */
+async function take(l: WindowLimiter, quotas: readonly WindowQuota[]): Promise<number> {
+  const r = await l.tryTakeAll(quotas);
+  if (r.handle) await l.settle(r.handle);
+  return r.waitMs;
+}
 
 /** Accepted times never put more than `points` into any window [s, s + windowMs) starting at an accepted time. */
 function maxInAnyWindow(accepted: readonly number[], windowMs: number): number {
@@ -28,7 +35,7 @@ describe('MemoryWindowLimiter', () => {
           const accepted: number[] = [];
           for (const g of gaps) {
             t += g;
-            if ((await limiter.tryTakeAll([q])) === 0) accepted.push(t);
+            if ((await take(limiter, [q])) === 0) accepted.push(t);
           }
           expect(maxInAnyWindow(accepted, windowMs)).toBeLessThanOrEqual(points);
         },
@@ -50,7 +57,7 @@ describe('MemoryWindowLimiter', () => {
           const accepted: number[] = [];
           for (const g of gaps) {
             t += g;
-            const wait = await limiter.tryTakeAll([q]);
+            const wait = await take(limiter, [q]);
             const inWindow = accepted.filter((a) => a > t - windowMs).length;
             if (wait === 0) accepted.push(t);
             else expect(inWindow).toBe(points);
@@ -73,17 +80,17 @@ describe('MemoryWindowLimiter', () => {
           const q = { key: 'k', points, windowMs };
           for (const g of gaps) {
             t += g;
-            const wait = await limiter.tryTakeAll([q]);
+            const wait = await take(limiter, [q]);
             if (wait === 0) continue;
             expect(wait).toBeGreaterThanOrEqual(1);
             expect(wait).toBeLessThanOrEqual(windowMs);
             const at = t;
             if (wait > 1) {
               t = at + wait - 1;
-              expect(await limiter.tryTakeAll([q])).toBeGreaterThan(0);
+              expect(await take(limiter, [q])).toBeGreaterThan(0);
             }
             t = at + wait;
-            expect(await limiter.tryTakeAll([q])).toBe(0);
+            expect(await take(limiter, [q])).toBe(0);
           }
         },
       ),
@@ -95,13 +102,13 @@ describe('MemoryWindowLimiter', () => {
     let t = 1000;
     const limiter = new MemoryWindowLimiter(() => t);
     const q = { key: 'k', points: 1, windowMs: 1070.4 };
-    expect(await limiter.tryTakeAll([q])).toBe(0);
-    const wait = await limiter.tryTakeAll([q]);
+    expect(await take(limiter, [q])).toBe(0);
+    const wait = await take(limiter, [q]);
     expect(wait).toBe(1071);
     t += 1070;
-    expect(await limiter.tryTakeAll([q])).toBeGreaterThan(0);
+    expect(await take(limiter, [q])).toBeGreaterThan(0);
     t += 1;
-    expect(await limiter.tryTakeAll([q])).toBe(0);
+    expect(await take(limiter, [q])).toBe(0);
   });
 
   it('multi-key takes are all-or-nothing: a full quota takes no slot in the other', async () => {
@@ -109,16 +116,16 @@ describe('MemoryWindowLimiter', () => {
     const limiter = new MemoryWindowLimiter(() => t);
     const account = { key: 'acc', points: 3, windowMs: 1000 };
     const path = { key: 'acc|change/x', points: 1, windowMs: 1000 };
-    expect(await limiter.tryTakeAll([account, path])).toBe(0);
+    expect(await take(limiter, [account, path])).toBe(0);
     // The path quota is full: these takes must not use the account quota.
     for (let i = 0; i < 5; i++) {
       t += 10;
-      expect(await limiter.tryTakeAll([account, path])).toBeGreaterThan(0);
+      expect(await take(limiter, [account, path])).toBeGreaterThan(0);
     }
     // Proof: the account quota still has its 2 remaining slots, and no more.
-    expect(await limiter.tryTakeAll([account])).toBe(0);
-    expect(await limiter.tryTakeAll([account])).toBe(0);
-    expect(await limiter.tryTakeAll([account])).toBeGreaterThan(0);
+    expect(await take(limiter, [account])).toBe(0);
+    expect(await take(limiter, [account])).toBe(0);
+    expect(await take(limiter, [account])).toBeGreaterThan(0);
   });
 
   it('a full account quota takes no path slot either, and the wait is the longest of the two', async () => {
@@ -126,19 +133,19 @@ describe('MemoryWindowLimiter', () => {
     const limiter = new MemoryWindowLimiter(() => t);
     const account = { key: 'acc', points: 1, windowMs: 500 };
     const path = { key: 'acc|p', points: 1, windowMs: 2000 };
-    expect(await limiter.tryTakeAll([account])).toBe(0);
+    expect(await take(limiter, [account])).toBe(0);
     t = 100;
-    expect(await limiter.tryTakeAll([account, path])).toBe(400);
+    expect(await take(limiter, [account, path])).toBe(400);
     // No slot was taken in the path quota by the refused request.
     t = 500;
-    expect(await limiter.tryTakeAll([account, path])).toBe(0);
+    expect(await take(limiter, [account, path])).toBe(0);
     t = 600;
     // Both full now: the path's is the longer wait.
-    expect(await limiter.tryTakeAll([account, path])).toBe(1900);
+    expect(await take(limiter, [account, path])).toBe(1900);
   });
 
   it('an empty list of quotas always passes', async () => {
-    expect(await new MemoryWindowLimiter().tryTakeAll([])).toBe(0);
+    expect(await take(new MemoryWindowLimiter(), [])).toBe(0);
   });
 });
 
@@ -172,30 +179,30 @@ describeRedis('RedisWindowLimiter', () => {
   it('takes up to points, then returns a wait; taking after the wait succeeds', async () => {
     const limiter = new RedisWindowLimiter(a, prefix);
     const q = { key: 'acc', points: 3, windowMs: 300 };
-    for (let i = 0; i < 3; i++) expect(await limiter.tryTakeAll([q])).toBe(0);
-    const wait = await limiter.tryTakeAll([q]);
+    for (let i = 0; i < 3; i++) expect(await take(limiter, [q])).toBe(0);
+    const wait = await take(limiter, [q]);
     expect(wait).toBeGreaterThan(0);
     expect(wait).toBeLessThanOrEqual(300);
     await new Promise((r) => setTimeout(r, wait + 2));
-    expect(await limiter.tryTakeAll([q])).toBe(0);
+    expect(await take(limiter, [q])).toBe(0);
   });
 
   it('multi-key takes are all-or-nothing: a full quota takes no slot in the other', async () => {
     const limiter = new RedisWindowLimiter(a, prefix);
     const account = { key: 'acc', points: 3, windowMs: 5000 };
     const path = { key: 'acc|change/x', points: 1, windowMs: 5000 };
-    expect(await limiter.tryTakeAll([account, path])).toBe(0);
-    for (let i = 0; i < 5; i++) expect(await limiter.tryTakeAll([account, path])).toBeGreaterThan(0);
-    expect(await limiter.tryTakeAll([account])).toBe(0);
-    expect(await limiter.tryTakeAll([account])).toBe(0);
-    expect(await limiter.tryTakeAll([account])).toBeGreaterThan(0);
+    expect(await take(limiter, [account, path])).toBe(0);
+    for (let i = 0; i < 5; i++) expect(await take(limiter, [account, path])).toBeGreaterThan(0);
+    expect(await take(limiter, [account])).toBe(0);
+    expect(await take(limiter, [account])).toBe(0);
+    expect(await take(limiter, [account])).toBeGreaterThan(0);
   });
 
   it('two limiters on two connections sharing keys never exceed the quota together (concurrent burst)', async () => {
     const l1 = new RedisWindowLimiter(a, prefix);
     const l2 = new RedisWindowLimiter(b, prefix);
     const q = { key: 'shared', points: 5, windowMs: 10_000 };
-    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? l1 : l2).tryTakeAll([q])));
+    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => take(i % 2 ? l1 : l2, [q])));
     expect(results.filter((w) => w === 0)).toHaveLength(5);
   });
 
@@ -208,7 +215,7 @@ describeRedis('RedisWindowLimiter', () => {
     const until = started + 900;
     const worker = async (l: RedisWindowLimiter) => {
       while (Date.now() < until) {
-        const wait = await l.tryTakeAll([q]);
+        const wait = await take(l, [q]);
         if (wait === 0) accepted.push(Date.now());
         else await new Promise((r) => setTimeout(r, Math.min(wait, 5)));
       }
