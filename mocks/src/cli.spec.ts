@@ -11,10 +11,10 @@ import { createTestTls, fetchWithCa, type TestTls } from '../../test/support/tls
 const loopback = (basePath: string) => z.string().regex(new RegExp(`^http://127\\.0\\.0\\.1:\\d+${basePath.replace(/[.]/g, '\\.')}$`));
 const AccountsSchema = z.object({
   accounts: z.tuple([
-    z.object({ id: z.string(), platform: z.literal('cmcc-onelink'), baseUrl: loopback('/v5/ec/'), credentials: z.object({ appid: z.string().min(1), password: z.string().min(1) }).strict(), cards: z.string().regex(/\.csv$/) }).strict(),
-    z.object({ id: z.string(), platform: z.literal('cucc-jasper'), baseUrl: loopback('/rws/api/v1/'), credentials: z.object({ username: z.string().min(1), apiKey: z.string().min(1) }).strict() }).strict(),
-    z.object({ id: z.string(), platform: z.literal('ctcc-cmp'), baseUrl: loopback('/m2m_ec/query.do'), credentials: z.object({ userId: z.string().min(1), password: z.string().min(1), key: z.string().length(9) }).strict() }).strict(),
-    z.object({ id: z.string(), platform: z.literal('intl-1nce'), baseUrl: loopback('/management-api/'), credentials: z.object({ username: z.string().min(1), password: z.string().min(1) }).strict(), quotas: z.object({ requestsPerSecond: z.number().positive(), maxInFlight: z.number().int().positive().optional() }).strict().optional() }).strict(),
+    z.object({ id: z.string(), platform: z.literal('cmcc-onelink'), baseUrl: loopback('/v5/ec/'), credentials: z.object({ appid: z.string().min(1), password: z.string().min(1) }).strict(), cards: z.string().regex(/\.csv$/), orderProcessingSeconds: z.number().int().positive().optional() }).strict(),
+    z.object({ id: z.string(), platform: z.literal('cucc-jasper'), baseUrl: loopback('/rws/api/v1/'), credentials: z.object({ username: z.string().min(1), apiKey: z.string().min(1) }).strict(), orderProcessingSeconds: z.number().int().positive().optional() }).strict(),
+    z.object({ id: z.string(), platform: z.literal('ctcc-cmp'), baseUrl: loopback('/m2m_ec/query.do'), credentials: z.object({ userId: z.string().min(1), password: z.string().min(1), key: z.string().length(9) }).strict(), orderProcessingSeconds: z.number().int().positive().optional() }).strict(),
+    z.object({ id: z.string(), platform: z.literal('intl-1nce'), baseUrl: loopback('/management-api/'), credentials: z.object({ username: z.string().min(1), password: z.string().min(1) }).strict(), quotas: z.object({ requestsPerSecond: z.number().positive(), maxInFlight: z.number().int().positive().optional() }).strict().optional(), orderProcessingSeconds: z.number().int().positive().optional() }).strict(),
   ]),
 });
 
@@ -54,6 +54,24 @@ describe('mocks CLI', () => {
       expect(token.status).toBe('0');
       const counters = (await (await fetch(`${new URL(onelink.baseUrl).origin}/_sim/counters`)).json()) as { requests: Record<string, number> };
       expect(counters.requests['get/token']).toBe(1);
+      // On the real clock every account states the simulator's order processing time (twice its delay + 5 s).
+      for (const a of parsed.accounts) {
+        const delayMs = (served.simulators.get(a.platform) as unknown as { orderDelayMs: number }).orderDelayMs;
+        expect({ platform: a.platform, seconds: a.orderProcessingSeconds }).toEqual({ platform: a.platform, seconds: Math.ceil((2 * delayMs) / 1000) + 5 });
+      }
+    } finally {
+      await served.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('on a fixed business clock states no processing time (orders there complete only when the clock moves)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgate-mocks-'));
+    const out = path.join(dir, 'acc.json');
+    const { served } = await startMocks({ cards: 20, seed: 4, out, portBase: 0, clock: '2026-11-20T10:00:00+08:00' });
+    try {
+      const parsed = AccountsSchema.parse(JSON.parse(fs.readFileSync(out, 'utf8')));
+      expect(parsed.accounts.map((a) => a.orderProcessingSeconds)).toEqual([undefined, undefined, undefined, undefined]);
     } finally {
       await served.close();
       fs.rmSync(dir, { recursive: true, force: true });

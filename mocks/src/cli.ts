@@ -107,7 +107,7 @@ export async function startMocks(opts: CliOptions): Promise<{ served: ServedSet;
   });
   const served = await serveAll(simulators, opts.portBase, '127.0.0.1', tls);
   try {
-    const accounts = await writeAccountsFile(served, opts.out, { caFile: opts.tlsCa });
+    const accounts = await writeAccountsFile(served, opts.out, { caFile: opts.tlsCa, orderProcessing: !opts.clock });
     return { served, accounts };
   } catch (err) {
     await served.close();

@@ -110,6 +110,18 @@ export interface WriteAccountsOptions {
    * account's `caFile`, relative to the accounts file's folder when it lies inside it, else absolute.
    */
   caFile?: string;
+  /**
+   * Write every account's `orderProcessingSeconds` from its simulator's order delay (plus a margin): the
+   * simulators complete orders far sooner than the real platforms, and an order in doubt is resent only after
+   * the processing time. Only for simulators on the real clock (a fixed business clock never completes an order).
+   */
+  orderProcessing?: boolean;
+}
+
+/** The processing time to state for a simulator: its order delay, and as much again plus 5 s, whole seconds. */
+function processingSecondsOf(sim: unknown): number | undefined {
+  const delay = (sim as { orderDelayMs?: unknown }).orderDelayMs;
+  return typeof delay === 'number' && delay >= 0 ? Math.ceil((2 * delay) / 1000) + 5 : undefined;
 }
 
 /**
@@ -128,7 +140,15 @@ export async function writeAccountsFile(served: ServedSet, file: string, options
     caFile = rel && rel.split(path.sep)[0] !== '..' && !path.isAbsolute(rel) ? rel : abs;
   }
   const accounts: AccountsFile = {
-    accounts: served.accounts.accounts.map((a) => ({ ...a, ...(a.platform === 'cmcc-onelink' ? { cards: csvName } : {}), ...(caFile ? { caFile } : {}) })),
+    accounts: served.accounts.accounts.map((a) => {
+      const processing = options.orderProcessing ? processingSecondsOf(served.simulators.get(String(a.platform))) : undefined;
+      return {
+        ...a,
+        ...(a.platform === 'cmcc-onelink' ? { cards: csvName } : {}),
+        ...(caFile ? { caFile } : {}),
+        ...(processing !== undefined ? { orderProcessingSeconds: processing } : {}),
+      };
+    }),
   };
   const tmp = `${path.resolve(file)}.tmp-${process.pid}`;
   await fs.promises.writeFile(tmp, JSON.stringify(accounts, null, 2) + '\n');

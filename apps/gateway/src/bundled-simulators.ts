@@ -24,7 +24,7 @@ export async function startBundledSimulators(dataDir: string, cards: number, see
     served = await serveAll(sims, 0);
   }
   const accountsFile = path.join(dataDir, 'simulators', 'accounts.json');
-  await writeAccountsFile(served, accountsFile);
+  await writeAccountsFile(served, accountsFile, { orderProcessing: true });
   await addOneLinkPools(accountsFile, oneLinkGroupIds(sims.onelink.fleet));
   return { served, accountsFile };
 }

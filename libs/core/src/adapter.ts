@@ -142,6 +142,12 @@ export interface CarrierAccountConfig {
   cards?: string;
   /** Overrides the manifest's account-wide quota; per-path limits scale by the same factor. */
   quotas?: { requestsPerSecond?: number; maxInFlight?: number };
+  /**
+   * The carrier's processing time for an order under this account's contract, when it differs from the platform's
+   * typical one (manifest `orderProcessing.typicalHours`): an order whose submission outcome is unknown is sent
+   * again only once this long has passed since its last send without its target status showing.
+   */
+  orderProcessingSeconds?: number;
   /** Platform-specific options (plan volume for platforms that serve none, cycle start day, …). */
   options?: Record<string, unknown>;
 }

@@ -38,7 +38,10 @@ export class CarrierRuntime {
   ) {
     for (const account of accounts) {
       const platform = registry.get(account.platform);
-      const manifest = platform.manifest;
+      // The account's contract may state its own order processing time (when an in-doubt order may be resent).
+      const manifest = account.orderProcessingSeconds
+        ? { ...platform.manifest, orderProcessing: { ...platform.manifest.orderProcessing, typicalHours: account.orderProcessingSeconds / 3600 } }
+        : platform.manifest;
       limiter.register(account, manifest);
       const labels = { platform: manifest.id, account: account.id };
       const http = new CarrierHttp({

@@ -615,16 +615,12 @@ export class SyncEngine {
   }
 
   /**
-   * Runs `process` on the cards whose leases this job takes, renewing them while it runs. A sweep waits for
-   * cards another job holds (it reads them once that job is done, or once a dead worker's lease expires), so
-   * every card a sweep counts was really read by it; a "sync now" skips them, since they are being read now.
+   * Runs `process` on the cards whose leases this job takes, renewing them while it runs. Every job waits for
+   * cards another job holds (it reads them once that job is done, or once a dead worker's lease expires): every
+   * card a sweep counts was really read by it, and a "sync now" or an order's confirmation reads the card after
+   * the read in progress, which may predate what it is asked to show.
    */
-  private async withLeases(
-    kind: string,
-    refs: CardRef[],
-    process: (refs: CardRef[]) => Promise<Counts>,
-    mode: 'wait' | 'skip' = 'wait',
-  ): Promise<Counts> {
+  private async withLeases(kind: string, refs: CardRef[], process: (refs: CardRef[]) => Promise<Counts>): Promise<Counts> {
     const total: Counts = { written: 0, unchanged: 0, failed: 0 };
     let left = refs;
     const ttl = this.d.leaseTtlMs ?? LEASE_TTL_MS;
@@ -653,7 +649,7 @@ export class SyncEngine {
         await this.d.leases.release(taken);
       }
       left = left.filter((_, i) => !held.has(keys[i]));
-      if (!left.length || mode === 'skip') break;
+      if (!left.length) break;
       if (Date.now() > deadline) throw new Error(`${left.length} card(s) stayed leased by another job for ${waitMs} ms`);
       await this.sleep(250);
     }
@@ -786,6 +782,8 @@ export class SyncEngine {
     const refs = await this.refsOf([...new Set(items.map((i) => i.iccid))]);
     const read = await this.readWithCardRetries(rt, 'orders', refs, (b) => rt.adapter.fetchCards(b, this.now()), 3);
     const status = new Map(read.items.map((c) => [c.iccid, c.status]));
+    // What was just read is the card's freshest state: stored at once, so a completed item's card shows its target.
+    if (read.items.length) await this.writeCards(rt, 'status', { items: read.items, failures: [] });
     const deadlineMs = rt.manifest.orderProcessing.deadlineHours * 3600_000;
     const typicalMs = rt.manifest.orderProcessing.typicalHours * 3600_000;
     const idempotent = rt.manifest.orderResend?.idempotent ?? false;
@@ -831,7 +829,9 @@ export class SyncEngine {
       let why: string;
       if (p === false && idempotent) why = `${shortOf}; the carrier shows no order pending for the card and the request sets the target state`;
       else if (sinceLast >= typicalMs) {
-        why = `${shortOf} ${rt.manifest.orderProcessing.typicalHours} h (the platform's processing time) after the last send${p === false ? '; no order pending at the carrier' : ''}`;
+        const t = rt.manifest.orderProcessing.typicalHours;
+        const took = t >= 1 ? `${t} h` : `${Math.round(t * 3600)} s`;
+        why = `${shortOf} ${took} (the processing time) after the last send${p === false ? '; no order pending at the carrier' : ''}`;
       } else continue;
       if (it.resends.length >= maxResends) {
         await this.d.store.operations.transition(it.operationId, [it.iccid], OperationState.FAILED, now, {
@@ -944,7 +944,9 @@ export class SyncEngine {
     // A console asked (or an order was confirmed): these reads take quota slots ahead of sweep batches.
     await withSendContext({ priority: 'operation' }, async () => {
       for (const batch of chunks(refs, Math.max(1, size))) {
-        await this.withLeases(kind, batch, (b) => (kind === 'status' ? this.readStatus(rt, 'status', b) : this.readUsage(rt, b)), 'skip');
+        // Waits for cards a sweep batch holds rather than skipping them: that batch may have read the card before the
+        // change this read is asked to show (an order just confirmed), so only a read after it is fresh.
+        await this.withLeases(kind, batch, (b) => (kind === 'status' ? this.readStatus(rt, 'status', b) : this.readUsage(rt, b)));
       }
     });
   }

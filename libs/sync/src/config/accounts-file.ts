@@ -27,6 +27,7 @@ const accountSchema = z
     credentials: z.record(z.string(), z.string()),
     cards: z.string().min(1).optional(),
     caFile: z.string().min(1).optional(),
+    orderProcessingSeconds: z.number().positive().max(30 * 86400).optional(),
     quotas: z
       .object({
         requestsPerSecond: z.number().positive().max(100000).optional(),

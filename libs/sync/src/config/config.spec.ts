@@ -159,6 +159,13 @@ describe('parseAccounts', () => {
     const k = errorOf({ accounts: [{ ...good(), quotas: { burst: 3 } }] });
     expect(k).toContain('burst');
   });
+
+  it('takes an order processing time in seconds and refuses one that is not a positive number', () => {
+    const [a] = parseAccounts({ accounts: [{ ...good(), orderProcessingSeconds: 90 }] }, '/etc/simgate', lookup);
+    expect(a.orderProcessingSeconds).toBe(90);
+    expect(errorOf({ accounts: [{ ...good(), orderProcessingSeconds: 0 }] })).toContain("field 'orderProcessingSeconds'");
+    expect(errorOf({ accounts: [{ ...good(), orderProcessingSeconds: '1h' }] })).toContain("field 'orderProcessingSeconds'");
+  });
 });
 
 describe('loadAccountsFile', () => {
