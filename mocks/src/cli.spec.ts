@@ -65,7 +65,7 @@ describe('mocks CLI', () => {
     }
   });
 
-  it('on a fixed business clock states no processing time (orders there complete only when the clock moves)', async () => {
+  it('on a fixed business clock states no processing time (orders there complete only when the clock moves), unless orders take effect at once', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgate-mocks-'));
     const out = path.join(dir, 'acc.json');
     const { served } = await startMocks({ cards: 20, seed: 4, out, portBase: 0, clock: '2026-11-20T10:00:00+08:00' });
@@ -74,6 +74,14 @@ describe('mocks CLI', () => {
       expect(parsed.accounts.map((a) => a.orderProcessingSeconds)).toEqual([undefined, undefined, undefined, undefined]);
     } finally {
       await served.close();
+    }
+    // Orders that take effect at once complete on a fixed clock too: 5 s (twice a zero delay, plus 5 s).
+    const instant = await startMocks({ cards: 20, seed: 4, out, portBase: 0, clock: '2026-11-20T10:00:00+08:00', orderDelayMs: 0 });
+    try {
+      const parsed = AccountsSchema.parse(JSON.parse(fs.readFileSync(out, 'utf8')));
+      expect(parsed.accounts.map((a) => a.orderProcessingSeconds)).toEqual([5, 5, 5, 5]);
+    } finally {
+      await instant.served.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -107,7 +107,8 @@ export async function startMocks(opts: CliOptions): Promise<{ served: ServedSet;
   });
   const served = await serveAll(simulators, opts.portBase, '127.0.0.1', tls);
   try {
-    const accounts = await writeAccountsFile(served, opts.out, { caFile: opts.tlsCa, orderProcessing: !opts.clock });
+    // A fixed business clock completes orders only when it moves, unless they take effect at once (delay 0).
+    const accounts = await writeAccountsFile(served, opts.out, { caFile: opts.tlsCa, orderProcessing: !opts.clock || opts.orderDelayMs === 0 });
     return { served, accounts };
   } catch (err) {
     await served.close();

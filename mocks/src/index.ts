@@ -113,7 +113,8 @@ export interface WriteAccountsOptions {
   /**
    * Write every account's `orderProcessingSeconds` from its simulator's order delay (plus a margin): the
    * simulators complete orders far sooner than the real platforms, and an order in doubt is resent only after
-   * the processing time. Only for simulators on the real clock (a fixed business clock never completes an order).
+   * the processing time. Only for simulators whose orders complete on their own: on the real clock, or at once
+   * (order delay 0); on a fixed business clock an order with a delay completes only when the clock is moved.
    */
   orderProcessing?: boolean;
 }

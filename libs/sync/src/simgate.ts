@@ -134,7 +134,9 @@ export class Simgate {
           )
         : new MemoryJobQueue<SyncJob>(SYNC_QUEUE, onJobError);
       // Card leases live as long as a job lock (renewed every third of it): a dead worker's cards free up when its job is taken over.
-      const engine = new SyncEngine({ store, runtime, limiter, leases, queue, metrics, logger, now, parallelBatches: o.parallelBatches, leaseTtlMs: tuning.lockDurationMs });
+      const engine = new SyncEngine({ store, runtime, limiter, leases, queue, metrics, logger, now, parallelBatches: o.parallelBatches, leaseTtlMs: tuning.lockDurationMs,
+        // An in-doubt order is not resent sooner than two carrier timeouts after its last send: a request still on its way has arrived or been dropped by then.
+        resendGraceMs: 2 * (o.timeoutMs ?? config.carrierTimeoutMs) });
       const scheduler = new SyncScheduler(engine, runtime, store, config.intervals, logger, now);
       registerCollectors(metrics, store, runtime, [queue as JobQueue<unknown>], config.intervals, config.budgetFactor, { now });
       // Bull makes its connections lazily: the list is read when closing.
