@@ -969,6 +969,7 @@ export class SyncEngine {
   async submit(operationId: string): Promise<void> {
     const op = await this.d.store.operations.get(operationId);
     if (!op) throw new PermanentJobError(`operation ${operationId} not found`);
+    this.d.logger.info({ operation: op.id, type: op.type, pending: op.items.filter((i) => i.state === OperationState.PENDING).length }, 'operation submit started');
     const ops = this.d.store.operations;
     const reconcile = new Set<string>();
     try {
