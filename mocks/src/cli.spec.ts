@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { hasValidLuhn } from '@simgate/core';
 import { parseArgs, startMocks } from './cli';
 import { PLATFORMS } from './index';
-import { createTestTls, fetchWithCa, type TestTls } from '../../test/support/tls';
+import { createTestTls, fetchWithCa, type TestTls } from './testing/tls';
 
 /** The accounts file format fixed in ARCHITECTURE.md (Configuration). */
 const loopback = (basePath: string) => z.string().regex(new RegExp(`^http://127\\.0\\.0\\.1:\\d+${basePath.replace(/[.]/g, '\\.')}$`));

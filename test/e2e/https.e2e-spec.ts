@@ -12,7 +12,7 @@ import {
 } from '@simgate/mocks';
 import { ConfigError, Simgate, createLogger, loadConfig } from '@simgate/sync';
 import { Store } from '@simgate/store';
-import { createTestTls, type TestTls } from '../support/tls';
+import { createTestTls, type TestTls } from '@simgate/mocks/testing/tls';
 import { startStack, waitForFullSync } from '../support/stack';
 
 /**

@@ -1,10 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
-import * as readline from 'node:readline';
 import { SimClock } from '@simgate/mocks';
 import { CardStatus, OperationState, OperationType } from '@simgate/core';
 import type { Operation } from '@simgate/store';
 import { startStack, waitForFullSync, type Stack } from '../support/stack';
+import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 /**
  * A worker SIGKILLed while it submits operations (issue: "a killed worker loses operations, silently"): two
@@ -18,36 +16,9 @@ const REDIS_URL = process.env.REDIS_URL;
 const DATABASE_URL = process.env.DATABASE_URL;
 const run = REDIS_URL && DATABASE_URL ? describe : describe.skip;
 
-interface Worker {
-  child: ChildProcess;
-  lines: string[];
-  exited: Promise<number | null>;
-}
+type Worker = WorkerProcess;
 
-function startWorker(stack: Stack): Worker {
-  const url = new URL(DATABASE_URL!);
-  url.searchParams.set('options', `-c search_path=${stack.schema}`);
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, '../../apps/worker/src/main.ts')], {
-    cwd: path.join(__dirname, '../..'),
-    env: {
-      ...process.env,
-      SIMGATE_CARRIERS: stack.accountsFile,
-      DATABASE_URL: url.toString(),
-      REDIS_URL: REDIS_URL!,
-      SIMGATE_REDIS_PREFIX: stack.config.redisPrefix,
-      SIMGATE_QUOTA_FACTOR: String(stack.config.quotaFactor),
-      SIMGATE_QUOTA_MARGIN_MS: String(stack.config.quotaMarginMs),
-      SIMGATE_WORKER_METRICS_PORT: '0',
-      SIMGATE_QUEUE_LOCK_MS: '2000',
-      SIMGATE_LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  for (const s of [child.stdout!, child.stderr!]) readline.createInterface({ input: s }).on('line', (l) => lines.push(l));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, lines, exited };
-}
+const startWorker = (stack: Stack): Worker => startWorkerProcess('worker', stack, DATABASE_URL!, REDIS_URL!);
 
 async function until<T>(what: string, fn: () => Promise<T | null | false>, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;

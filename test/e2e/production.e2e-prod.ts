@@ -16,7 +16,7 @@ import {
   type LogLine,
 } from '../support/production-install';
 import { loadPlatform, readTruth, type AccountTruth, type OracleAccount } from '../support/production-oracle';
-import { createTestTls, fetchWithCa, type TestTls } from '../support/tls';
+import { createTestTls, fetchWithCa, type TestTls } from '@simgate/mocks/testing/tls';
 
 /**
  * The production suite: what ships, deployed as in production, under the full carrier fault matrix and a

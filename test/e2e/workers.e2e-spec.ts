@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
-import * as readline from 'node:readline';
 import { SimClock } from '@simgate/mocks';
 import { startStack, waitForFullSync, type Stack } from '../support/stack';
+import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 /**
  * Scale-out on real servers: two worker processes share one Redis and one PostgreSQL. Both take work; a
@@ -17,37 +15,9 @@ if (!REDIS_URL || !DATABASE_URL) {
   console.warn('REDIS_URL / DATABASE_URL not set: the two-worker suite is skipped (it runs in .ci/run).');
 }
 
-interface Worker {
-  name: string;
-  child: ChildProcess;
-  lines: string[];
-  exited: Promise<number | null>;
-}
+type Worker = WorkerProcess;
 
-function startWorker(name: string, stack: Stack): Worker {
-  const url = new URL(DATABASE_URL!);
-  url.searchParams.set('options', `-c search_path=${stack.schema}`);
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, '../../apps/worker/src/main.ts')], {
-    cwd: path.join(__dirname, '../..'),
-    env: {
-      ...process.env,
-      SIMGATE_CARRIERS: stack.accountsFile,
-      DATABASE_URL: url.toString(),
-      REDIS_URL: REDIS_URL!,
-      SIMGATE_REDIS_PREFIX: stack.config.redisPrefix,
-      SIMGATE_QUOTA_FACTOR: String(stack.config.quotaFactor),
-      SIMGATE_QUOTA_MARGIN_MS: String(stack.config.quotaMarginMs),
-      SIMGATE_WORKER_METRICS_PORT: '0',
-      SIMGATE_QUEUE_LOCK_MS: '2000',
-      SIMGATE_LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  for (const s of [child.stdout!, child.stderr!]) readline.createInterface({ input: s }).on('line', (l) => lines.push(l));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { name, child, lines, exited };
-}
+const startWorker = (name: string, stack: Stack): Worker => startWorkerProcess(name, stack, DATABASE_URL!, REDIS_URL!);
 
 const started = (w: Worker, account: string, kind: string) =>
   w.lines.filter((l) => l.includes('"msg":"sync sweep started"') && l.includes(`"account":"${account}"`) && l.includes(`"kind":"${kind}"`)).length;

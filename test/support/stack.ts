@@ -9,7 +9,7 @@ import { Simgate, createLogger, loadConfig, type SimgateConfig } from '@simgate/
 import { Store } from '@simgate/store';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createGateway } from '../../apps/gateway/src/bootstrap';
-import { fetchWithCa, type TestTls } from './tls';
+import { fetchWithCa, type TestTls } from '@simgate/mocks/testing/tls';
 
 /** Controls the simulators whether they run in this process or in their own (through /_sim/). */
 export interface SimControl {

@@ -1,13 +1,9 @@
 import {
   CardStatus,
-  Carrier,
   NotSupported,
   Rejected,
-  SuspendReason,
   Transient,
-  UTC,
   Unavailable,
-  naturalMonth,
   withLuhn,
   type AdapterManifest,
   type BatchResult,
@@ -29,6 +25,7 @@ import { SimgateMetrics } from './metrics';
 import { MemoryJobQueue } from './queue/memory-queue';
 import { isAccountWide, isCredentialRefusal } from './retry';
 import type { AccountRuntime, CarrierRuntime } from './runtime';
+import { fakeManifest, fakeRecord } from './testing/fake-platform';
 import { SyncEngine } from './sync-engine';
 
 /**
@@ -40,48 +37,11 @@ import { SyncEngine } from './sync-engine';
 const T0 = new Date('2026-03-10T00:00:00Z');
 
 function manifest(batch: number, inventory: 'LIST' | 'IMPORTED' = 'LIST'): AdapterManifest {
-  return {
-    id: 'fake-resilience',
-    carrier: Carrier.CTCC,
-    label: 'fake',
-    zone: UTC,
-    credentials: [],
-    capabilities: {
-      inventory,
-      statusBatch: true,
-      usageBatch: true,
-      dailyUsage: false,
-      dailyUsageDays: 0,
-      pools: false,
-      operations: [],
-      realTimeUsage: true,
-    },
-    batchSizes: { inventoryPage: 10, status: batch, usage: batch, operation: 10 },
-    quotas: { account: { points: 10_000, durationSeconds: 1 }, maxInFlight: null, endpoints: [] },
-    billingCycle: naturalMonth(UTC),
-    cooldowns: { sameCardChangeSeconds: null, rebindsPerMonth: null },
-    orderProcessing: { typicalHours: 1, deadlineHours: 24 },
-  };
+  return fakeManifest('fake-resilience', batch, { inventory });
 }
 
 function record(iccid: string, status: CardStatus = CardStatus.ACTIVE): CardRecord {
-  const suspended = status === CardStatus.SUSPENDED;
-  return {
-    iccid,
-    msisdn: null,
-    imsi: null,
-    imei: null,
-    status,
-    suspendReason: suspended ? SuspendReason.MANUAL : null,
-    suspendReasons: suspended ? [SuspendReason.MANUAL] : [],
-    rawStatus: suspended ? '5' : '4',
-    rawReason: null,
-    activatedAt: null,
-    openedAt: null,
-    plan: null,
-    poolId: null,
-    asOf: T0,
-  };
+  return fakeRecord(iccid, T0, status);
 }
 
 /** A batch read fails with `error()` whenever `when(iccids)` says so; every read is logged. */

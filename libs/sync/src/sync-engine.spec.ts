@@ -1,14 +1,11 @@
 import {
   CardStatus,
-  Carrier,
   NotSupported,
   OperationState,
   OperationType,
   Rejected,
   SuspendReason,
   Transient,
-  UTC,
-  naturalMonth,
   withLuhn,
   type AdapterManifest,
   type BatchResult,
@@ -33,53 +30,17 @@ import { MemoryWindowLimiter } from './limits/window-limiter';
 import { SimgateMetrics } from './metrics';
 import { MemoryJobQueue } from './queue/memory-queue';
 import type { AccountRuntime, CarrierRuntime } from './runtime';
+import { fakeManifest, fakeRecord } from './testing/fake-platform';
 import { SyncEngine, targetStatus } from './sync-engine';
 
 const T0 = new Date('2026-03-10T00:00:00Z');
 
 function manifest(batch: number): AdapterManifest {
-  return {
-    id: 'fake-platform',
-    carrier: Carrier.CTCC,
-    label: 'fake',
-    zone: UTC,
-    credentials: [],
-    capabilities: {
-      inventory: 'LIST',
-      statusBatch: true,
-      usageBatch: true,
-      dailyUsage: false,
-      dailyUsageDays: 0,
-      pools: false,
-      operations: [OperationType.SUSPEND, OperationType.RESUME, OperationType.ACTIVATE],
-      realTimeUsage: true,
-    },
-    batchSizes: { inventoryPage: 10, status: batch, usage: batch, operation: 10 },
-    quotas: { account: { points: 10_000, durationSeconds: 1 }, maxInFlight: null, endpoints: [] },
-    billingCycle: naturalMonth(UTC),
-    cooldowns: { sameCardChangeSeconds: null, rebindsPerMonth: null },
-    orderProcessing: { typicalHours: 1, deadlineHours: 24 },
-  };
+  return fakeManifest('fake-platform', batch, { operations: [OperationType.SUSPEND, OperationType.RESUME, OperationType.ACTIVATE] });
 }
 
 function record(iccid: string, status: CardStatus = CardStatus.ACTIVE): CardRecord {
-  const suspended = status === CardStatus.SUSPENDED;
-  return {
-    iccid,
-    msisdn: null,
-    imsi: null,
-    imei: null,
-    status,
-    suspendReason: suspended ? SuspendReason.MANUAL : null,
-    suspendReasons: suspended ? [SuspendReason.MANUAL] : [],
-    rawStatus: suspended ? '5' : '4',
-    rawReason: null,
-    activatedAt: null,
-    openedAt: null,
-    plan: null,
-    poolId: null,
-    asOf: T0,
-  };
+  return fakeRecord(iccid, T0, status);
 }
 
 /** A carrier in memory: counts every call; faults are switched on per card. */

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { Carrier, naturalMonth, UTC, type AdapterManifest } from '@simgate/core';
-import { createTestTls, type TestTls } from '../../../../test/support/tls';
+import { createTestTls, type TestTls } from '@simgate/mocks/testing/tls';
 import { ConfigError, loadAccountsFile } from './accounts-file';
 
 /** An account's `caFile` (a carrier behind a private CA): resolved like `cards`, read and checked at load. */
