@@ -45,7 +45,6 @@ beforeAll(async () => {
     quotaFactor: 10,
     orderDelayMs: 60_000,
     timeoutMs: 500,
-    env: { SIMGATE_QUOTA_MARGIN_MS: '200' },
     databaseUrl: process.env.DATABASE_URL ?? null,
     redisUrl: process.env.REDIS_URL ?? null,
   });

@@ -37,7 +37,7 @@ run('a worker killed while it submits operations', () => {
 
   beforeAll(async () => {
     clock = SimClock.fixed('2026-03-10T04:00:00Z');
-    stack = await startStack({ cards: 40, clock, quotaFactor: 1, orderDelayMs: 60_000, databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, worker: false, env: { SIMGATE_QUOTA_MARGIN_MS: '200' } });
+    stack = await startStack({ cards: 40, clock, quotaFactor: 1, orderDelayMs: 60_000, databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, worker: false });
     workers.push(startWorker(stack));
     await stack.simgate.scheduler.kickOff();
     await waitForFullSync(stack.simgate, 240_000);

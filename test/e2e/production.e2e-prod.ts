@@ -325,7 +325,7 @@ run('production: the shipped install, two workers, HTTPS carriers under faults, 
       r.victimReason = 'its log names an operation (it ran a submit job)';
     } else {
       victim = openSweeps(b).length > openSweeps(a).length ? b : a;
-      r.victimReason = `it held the most sweeps (${openSweeps(victim).length}); the logs do not say which worker runs submit jobs`;
+      r.victimReason = `it held the most sweeps (${openSweeps(victim).length}); ${byOps.length ? 'both workers run submit jobs' : 'no submit job has logged yet'}`;
     }
     r.victimOpenSweeps = openSweeps(victim);
     r.opsBeforeKill = (await opStates()).map((o) => `${o.id.slice(0, 8)} ${o.type} ${o.items.map((i) => i.state).join(',')}`).join('; ');

@@ -130,7 +130,6 @@ describe('sweeps under carrier faults and token revocation (OneLink, 1NCE)', () 
       SIMGATE_CARRIERS: file,
       SIMGATE_DATA_DIR: dir,
       SIMGATE_QUOTA_FACTOR: '10',
-      SIMGATE_QUOTA_MARGIN_MS: '200',
       SIMGATE_QUEUE_LOCK_MS: String(LOCK_MS),
       SIMGATE_LOG_LEVEL: process.env.SIMGATE_TEST_LOG ?? 'silent',
     });

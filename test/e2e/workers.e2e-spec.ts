@@ -44,7 +44,6 @@ run('two worker processes on Redis and PostgreSQL', () => {
       databaseUrl: DATABASE_URL,
       redisUrl: REDIS_URL,
       worker: false,
-      env: { SIMGATE_QUOTA_MARGIN_MS: '200' },
     });
     a = startWorker('a', stack);
     b = startWorker('b', stack);
