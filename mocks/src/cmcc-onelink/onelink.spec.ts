@@ -7,6 +7,9 @@ import { interceptWithNock } from '../testing/nock';
 import { createSimulator } from './index';
 import type { OneLinkSimulator } from './simulator';
 
+// nock patches Node's http for the whole Jest worker: undo it when this file is done, so later files get real sockets.
+afterAll(() => nock.restore());
+
 /** Tests as a client sees OneLink (carriers.md §1): raw HTTP against the served simulator. */
 
 interface Envelope {

@@ -9,6 +9,9 @@ import { naturalOrdering, splitKey, strEnc } from './des';
 import { createSimulator, type CtccSimulator } from './index';
 import { shDateTime } from './fleet';
 
+// nock patches Node's http for the whole Jest worker: undo it when this file is done, so later files get real sockets.
+afterAll(() => nock.restore());
+
 const START = '2026-03-15T04:00:00Z'; // 12:00 in Shanghai
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

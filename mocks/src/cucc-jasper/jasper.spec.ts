@@ -7,6 +7,9 @@ import { interceptWithNock } from '../testing/nock';
 import { createSimulator } from './index';
 import type { JasperSimulator } from './simulator';
 
+// nock patches Node's http for the whole Jest worker: undo it when this file is done, so later files get real sockets.
+afterAll(() => nock.restore());
+
 /** Tests as a client sees Jasper (carriers.md §2): raw HTTP against the served simulator. */
 
 const START = '2026-03-10T10:00:00+08:00';

@@ -6,6 +6,9 @@ import { serve, type ServedSimulator } from '../sim/http-face';
 import { interceptWithNock } from '../testing/nock';
 import { createSimulator, type IntlSimulator } from './index';
 
+// nock patches Node's http for the whole Jest worker: undo it when this file is done, so later files get real sockets.
+afterAll(() => nock.restore());
+
 const START = '2026-03-15T12:00:00Z';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

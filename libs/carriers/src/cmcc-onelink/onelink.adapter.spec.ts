@@ -13,6 +13,9 @@ import { CarrierHttp } from '../http/carrier-http';
 import { OneLinkAdapter } from './onelink.adapter';
 import { platform } from './index';
 
+// nock patches Node's http for the whole Jest worker: undo it when this file is done, so later files get real sockets.
+afterAll(() => nock.restore());
+
 /**
  * OneLink adapter, feature by feature (karrio's four: the request built, the URL called, a success parsed,
  * an error parsed). Fixtures are written by hand from carriers.md §1 and sit at the bottom of this file.

@@ -4,6 +4,9 @@ import { CarrierHttp } from '../http/carrier-http';
 import { platform } from './index';
 import { JasperAdapter } from './jasper.adapter';
 
+// nock patches Node's http for the whole Jest worker: undo it when this file is done, so later files get real sockets.
+afterAll(() => nock.restore());
+
 /**
  * Jasper adapter, feature by feature (karrio's four: the request built, the URL called, a success parsed,
  * an error parsed). Fixtures are written by hand from carriers.md §2 and sit at the bottom of this file.

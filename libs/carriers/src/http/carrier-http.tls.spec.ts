@@ -49,14 +49,14 @@ describe('CarrierHttp over HTTPS', () => {
     expect(first.status).toBe(200);
     expect(JSON.parse(first.body)).toEqual({ path: '/one' });
     for (const p of ['/two', '/three', '/four', '/five']) await get(http, p);
-    // Keep-alive: five requests one after another over one connection. On a loaded machine the agent may open a
-    // second one when the next request races the first socket's return to the pool, never one per request.
-    expect(handshakes).toBeLessThanOrEqual(2);
+    // Keep-alive: five requests one after another over one connection. (A Jest worker where an earlier file left
+    // nock's interception on opens one per request: every spec that loads nock restores it when done.)
+    expect(handshakes).toBe(1);
     const answers = await Promise.all(Array.from({ length: 8 }, (_, k) => get(http, `/c${k}`)));
     expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
-    // Never more than maxSockets at once; 13 requests in all over a few connections (the hard bound is maxOpen).
+    // Never more than maxSockets at once, and 13 requests over at most that many connections.
     expect(maxOpen).toBeLessThanOrEqual(2);
-    expect(handshakes).toBeLessThanOrEqual(4);
+    expect(handshakes).toBeLessThanOrEqual(2);
   });
 
   it('without the CA the certificate is refused: an account-wide carrier error (not a crash), with no secret in it', async () => {

@@ -6,6 +6,9 @@ import { OneNceClient } from '../intl-1nce/client';
 import { CarrierHttp } from './carrier-http';
 import { TokenCache } from './token-cache';
 
+// nock patches Node's http for the whole Jest worker: undo it when this file is done, so later files get real sockets.
+afterAll(() => nock.restore());
+
 /**
  * Clients refresh a refused token themselves: a call answered "token expired/unknown" (OneLink 12021, 1NCE
  * HTTP 401) is sent once more at once with a freshly fetched token; only a second refusal with the fresh token

@@ -21,6 +21,9 @@ import {
 import { CarrierHttp } from '../http/carrier-http';
 import { platform } from './index';
 
+// nock patches Node's http for the whole Jest worker: undo it when this file is done, so later files get real sockets.
+afterAll(() => nock.restore());
+
 // Jest hands each file a copy of process.env; the host's process is the one whose TZ Node watches.
 const host = vm.runInThisContext('process') as NodeJS.Process;
 const savedTz = host.env.TZ;
