@@ -13,11 +13,12 @@ import {
   type CardRef,
   type DailyUsage,
   type InventoryPage,
+  type OperationOrder,
   type OperationReceipt,
   dayInZone,
 } from '@simgate/core';
 import { withSendContext } from '@simgate/carriers';
-import { canonicalJson, chunks, lastSentAt, type Store, type SyncKind } from '@simgate/store';
+import { canonicalJson, chunks, lastSentAt, type Operation, type Store, type SyncKind } from '@simgate/store';
 import { readOrderListFile } from './csv-order-list';
 import { PRIORITY, submitJobId, sweepJobId, type SyncJob } from './jobs';
 import type { CardLeases } from './leases';
@@ -74,6 +75,9 @@ interface Counts {
   /** Of the failed cards, those that failed with a passing fault (not a refusal): a sweep's "platform down" signal. */
   faulted?: number;
 }
+
+/** A SUBMITTED item as the orders sweep reads it, with its operation's type, params and key. */
+type SubmittedItem = Awaited<ReturnType<Store['operations']['itemsInState']>>[number];
 
 const USAGE_STATUSES = [CardStatus.ACTIVE, CardStatus.SUSPENDED];
 
@@ -777,7 +781,7 @@ export class SyncEngine {
    * quota slot in hand; after `maxResends` the item fails. Items without a status to confirm (caps, rebinds)
    * are failed at the platform's deadline, never resent.
    */
-  private async reconcileInDoubt(rt: AccountRuntime, items: Awaited<ReturnType<Store['operations']['itemsInState']>>): Promise<string[]> {
+  private async reconcileInDoubt(rt: AccountRuntime, items: SubmittedItem[]): Promise<string[]> {
     const done: string[] = [];
     const refs = await this.refsOf([...new Set(items.map((i) => i.iccid))]);
     const read = await this.readWithCardRetries(rt, 'orders', refs, (b) => rt.adapter.fetchCards(b, this.now()), 3);
@@ -789,7 +793,7 @@ export class SyncEngine {
     const idempotent = rt.manifest.orderResend?.idempotent ?? false;
     const graceMs = this.d.resendGraceMs ?? RESEND_GRACE_MS;
     const maxResends = this.d.maxResends ?? MAX_RESENDS;
-    const candidates: { it: (typeof items)[number]; shortOf: string }[] = [];
+    const candidates: { it: SubmittedItem; shortOf: string }[] = [];
     for (const it of items) {
       const want = targetStatus(it.type);
       const now = this.now();
@@ -845,8 +849,18 @@ export class SyncEngine {
     return done;
   }
 
+  /**
+   * Submits an order through the adapter ahead of sweep requests; `beforeSend` runs once its order request holds
+   * its quota slot. A passing fault is not retried (InDoubt): the request may have reached the carrier.
+   */
+  private sendOrder(rt: AccountRuntime, order: OperationOrder, refs: CardRef[], beforeSend: () => Promise<void>): Promise<OperationReceipt> {
+    return withSendContext({ priority: 'operation', beforeSend }, () =>
+      this.call(rt, 'submit', () => rt.adapter.submit(order, refs, this.now()), { transient: false }),
+    );
+  }
+
   /** Sends an in-doubt item again, alone; claimed once and marked sent only with its quota slot in hand. */
-  private async resend(rt: AccountRuntime, it: Awaited<ReturnType<Store['operations']['itemsInState']>>[number], reason: string): Promise<void> {
+  private async resend(rt: AccountRuntime, it: SubmittedItem, reason: string): Promise<void> {
     const ops = this.d.store.operations;
     let claimed = false;
     const beforeSend = async () => {
@@ -860,9 +874,7 @@ export class SyncEngine {
     const refs = await this.refsOf([it.iccid]);
     const log = { operation: it.operationId, iccid: it.iccid, resend: it.resends.length + 1, reason };
     try {
-      const receipt = await withSendContext({ priority: 'operation', beforeSend }, () =>
-        this.call(rt, 'submit', () => rt.adapter.submit(order, refs, this.now()), { transient: false }),
-      );
+      const receipt = await this.sendOrder(rt, order, refs, beforeSend);
       if (!claimed) return; // the adapter sent no order request (nothing to record)
       await ops.recordOutcome(it.operationId, [it.iccid], this.now(), { receipt, error: null, resendOutcome: 'accepted' });
       this.d.metrics.operationsSubmitted.inc({ ...rt.labels, type: it.type, result: 'resent' });
@@ -1009,7 +1021,7 @@ export class SyncEngine {
   }
 
   /** One order request for a batch of an operation's items; returns whether the items ended in doubt. */
-  private async submitBatch(rt: AccountRuntime, op: NonNullable<Awaited<ReturnType<Store['operations']['get']>>>, batch: string[], n: number): Promise<boolean> {
+  private async submitBatch(rt: AccountRuntime, op: Operation, batch: string[], n: number): Promise<boolean> {
     const ops = this.d.store.operations;
     let marked = false;
     const beforeSend = async () => {
@@ -1021,9 +1033,7 @@ export class SyncEngine {
     const refs = await this.refsOf(batch);
     const order = { type: op.type, iccids: batch, params: op.params, idempotencyKey: `${op.idempotencyKey}#${n}` };
     try {
-      const receipt = await withSendContext({ priority: 'operation', beforeSend }, () =>
-        this.call(rt, 'submit', () => rt.adapter.submit(order, refs, this.now()), { transient: false }),
-      );
+      const receipt = await this.sendOrder(rt, order, refs, beforeSend);
       // An adapter that sent no request marked as an order: the items are marked now (after the fact).
       if (!marked) await beforeSend();
       await ops.recordOutcome(op.id, batch, this.now(), { receipt, error: null });
