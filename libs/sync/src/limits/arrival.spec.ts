@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import Redis from 'ioredis';
 import { Carrier, naturalMonth, UTC, type AdapterManifest } from '@simgate/core';
 import { AccountLimiter } from './account-limiter';
 import { MemoryInFlightLimiter, RedisInFlightLimiter } from './in-flight';
 import { MemoryWindowLimiter, RedisWindowLimiter, type SlotHandle, type WindowLimiter } from './window-limiter';
+import { redisPairPerTest } from '../testing/redis-pair';
 
 /**
  * The property the carrier checks: at most `points` ARRIVALS in any window [x, x + windowMs). Arrivals happen
@@ -143,21 +143,7 @@ if (!REDIS_URL) {
   let a: Redis;
   let b: Redis;
   let prefix: string;
-  beforeAll(() => {
-    a = new Redis(REDIS_URL!, { maxRetriesPerRequest: 3 });
-    b = new Redis(REDIS_URL!, { maxRetriesPerRequest: 3 });
-  });
-  beforeEach(() => {
-    prefix = `test-arrival-${randomBytes(6).toString('hex')}`;
-  });
-  afterEach(async () => {
-    const keys = await a.keys(`${prefix}:*`);
-    if (keys.length) await a.del(...keys);
-  });
-  afterAll(async () => {
-    await a.quit();
-    await b.quit();
-  });
+  redisPairPerTest(REDIS_URL!, 'arrival', (pair) => void ({ a, b, prefix } = pair));
 
   const worker = (r: Redis, windows: WindowLimiter = new RedisWindowLimiter(r, `${prefix}:rl`)) => {
     const l = new AccountLimiter(windows, new RedisInFlightLimiter(r, `${prefix}:inflight`, { lockMs: 5000 }), { marginMs: 0 });

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { withSendContext } from '@simgate/carriers';
 import { Carrier, naturalMonth, UTC, type AdapterManifest } from '@simgate/core';
 import { AccountLimiter } from './account-limiter';
 import { MemoryInFlightLimiter, RedisInFlightLimiter } from './in-flight';
 import { MemoryWindowLimiter, RedisWindowLimiter } from './window-limiter';
+import { redisPairPerTest } from '../testing/redis-pair';
 
 /** Operations a console asked for take the next slot ahead of sweep requests already waiting. */
 
@@ -95,21 +95,7 @@ if (!REDIS_URL) {
   let a: Redis;
   let b: Redis;
   let prefix: string;
-  beforeAll(() => {
-    a = new Redis(REDIS_URL!, { maxRetriesPerRequest: 3 });
-    b = new Redis(REDIS_URL!, { maxRetriesPerRequest: 3 });
-  });
-  beforeEach(() => {
-    prefix = `test-prio-${randomBytes(6).toString('hex')}`;
-  });
-  afterEach(async () => {
-    const keys = await a.keys(`${prefix}:*`);
-    if (keys.length) await a.del(...keys);
-  });
-  afterAll(async () => {
-    await a.quit();
-    await b.quit();
-  });
+  redisPairPerTest(REDIS_URL!, 'prio', (pair) => void ({ a, b, prefix } = pair));
 
   const worker = (r: Redis, m: AdapterManifest) => {
     const l = new AccountLimiter(new RedisWindowLimiter(r, `${prefix}:rl`), new RedisInFlightLimiter(r, `${prefix}:inflight`, { lockMs: 5000 }));

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import Redis from 'ioredis';
 import { MemoryWindowLimiter, RedisWindowLimiter, type WindowLimiter, type WindowQuota } from './window-limiter';
+import { redisPairPerTest } from '../testing/redis-pair';
 
 /** Takes and settles at once (a request answered in no time): the wait, 0 when taken. */
 async function take(l: WindowLimiter, quotas: readonly WindowQuota[]): Promise<number> {
@@ -159,22 +159,7 @@ describeRedis('RedisWindowLimiter', () => {
   let a: Redis;
   let b: Redis;
   let prefix: string;
-
-  beforeAll(() => {
-    a = new Redis(REDIS_URL!, { maxRetriesPerRequest: 3 });
-    b = new Redis(REDIS_URL!, { maxRetriesPerRequest: 3 });
-  });
-  beforeEach(() => {
-    prefix = `test-rl-${randomBytes(6).toString('hex')}`;
-  });
-  afterEach(async () => {
-    const keys = await a.keys(`${prefix}:*`);
-    if (keys.length) await a.del(...keys);
-  });
-  afterAll(async () => {
-    await a.quit();
-    await b.quit();
-  });
+  redisPairPerTest(REDIS_URL!, 'rl', (pair) => void ({ a, b, prefix } = pair));
 
   it('takes up to points, then returns a wait; taking after the wait succeeds', async () => {
     const limiter = new RedisWindowLimiter(a, prefix);
