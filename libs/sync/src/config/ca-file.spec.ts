@@ -1,35 +1,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { Carrier, naturalMonth, UTC, type AdapterManifest } from '@simgate/core';
+import { Carrier, type AdapterManifest } from '@simgate/core';
 import { createTestTls, type TestTls } from '@simgate/mocks/testing/tls';
+import { fakeManifest } from '../testing/fake-platform';
 import { ConfigError, loadAccountsFile } from './accounts-file';
 
 /** An account's `caFile` (a carrier behind a private CA): resolved like `cards`, read and checked at load. */
 const MANIFEST: AdapterManifest = {
-  id: 'intl-1nce',
+  ...fakeManifest('intl-1nce', 10),
   carrier: Carrier.OVERSEAS,
   label: '1NCE',
-  zone: UTC,
   credentials: [
     { name: 'username', label: 'User', secret: false },
     { name: 'password', label: 'Password', secret: true },
   ],
-  capabilities: {
-    inventory: 'LIST',
-    statusBatch: true,
-    usageBatch: true,
-    dailyUsage: false,
-    dailyUsageDays: 0,
-    pools: false,
-    operations: [],
-    realTimeUsage: true,
-  },
-  batchSizes: { inventoryPage: 10, status: 10, usage: 10, operation: 10 },
   quotas: { account: { points: 10, durationSeconds: 1 }, maxInFlight: null, endpoints: [] },
-  billingCycle: naturalMonth(UTC),
-  cooldowns: { sameCardChangeSeconds: null, rebindsPerMonth: null },
-  orderProcessing: { typicalHours: 1, deadlineHours: 24 },
 };
 const lookup = (id: string) => (id === MANIFEST.id ? MANIFEST : undefined);
 const SECRET = 'pw-very-secret-1';

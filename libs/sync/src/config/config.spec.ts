@@ -1,33 +1,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Carrier, naturalMonth, UTC, type AdapterManifest } from '@simgate/core';
+import type { AdapterManifest } from '@simgate/core';
+import { fakeManifest } from '../testing/fake-platform';
 import { ConfigError, loadAccountsFile, parseAccounts, secretsOf } from './accounts-file';
 import { loadConfig } from './env';
 
 function manifest(id: string, credentials: AdapterManifest['credentials']): AdapterManifest {
-  return {
-    id,
-    carrier: Carrier.CTCC,
-    label: id,
-    zone: UTC,
-    credentials,
-    capabilities: {
-      inventory: 'LIST',
-      statusBatch: true,
-      usageBatch: true,
-      dailyUsage: false,
-      dailyUsageDays: 0,
-      pools: false,
-      operations: [],
-      realTimeUsage: true,
-    },
-    batchSizes: { inventoryPage: 10, status: 10, usage: 10, operation: 10 },
-    quotas: { account: { points: 10, durationSeconds: 1 }, maxInFlight: null, endpoints: [] },
-    billingCycle: naturalMonth(UTC),
-    cooldowns: { sameCardChangeSeconds: null, rebindsPerMonth: null },
-    orderProcessing: { typicalHours: 1, deadlineHours: 24 },
-  };
+  return { ...fakeManifest(id, 10), label: id, credentials, quotas: { account: { points: 10, durationSeconds: 1 }, maxInFlight: null, endpoints: [] } };
 }
 
 const MANIFESTS = new Map<string, AdapterManifest>([
