@@ -15,18 +15,8 @@ import {
   type UsageSnapshot,
 } from '@simgate/core';
 import { Store } from '@simgate/store';
-import type { LoadedAccount } from './config/accounts-file';
-import type { SyncJob } from './jobs';
-import { MemoryCardLeases } from './leases';
-import { AccountLimiter } from './limits/account-limiter';
-import { MemoryInFlightLimiter } from './limits/in-flight';
-import { MemoryWindowLimiter } from './limits/window-limiter';
-import { SimgateMetrics } from './metrics';
-import { MemoryJobQueue } from './queue/memory-queue';
 import { isAccountWide, isCredentialRefusal } from './retry';
-import type { AccountRuntime, CarrierRuntime } from './runtime';
-import { fakeManifest, fakeRecord } from './testing/fake-platform';
-import { SyncEngine } from './sync-engine';
+import { counterValue as counter, fakeEngine, fakeManifest, fakeRecord } from './testing/fake-platform';
 
 /**
  * Sweeps that survive failures: a batch whose read still fails after its retries is recorded on its cards and
@@ -126,17 +116,7 @@ class FakeCarrier implements CarrierAdapter {
   }
 }
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-async function counter(
-  metric: { get(): Promise<{ values: { labels: Record<string, string | number>; value: number }[] }> },
-  labels: Record<string, string>,
-) {
-  const { values } = await metric.get();
-  return values
-    .filter((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x))
-    .reduce((s, v) => s + v.value, 0);
-}
 
 let store: Store;
 let accounts = 0;
@@ -159,41 +139,8 @@ async function setup(o: SetupOptions = {}) {
   const id = `res-${n}`;
   const m = manifest(o.batch ?? 2, o.inventory);
   const adapter = new FakeCarrier(m, id);
-  const account: LoadedAccount = {
-    id,
-    platform: m.id,
-    baseUrl: 'http://fake/',
-    credentials: {},
-    cardsPath: null,
-  };
-  await store.accounts.upsert([{ id, platform: m.id, carrier: m.carrier, baseUrl: account.baseUrl }]);
-  const limiter = new AccountLimiter(new MemoryWindowLimiter(), new MemoryInFlightLimiter(), {
-    marginMs: 0,
-    marginShare: 0,
-  });
-  limiter.register(account, m);
-  const rt: AccountRuntime = { account, manifest: m, adapter, labels: { platform: m.id, account: id } };
-  const runtime = {
-    get: (a: string) => {
-      if (a !== id) throw new Error(`unknown account '${a}'`);
-      return rt;
-    },
-    has: (a: string) => a === id,
-    all: () => [rt],
-  } as unknown as CarrierRuntime;
-  const metrics = new SimgateMetrics({ defaultMetrics: false });
-  const queue = new MemoryJobQueue<SyncJob>(`res-${n}`);
-  const engine = new SyncEngine({
-    store,
-    runtime,
-    limiter,
-    leases: new MemoryCardLeases(),
-    queue,
-    metrics,
-    logger: silent,
+  const { engine, metrics, queue } = await fakeEngine(store, id, m, adapter, {
     now: () => T0,
-    sleep: async () => undefined,
-    retry: { attempts: 3, baseMs: 1, maxMs: 2 },
     parallelBatches: o.parallel ?? 1,
     sweepDownAfterBatches: o.downAfter,
   });

@@ -21,17 +21,9 @@ import {
 } from '@simgate/core';
 import { sendContext } from '@simgate/carriers';
 import { Store } from '@simgate/store';
-import type { LoadedAccount } from './config/accounts-file';
-import type { SyncJob } from './jobs';
 import { MemoryCardLeases } from './leases';
-import { AccountLimiter } from './limits/account-limiter';
-import { MemoryInFlightLimiter } from './limits/in-flight';
-import { MemoryWindowLimiter } from './limits/window-limiter';
-import { SimgateMetrics } from './metrics';
-import { MemoryJobQueue } from './queue/memory-queue';
-import type { AccountRuntime, CarrierRuntime } from './runtime';
-import { fakeManifest, fakeRecord } from './testing/fake-platform';
-import { SyncEngine, targetStatus } from './sync-engine';
+import { counterValue as counter, fakeEngine, fakeManifest, fakeRecord } from './testing/fake-platform';
+import { targetStatus } from './sync-engine';
 
 const T0 = new Date('2026-03-10T00:00:00Z');
 
@@ -148,12 +140,7 @@ class FakeAdapter implements CarrierAdapter {
   }
 }
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-async function counter(metric: { get(): Promise<{ values: { labels: Record<string, string | number>; value: number }[] }> }, labels: Record<string, string>) {
-  const { values } = await metric.get();
-  return values.filter((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x)).reduce((s, v) => s + v.value, 0);
-}
 
 let store: Store;
 let accounts = 0;
@@ -169,37 +156,9 @@ async function setup(batch = 2, parallelBatches = 1, leaseTtlMs?: number) {
   const id = `acc-${n}`;
   const m = manifest(batch);
   const adapter = new FakeAdapter(m, id);
-  const account: LoadedAccount = { id, platform: m.id, baseUrl: 'http://fake/', credentials: {}, cardsPath: null };
-  await store.accounts.upsert([{ id, platform: m.id, carrier: m.carrier, baseUrl: account.baseUrl }]);
-  const limiter = new AccountLimiter(new MemoryWindowLimiter(), new MemoryInFlightLimiter(), { marginMs: 0, marginShare: 0 });
-  limiter.register(account, m);
-  const rt: AccountRuntime = { account, manifest: m, adapter, labels: { platform: m.id, account: id } };
-  const runtime = {
-    get: (a: string) => {
-      if (a !== id) throw new Error(`unknown account '${a}'`);
-      return rt;
-    },
-    has: (a: string) => a === id,
-    all: () => [rt],
-  } as unknown as CarrierRuntime;
-  const metrics = new SimgateMetrics({ defaultMetrics: false });
-  const queue = new MemoryJobQueue<SyncJob>(`sync-${n}`);
   const clock = { t: T0 };
   const leases = new MemoryCardLeases();
-  const engine = new SyncEngine({
-    store,
-    runtime,
-    limiter,
-    leases,
-    leaseTtlMs,
-    queue,
-    metrics,
-    logger: silent,
-    now: () => clock.t,
-    sleep: async () => undefined,
-    retry: { attempts: 3, baseMs: 1, maxMs: 2 },
-    parallelBatches,
-  });
+  const { engine, metrics, queue } = await fakeEngine(store, id, m, adapter, { leases, leaseTtlMs, now: () => clock.t, parallelBatches });
   const iccids = Array.from({ length: 8 }, (_, i) => withLuhn('8986' + String(n).padStart(6, '0') + String(i).padStart(9, '0')));
   const src = { accountId: id, platform: m.id, carrier: m.carrier };
   /** Cards the store and the carrier agree on. */

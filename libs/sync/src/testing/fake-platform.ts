@@ -6,8 +6,20 @@ import {
   naturalMonth,
   type AdapterManifest,
   type CardRecord,
+  type CarrierAdapter,
   type OperationType,
 } from '@simgate/core';
+import type { Store } from '@simgate/store';
+import type { LoadedAccount } from '../config/accounts-file';
+import type { SyncJob } from '../jobs';
+import { MemoryCardLeases } from '../leases';
+import { AccountLimiter } from '../limits/account-limiter';
+import { MemoryInFlightLimiter } from '../limits/in-flight';
+import { MemoryWindowLimiter } from '../limits/window-limiter';
+import { SimgateMetrics } from '../metrics';
+import { MemoryJobQueue } from '../queue/memory-queue';
+import type { AccountRuntime, CarrierRuntime } from '../runtime';
+import { SyncEngine, type SyncEngineDeps } from '../sync-engine';
 
 /** The manifest of an in-memory test platform: no quota worth the name, batches of `batch`, CTCC's carrier. */
 export function fakeManifest(
@@ -58,4 +70,52 @@ export function fakeRecord(iccid: string, asOf: Date, status: CardStatus = CardS
     poolId: null,
     asOf,
   };
+}
+
+/** A logger that says nothing. */
+export const silentLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** The sum of a counter's values whose labels include `labels`. */
+export async function counterValue(
+  metric: { get(): Promise<{ values: { labels: Record<string, string | number>; value: number }[] }> },
+  labels: Record<string, string>,
+): Promise<number> {
+  const { values } = await metric.get();
+  return values.filter((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x)).reduce((s, v) => s + v.value, 0);
+}
+
+/**
+ * A sync engine on `store` for one account `id` of a test platform served by `adapter`: the account stored, a
+ * limiter without margin, a runtime of that one account, its own metrics and in-memory queue, no sleeping, three
+ * quick attempts. `deps` adds or overrides engine settings.
+ */
+export async function fakeEngine(store: Store, id: string, m: AdapterManifest, adapter: CarrierAdapter, deps: Partial<SyncEngineDeps> = {}) {
+  const account: LoadedAccount = { id, platform: m.id, baseUrl: 'http://fake/', credentials: {}, cardsPath: null };
+  await store.accounts.upsert([{ id, platform: m.id, carrier: m.carrier, baseUrl: account.baseUrl }]);
+  const limiter = new AccountLimiter(new MemoryWindowLimiter(), new MemoryInFlightLimiter(), { marginMs: 0, marginShare: 0 });
+  limiter.register(account, m);
+  const rt: AccountRuntime = { account, manifest: m, adapter, labels: { platform: m.id, account: id } };
+  const runtime = {
+    get: (a: string) => {
+      if (a !== id) throw new Error(`unknown account '${a}'`);
+      return rt;
+    },
+    has: (a: string) => a === id,
+    all: () => [rt],
+  } as unknown as CarrierRuntime;
+  const metrics = new SimgateMetrics({ defaultMetrics: false });
+  const queue = new MemoryJobQueue<SyncJob>(`queue-${id}`);
+  const engine = new SyncEngine({
+    store,
+    runtime,
+    limiter,
+    leases: new MemoryCardLeases(),
+    queue,
+    metrics,
+    logger: silentLogger,
+    sleep: async () => undefined,
+    retry: { attempts: 3, baseMs: 1, maxMs: 2 },
+    ...deps,
+  });
+  return { engine, metrics, queue };
 }
