@@ -114,18 +114,19 @@ export class Simgate {
       await store.accounts.upsert(accounts.map((a) => ({ id: a.id, platform: a.platform, carrier: registry.get(a.platform).manifest.carrier, baseUrl: a.baseUrl })));
       const metrics = new SimgateMetrics();
       const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : null;
+      const timeoutMs = o.timeoutMs ?? config.carrierTimeoutMs;
+      const tuning = queueTuningFor(config, o.queueTuning);
       // Window entries are dated when their request settles; one never settled (dead worker) counts as settled
       // the carrier timeout + 5 s after its slot was taken. A dead worker's in-flight slot frees after the lock time.
       const limiter = new AccountLimiter(
         redis ? new RedisWindowLimiter(redis, `${config.redisPrefix}:rl`) : new MemoryWindowLimiter(),
-        redis ? new RedisInFlightLimiter(redis, `${config.redisPrefix}:inflight`, { lockMs: config.queueLockMs }) : new MemoryInFlightLimiter(),
-        { quotaFactor: config.quotaFactor, marginMs: config.quotaMarginMs, maxInFlightMs: (o.timeoutMs ?? config.carrierTimeoutMs) + 5_000 },
+        redis ? new RedisInFlightLimiter(redis, `${config.redisPrefix}:inflight`, { lockMs: tuning.lockDurationMs }) : new MemoryInFlightLimiter(),
+        { quotaFactor: config.quotaFactor, marginMs: config.quotaMarginMs, maxInFlightMs: timeoutMs + 5_000 },
       );
       const leases = redis ? new RedisCardLeases(redis, `${config.redisPrefix}:lease`) : new MemoryCardLeases();
-      const runtime = new CarrierRuntime(registry, accounts, limiter, metrics, now, { timeoutMs: o.timeoutMs ?? config.carrierTimeoutMs });
+      const runtime = new CarrierRuntime(registry, accounts, limiter, metrics, now, { timeoutMs });
       const onJobError = (job: { id: string; name: string; attemptsMade: number }, err: unknown, final: boolean) =>
         logger[final ? 'error' : 'warn']({ job: job.id, name: job.name, attempt: job.attemptsMade, final, err: err instanceof Error ? err.message : String(err) }, 'job failed');
-      const tuning = queueTuningFor(config, o.queueTuning);
       const bullRedis = config.redisUrl && !o.bullQueue ? bullRedisOptions(config.redisUrl) : null;
       const queue: JobQueue<SyncJob> = config.redisUrl
         ? new BullJobQueue<SyncJob>(
@@ -134,9 +135,21 @@ export class Simgate {
           )
         : new MemoryJobQueue<SyncJob>(SYNC_QUEUE, onJobError);
       // Card leases live as long as a job lock (renewed every third of it): a dead worker's cards free up when its job is taken over.
-      const engine = new SyncEngine({ store, runtime, limiter, leases, queue, metrics, logger, now, parallelBatches: o.parallelBatches, leaseTtlMs: tuning.lockDurationMs,
-        // An in-doubt order is not resent sooner than two carrier timeouts after its last send: a request still on its way has arrived or been dropped by then.
-        resendGraceMs: 2 * (o.timeoutMs ?? config.carrierTimeoutMs) });
+      // An in-doubt order is not resent sooner than two carrier timeouts after its last send: a request still on its
+      // way has arrived or been dropped by then.
+      const engine = new SyncEngine({
+        store,
+        runtime,
+        limiter,
+        leases,
+        queue,
+        metrics,
+        logger,
+        now,
+        parallelBatches: o.parallelBatches,
+        leaseTtlMs: tuning.lockDurationMs,
+        resendGraceMs: 2 * timeoutMs,
+      });
       const scheduler = new SyncScheduler(engine, runtime, store, config.intervals, logger, now);
       registerCollectors(metrics, store, runtime, [queue as JobQueue<unknown>], config.intervals, config.budgetFactor, { now });
       // Bull makes its connections lazily: the list is read when closing.
