@@ -383,10 +383,13 @@ export class ${n.pascal}Simulator implements ControlledSimulator {
   readonly clock: SimClock;
   readonly credentials: Record<string, string>;
   readonly size: number;
+  /** Business time from an order's acceptance to its completion: the platform's, when it states one. */
+  readonly orderDelayMs: number;
 
   constructor(options: SimOptions) {
     this.clock = options.clock;
     this.size = options.cards;
+    this.orderDelayMs = options.orderDelayMs ?? 5 * 60_000;
     this.credentials = { username: 'simgate-${n.id}', password: \`pw-\${options.seed}\` };
   }
 

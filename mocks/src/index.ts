@@ -120,9 +120,8 @@ export interface WriteAccountsOptions {
 }
 
 /** The processing time to state for a simulator: its order delay, and as much again plus 5 s, whole seconds. */
-function processingSecondsOf(sim: unknown): number | undefined {
-  const delay = (sim as { orderDelayMs?: unknown }).orderDelayMs;
-  return typeof delay === 'number' && delay >= 0 ? Math.ceil((2 * delay) / 1000) + 5 : undefined;
+function processingSecondsOf(sim: ControlledSimulator): number {
+  return Math.ceil((2 * sim.orderDelayMs) / 1000) + 5;
 }
 
 /**

@@ -56,4 +56,6 @@ export interface ControlledSimulator extends Simulator {
   readonly clock: import('./clock').SimClock;
   /** The credentials the simulator accepts (as in the accounts file). */
   readonly credentials: Record<string, string>;
+  /** Business time from an order's acceptance to its completion (0: at once). */
+  readonly orderDelayMs: number;
 }
