@@ -3,7 +3,7 @@ import type { CardRecord } from './card';
 import type { Carrier, PlatformId } from './carrier';
 import type { CarrierError } from './errors';
 import type { HttpPort } from './http';
-import type { OperationOrder, OperationProgress, OperationReceipt, OperationType } from './operation';
+import type { CarrierReceipt, OperationOrder, OperationProgress, OperationType } from './operation';
 import type { PoolRecord } from './pool';
 import type { DailyUsage, UsageSnapshot } from './usage';
 
@@ -108,6 +108,17 @@ export interface AdapterManifest {
    * card short of its target (docs/architecture.md, Operations). Absent: `{ idempotent: false, pendingCodes: [] }`.
    */
   orderResend?: OrderResendRule;
+  /**
+   * The account's `options` as the platform accepts them: a schema that parses the accounts file's object into
+   * the adapter's typed options (defaults applied) or fails. The accounts loader validates every account
+   * against it at start-up and names the account in the error. Absent: the platform takes no options.
+   */
+  options?: OptionsSchema;
+}
+
+/** The slice of a zod schema the accounts loader needs (zod schemas satisfy it; core does not depend on zod). */
+export interface OptionsSchema<T = unknown> {
+  safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } };
 }
 
 export interface OrderResendRule {
@@ -148,6 +159,11 @@ export interface CarrierAccountConfig {
    * again only once this long has passed since its last send without its target status showing.
    */
   orderProcessingSeconds?: number;
+  /**
+   * Hours after submission at which the sync engine fails an order item the carrier still holds, when this
+   * account's contract differs from the platform's `orderProcessing.deadlineHours`.
+   */
+  orderDeadlineHours?: number;
   /** Platform-specific options (plan volume for platforms that serve none, cycle start day, …). */
   options?: Record<string, unknown>;
 }
@@ -235,8 +251,9 @@ export interface CarrierAdapter {
   fetchCycleUsage?(refs: CardRef[], label: string, at: Date): Promise<BatchResult<UsageSnapshot>>;
   listPools(at: Date): Promise<PoolRecord[]>;
   listPoolMembers(poolId: string, cursor: Cursor | null, at: Date): Promise<PoolMembersPage>;
-  submit(order: OperationOrder, refs: CardRef[], at: Date): Promise<OperationReceipt>;
-  progress(receipt: OperationReceipt, refs: CardRef[], at: Date): Promise<OperationProgress>;
+  submit(order: OperationOrder, refs: CardRef[], at: Date): Promise<CarrierReceipt>;
+  /** What the carrier says of a submitted order; items it still holds stay SUBMITTED (the engine applies deadlines). */
+  progress(receipt: CarrierReceipt, refs: CardRef[], at: Date): Promise<OperationProgress>;
   /**
    * Optional: whether the carrier's own order records show a change still pending for each card (Jasper's
    * audit trail). Platforms that implement it let in-doubt idempotent orders be resent at once when nothing

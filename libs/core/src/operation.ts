@@ -47,8 +47,8 @@ export interface OperationOrder {
   idempotencyKey: string;
 }
 
-/** What the carrier gave back on submission; enough to look up progress later. */
-export interface OperationReceipt {
+/** What the carrier gave back on submission (what an adapter's `submit` returns); enough to look up progress later. */
+export interface CarrierReceipt {
   type: OperationType;
   iccids: string[];
   /**
@@ -61,9 +61,17 @@ export interface OperationReceipt {
   /** The status the card(s) should reach. */
   expectedStatus: CardStatus | null;
   submittedAt: Date;
-  /** After this instant an order still pending is marked FAILED. */
-  deadline: Date;
   raw?: Record<string, unknown>;
+}
+
+/**
+ * A receipt as simgate stores it: the carrier's receipt plus the deadline the sync engine set at submission
+ * (`submittedAt` + the account's or platform's `orderDeadlineHours`). Deadlines are the engine's alone: an
+ * adapter reports what the carrier says, and the engine fails items still pending after the deadline.
+ */
+export interface OperationReceipt extends CarrierReceipt {
+  /** After this instant an item still pending is marked FAILED. */
+  deadline: Date;
 }
 
 export interface OperationItemProgress {
