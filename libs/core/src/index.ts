@@ -11,3 +11,4 @@ export * from './plan';
 export * from './pool';
 export * from './suspend-reason';
 export * from './usage';
+export * from './zone';

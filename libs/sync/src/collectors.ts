@@ -1,4 +1,4 @@
-import { CardStatus, defaultZoneOf, forecastLifecycle } from '@simgate/core';
+import { CardStatus, forecastLifecycle, zoneOf } from '@simgate/core';
 import { SYNC_KINDS, type Store, type SyncKind } from '@simgate/store';
 import type { SimgateMetrics } from './metrics';
 import type { JobQueue } from './queue/job-queue';
@@ -93,7 +93,7 @@ export async function countUpcomingLifecycle(
   now: Date,
   pageSize = 5000,
 ): Promise<Map<string, Record<LifecycleEvent, number>>> {
-  const zoneOf = new Map(runtime.all().map((r) => [r.account.id, r.manifest.zone]));
+  const manifestOf = new Map(runtime.all().map((r) => [r.account.id, r.manifest]));
   const out = new Map<string, Record<LifecycleEvent, number>>(runtime.all().map((r) => [r.account.id, { forced_activation: 0, cancellation: 0 }]));
   const from = now.getTime();
   const to = from + LIFECYCLE_HORIZON_MS;
@@ -109,7 +109,7 @@ export async function countUpcomingLifecycle(
       const f = forecastLifecycle(
         {
           carrier: c.carrier,
-          zone: zoneOf.get(c.accountId) ?? defaultZoneOf(c.carrier),
+          zone: zoneOf(c, manifestOf.get(c.accountId)),
           status: c.status,
           openedAt: c.openedAt,
           testMonths: null,

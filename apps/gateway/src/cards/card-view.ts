@@ -1,9 +1,9 @@
 import {
-  Carrier,
   CardStatus,
   RECOVERY,
   forecastLifecycle,
   usageVisible,
+  zoneOf,
   type AdapterManifest,
   type SuspendReason,
 } from '@simgate/core';
@@ -37,7 +37,7 @@ const recoveryView = (reason: SuspendReason) => RECOVERY_VIEWS.get(reason) ?? nu
 
 /** A card as the console sees it (the fixed shape of issue "Console REST API"). Times carry the platform's offset. */
 export function cardView(card: StoredCard, usage: StoredUsage | null, ctx: CardContext) {
-  const zone = ctx.manifest?.zone ?? (card.carrier === Carrier.OVERSEAS ? 'UTC' : 'Asia/Shanghai');
+  const zone = zoneOf(card, ctx.manifest);
   const forecast = forecastLifecycle(
     {
       carrier: card.carrier,

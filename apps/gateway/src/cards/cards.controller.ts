@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CardStatus, Carrier, SuspendReason, addInZone, dayInZone, isIccid, isoInZone, parseLocalDateTime, type AdapterManifest } from '@simgate/core';
+import { CardStatus, Carrier, SuspendReason, addInZone, dayInZone, isIccid, isoInZone, parseLocalDateTime, zoneOf, type AdapterManifest } from '@simgate/core';
 import type { Simgate } from '@simgate/sync';
 import type { Response } from 'express';
 import type { CardFilter } from '@simgate/store';
@@ -144,7 +144,7 @@ export class CardsController {
     parseNoQuery(query);
     const card = await this.sg.store.cards.get(iccid);
     if (!card) throw notFound('card', iccid);
-    const zone = this.zoneOf(card.platform);
+    const zone = zoneOf(card, this.manifestOf(card.platform));
     const h = await this.sg.store.cards.history(iccid);
     return { items: h.map((x) => ({ ...x, asOf: isoInZone(x.asOf, zone), observedAt: isoInZone(x.observedAt, zone) })) };
   }
@@ -156,8 +156,8 @@ export class CardsController {
     const q = parse(usageQuery, query, 'query');
     const card = await this.sg.store.cards.get(iccid);
     if (!card) throw notFound('card', iccid);
-    const manifest: AdapterManifest | undefined = this.sg.registry.has(card.platform) ? this.sg.registry.get(card.platform).manifest : undefined;
-    const zone = this.zoneOf(card.platform);
+    const manifest = this.manifestOf(card.platform);
+    const zone = zoneOf(card, manifest);
     if (q.granularity === 'cycle') {
       // Days are the platform's calendar days.
       const from = q.from ? parseLocalDateTime(`${q.from} 00:00:00`, zone) : null;
@@ -190,8 +190,9 @@ export class CardsController {
     return { iccid, granularity: 'day', from, to, fetched, items: items.map((d) => ({ day: d.day, usedBytes: d.usedBytes })) };
   }
 
-  private zoneOf(platform: string): string {
-    return this.sg.registry.has(platform) ? this.sg.registry.get(platform).manifest.zone : 'Asia/Shanghai';
+  /** The manifest of a registered platform (undefined for a platform no longer registered). */
+  private manifestOf(platform: string): AdapterManifest | undefined {
+    return this.sg.registry.has(platform) ? this.sg.registry.get(platform).manifest : undefined;
   }
 
   @Get('cards/:iccid/diagnosis')
