@@ -1,109 +1,160 @@
 /**
- * The carrier generator: runs it (compiled as `npm run new-carrier` compiles it) in a temporary copy of the
- * parts of the repository a carrier touches, and type-checks the result with the project's tsconfig.
+ * The carrier generator, end to end: in a scratch copy of the repository (every file `git ls-files` names,
+ * as the working tree has it, committed afresh; node_modules linked), `npm run new-carrier -- acme-iot`
+ * changes only the platform's three places, the project still type-checks, and the conformance kit run on
+ * the skeleton fails only on checks whose message names a generated `TODO(acme-iot)`.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { idProblem, namesOf, newCarrier, scaffold } from './new-carrier';
+import { idProblem, namesOf, placesOf, scaffold } from './new-carrier';
 
 const REPO = path.resolve(__dirname, '..');
-const TSC = path.join(REPO, 'node_modules/typescript/bin/tsc');
-/** What a carrier compiles against: core, the carriers library (kit and registry), the simulators, the registrations. */
-const COPIED = ['tsconfig.json', 'package.json', 'libs/core', 'libs/carriers', 'mocks/src', 'test/conformance', 'scripts'];
+const ID = 'acme-iot';
+const TODO = `TODO(${ID})`;
 
-function copyRepo(): string {
+interface Run {
+  code: number;
+  out: string;
+}
+
+function run(cmd: string, args: string[], cwd: string, timeout = 60_000): Run {
+  try {
+    const out = execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: 'pipe', timeout, env: { ...process.env, FORCE_COLOR: '0' } });
+    return { code: 0, out };
+  } catch (err) {
+    const e = err as { status?: number | null; stdout?: string; stderr?: string; message?: string };
+    return { code: e.status ?? -1, out: `${e.stdout ?? ''}${e.stderr ?? ''}${e.status == null ? e.message ?? '' : ''}` };
+  }
+}
+
+const git = (cwd: string, ...args: string[]): Run => run('git', ['-c', 'user.name=scratch', '-c', 'user.email=scratch@localhost', ...args], cwd);
+
+/** The repository's files as the working tree has them (tracked and new, not ignored), committed in a fresh repository. */
+function scratchCopy(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgate-new-carrier-'));
-  for (const rel of COPIED) {
-    fs.cpSync(path.join(REPO, rel), path.join(dir, rel), { recursive: true, filter: (src) => !src.includes(`${path.sep}node_modules`) });
+  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO, encoding: 'utf8' });
+  for (const rel of new Set(listed.split('\0').filter(Boolean))) {
+    const src = path.join(REPO, rel);
+    if (!fs.existsSync(src) || !fs.statSync(src).isFile()) continue; // deleted in the working tree
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.copyFileSync(src, path.join(dir, rel));
   }
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-q', '--no-verify', '-m', 'scratch']]) {
+    const r = git(dir, ...args);
+    if (r.code !== 0) throw new Error(`git ${args.join(' ')} in ${dir}: ${r.out}`);
+  }
   return dir;
 }
 
-function run(cmd: string, args: string[], cwd: string): { code: number; out: string } {
-  try {
-    return { code: 0, out: execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: 'pipe', timeout: 90_000 }) };
-  } catch (err) {
-    const e = err as { status?: number; stdout?: string; stderr?: string };
-    return { code: e.status ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
+/** `git status --porcelain` paths (every untracked file listed). */
+function changedPaths(dir: string): string[] {
+  return git(dir, 'status', '--porcelain', '--untracked-files=all')
+    .out.split('\n')
+    .filter(Boolean)
+    .map((l) => l.slice(3));
 }
 
-describe('new-carrier: ids', () => {
+describe('new-carrier: ids and names', () => {
   it('accepts lowercase words joined by dashes', () => {
     for (const id of ['acme-iot', 'vodafone-gdsp', 'tele2', 'a1-b2-c3']) expect(idProblem(REPO, id)).toBeNull();
   });
 
-  it('refuses malformed, reserved and existing ids', () => {
-    for (const id of ['Acme', '1nce', 'acme_iot', 'acme--iot', 'acme-', '-acme', 'acme iot', '', 'a'.repeat(41)]) {
-      expect(idProblem(REPO, id)).toMatch(/must be|longer/);
+  it('refuses malformed, reserved and existing ids, saying why', () => {
+    for (const id of ['Acme', '1nce', 'acme_iot', 'acme--iot', 'acme-', '-acme', 'acme iot', '', '../acme', 'a'.repeat(41)]) {
+      expect(idProblem(REPO, id)).toMatch(/^invalid platform id/);
     }
-    for (const id of ['http', 'conformance', 'testing', 'sim']) expect(idProblem(REPO, id)).toMatch(/reserved/);
+    for (const id of ['toolkit', 'http', 'conformance', 'kit', 'testing', 'sim']) expect(idProblem(REPO, id)).toMatch(/reserved/);
     for (const id of ['cmcc-onelink', 'cucc-jasper', 'ctcc-cmp', 'intl-1nce']) expect(idProblem(REPO, id)).toMatch(/exists already/);
   });
 
   it('derives the names the templates use', () => {
-    expect(namesOf('acme-iot')).toEqual({ id: 'acme-iot', pascal: 'AcmeIot', constant: 'ACME_IOT', camel: 'acmeIot' });
+    expect(namesOf('acme-iot')).toEqual({ id: 'acme-iot', pascal: 'AcmeIot', constant: 'ACME_IOT', camel: 'acmeIot', todo: 'TODO(acme-iot)' });
+    expect(namesOf('intl-1nce').pascal).toBe('Intl1nce');
+    expect(namesOf('ctcc-cmp').pascal).toBe('CtccCmp');
   });
 
-  it('scaffolds the adapter folder, the simulator skeleton and the conformance registration', () => {
-    const files = Object.keys(scaffold(namesOf('acme-iot'))).sort();
-    expect(files).toEqual(
-      [
-        'libs/carriers/src/acme-iot/acme-iot.adapter.spec.ts',
-        'libs/carriers/src/acme-iot/acme-iot.adapter.ts',
-        'libs/carriers/src/acme-iot/client.ts',
-        'libs/carriers/src/acme-iot/errors.ts',
-        'libs/carriers/src/acme-iot/index.ts',
-        'libs/carriers/src/acme-iot/manifest.ts',
-        'libs/carriers/src/acme-iot/map.ts',
-        'libs/carriers/src/acme-iot/wire.ts',
-        'mocks/src/acme-iot/index.ts',
-        'mocks/src/acme-iot/simulator.ts',
-        'test/conformance/acme-iot.conformance.spec.ts',
-      ].sort(),
-    );
+  it('generates into the three places only', () => {
+    const places = placesOf(ID);
+    for (const file of Object.keys(scaffold(namesOf(ID)))) expect(places.some((p) => file.startsWith(p))).toBe(true);
   });
 });
 
-describe('new-carrier: a run in a temporary copy', () => {
+describe(`new-carrier: npm run new-carrier -- ${ID} in a scratch copy`, () => {
   let dir: string;
 
   beforeAll(() => {
-    dir = copyRepo();
-  });
+    dir = scratchCopy();
+  }, 60_000);
 
   afterAll(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('writes a scaffold that type-checks with the project tsconfig, and refuses to run twice', () => {
-    // Compiled and run exactly as `npm run new-carrier -- acme-iot` does.
-    const built = run(process.execPath, [TSC, '-p', 'scripts/new-carrier.tsconfig.json', '--outDir', 'gen'], dir);
-    expect(built.out).toBe('');
-    const first = run(process.execPath, ['gen/new-carrier.js', 'acme-iot'], dir);
-    expect(first.code).toBe(0);
-    expect(first.out).toContain('test/conformance/acme-iot.conformance.spec.ts');
-    for (const f of Object.keys(scaffold(namesOf('acme-iot')))) expect(fs.existsSync(path.join(dir, f))).toBe(true);
-    const index = fs.readFileSync(path.join(dir, 'libs/carriers/src/acme-iot/index.ts'), 'utf8');
-    expect(index).toMatch(/export const platform: CarrierPlatform/);
+  it('changes only the three places of the platform', () => {
+    const r = run('npm', ['run', '--silent', 'new-carrier', '--', ID], dir);
+    expect(r.out).toContain(`generated platform '${ID}'`);
+    expect(r.code).toBe(0);
+    const changed = changedPaths(dir);
+    const places = placesOf(ID);
+    expect(changed.filter((f) => !places.some((p) => f.startsWith(p)))).toEqual([]);
+    for (const p of places) expect(changed.some((f) => f.startsWith(p))).toBe(true);
+    expect(changed.sort()).toEqual(Object.keys(scaffold(namesOf(ID))).sort());
+  }, 60_000);
 
-    const again = run(process.execPath, ['gen/new-carrier.js', 'acme-iot'], dir);
-    expect(again.code).toBe(1);
-    expect(again.out).toMatch(/exists already/);
-    expect(run(process.execPath, ['gen/new-carrier.js', 'Acme'], dir).code).toBe(1);
-
-    fs.rmSync(path.join(dir, 'gen'), { recursive: true, force: true });
-    const typecheck = run(process.execPath, [TSC, '--noEmit', '-p', 'tsconfig.json'], dir);
-    expect(typecheck.out).toBe('');
-    expect(typecheck.code).toBe(0);
-  }, 90_000);
-
-  it('newCarrier() refuses an id whose folder exists, writing nothing', () => {
-    const before = fs.readdirSync(path.join(dir, 'libs/carriers/src')).sort();
-    expect(() => newCarrier(dir, 'cmcc-onelink')).toThrow(/exists already/);
-    expect(fs.readdirSync(path.join(dir, 'libs/carriers/src')).sort()).toEqual(before);
+  it('refuses a malformed id and an existing one with a clear message, writing nothing', () => {
+    const before = changedPaths(dir);
+    const cases: Array<[string, RegExp]> = [
+      ['Acme_IoT', /new-carrier: invalid platform id 'Acme_IoT': lowercase letters and digits/],
+      [ID, new RegExp(`new-carrier: platform '${ID}' exists already: libs/carriers/src/${ID}/`)],
+      ['cmcc-onelink', /new-carrier: platform 'cmcc-onelink' exists already/],
+    ];
+    for (const [id, message] of cases) {
+      const r = run(process.execPath, ['dist/scripts/new-carrier.js', id], dir);
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(message);
+    }
+    expect(run(process.execPath, ['dist/scripts/new-carrier.js'], dir).out).toMatch(/usage: npm run new-carrier -- <platform-id>/);
+    expect(changedPaths(dir)).toEqual(before);
   });
+
+  it('still type-checks (npx tsc --noEmit -p tsconfig.json)', () => {
+    const r = run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json'], dir, 120_000);
+    expect(r.out).toBe('');
+    expect(r.code).toBe(0);
+  }, 120_000);
+
+  it(`fails the conformance kit only on checks that name a generated ${TODO}`, () => {
+    const report = path.join(dir, 'conformance.json');
+    const spec = `test/conformance/${ID}.conformance.spec.ts`;
+    const r = run(
+      process.execPath,
+      ['--expose-gc', '--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--ci', '--json', `--outputFile=${report}`, spec],
+      dir,
+      120_000,
+    );
+    expect(r.code).toBe(1);
+    const json = JSON.parse(fs.readFileSync(report, 'utf8')) as {
+      numRuntimeErrorTestSuites: number;
+      testResults: Array<{ name: string; message: string; assertionResults: Array<{ fullName: string; status: string; failureMessages: string[] }> }>;
+    };
+    // The suite ran (no error outside the checks), and it is the generated registration.
+    expect(json.numRuntimeErrorTestSuites).toBe(0);
+    expect(json.testResults.map((t) => path.relative(dir, t.name))).toEqual([spec]);
+    const checks = json.testResults[0].assertionResults;
+    const failed = checks.filter((c) => c.status === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    // Every failure names a TODO, and that TODO is in the generated files.
+    const generated = Object.keys(scaffold(namesOf(ID)))
+      .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+      .join('\n');
+    const withoutTodo = failed.filter((c) => !c.failureMessages.join('\n').includes(TODO)).map((c) => `${c.fullName}: ${c.failureMessages.join('\n')}`);
+    expect(withoutTodo).toEqual([]);
+    for (const c of failed) {
+      const named = c.failureMessages.join('\n').match(new RegExp(`${TODO.replace(/[()]/g, '\\$&')}: (\\S+)`));
+      expect(named && generated.includes(named[0].split(' ')[0])).toBeTruthy();
+    }
+  }, 120_000);
 });

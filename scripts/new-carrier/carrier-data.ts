@@ -1,0 +1,133 @@
+import type { Names } from './names';
+
+/**
+ * Templates of the data files of libs/carriers/src/<id>/: wire types, manifest (with the options schema),
+ * error table, mapping. Every value a human decides is a `TODO(<id>)`.
+ */
+
+export function wireTs(n: Names): string {
+  return `import { z } from 'zod';
+
+/**
+ * ${n.id}: wire types (docs/adding-a-carrier.md, step 2). One zod schema per answer the adapter reads, written
+ * from the platform's wire contract: lenient where the platform is (numbers as strings, absent optional
+ * fields), strict where a wrong shape must become a Transient "malformed answer" (the client parses once;
+ * map.ts never validates again).
+ */
+
+/** ${n.todo}: the platform's answer about one card (replace these two fields). */
+export const cardSchema = z.object({
+  iccid: z.string(),
+  status: z.string(),
+});
+export type WireCard = z.infer<typeof cardSchema>;
+`;
+}
+
+export function manifestTs(n: Names): string {
+  return `import { Carrier, naturalMonth, UTC, type AdapterManifest } from '@simgate/core';
+import { z } from 'zod';
+
+/**
+ * ${n.id}: the manifest, as data (docs/adding-a-carrier.md, step 1), read by the console, the sync planner
+ * and the accounts loader. Every \`${n.todo}\` below is a placeholder: take the value from the platform's wire
+ * contract and say where it comes from, or mark it (convention).
+ */
+
+/**
+ * The account's \`options\` (accounts file), validated at start-up; defaults applied here, never in the adapter.
+ * ${n.todo}: the options the platform needs (plan volume, pool group ids, …), or leave it empty.
+ */
+export const options = z.object({}).strict();
+export type Options = z.infer<typeof options>;
+
+export const manifest: AdapterManifest = {
+  id: '${n.id}',
+  // ${n.todo}: the carrier that runs the platform.
+  carrier: Carrier.OVERSEAS,
+  label: '${n.todo}: the platform as the console names it',
+  // ${n.todo}: the zone the platform speaks (Asia/Shanghai for the Chinese carriers).
+  zone: UTC,
+  // ${n.todo}: the credential fields of an account; secret ones are never logged or returned.
+  credentials: [
+    { name: 'username', label: 'API user', secret: false },
+    { name: 'password', label: 'API password', secret: true },
+  ],
+  capabilities: {
+    // ${n.todo}: 'LIST' (a paged list of every card), 'MODIFIED_SINCE' (changed since a mark) or 'IMPORTED'.
+    inventory: 'LIST',
+    statusBatch: false,
+    usageBatch: false,
+    dailyUsage: false,
+    dailyUsageDays: 0,
+    pools: false,
+    // ${n.todo}: the operations the platform supports; the adapter refuses the others with NotSupported.
+    operations: [],
+    realTimeUsage: true,
+  },
+  // ${n.todo}: cards per list page and per status, usage and operation request.
+  batchSizes: { inventoryPage: 100, status: 1, usage: 1, operation: 1 },
+  quotas: {
+    // ${n.todo}: the platform's published quota (a sliding window); per-path limits under \`endpoints\`.
+    account: { points: 10, durationSeconds: 1 },
+    maxInFlight: null,
+    endpoints: [],
+  },
+  // ${n.todo}: the billing cycle (monthDayCycle(27, SHANGHAI) for a 27th–26th cycle).
+  billingCycle: naturalMonth(UTC),
+  cooldowns: { sameCardChangeSeconds: null, rebindsPerMonth: null },
+  // ${n.todo}: how long the carrier takes to complete an order; the engine fails it after deadlineHours.
+  orderProcessing: { typicalHours: 24, deadlineHours: 72 },
+  options,
+};
+`;
+}
+
+export function errorsTs(n: Names): string {
+  return `import type { ErrorTable } from '../toolkit';
+
+/**
+ * ${n.id}: the error table (docs/adding-a-carrier.md, step 5): the platform's own error codes → core error
+ * class, as data. The toolkit's \`classify\` reads it (the body's code first, the HTTP status second, then
+ * the status fallback: 429 RateLimited, 408/5xx Transient, other 4xx Rejected) and \`malformed\` makes
+ * unreadable answers Transient. \`perCard\`: the refusal concerns the one card asked for.
+ */
+export const errorTable: ErrorTable = {
+  // ${n.todo}: every error code the wire contract lists for the platform, e.g.
+  // '1001': { class: 'REJECTED', perCard: true, meaning: 'unknown ICCID' },
+};
+`;
+}
+
+export function mapTs(n: Names): string {
+  return `import { CardStatus, type CardRecord, type SuspendReason } from '@simgate/core';
+import type { WireCard } from './wire';
+
+/**
+ * ${n.id}: wire → core, pure functions (docs/adding-a-carrier.md, step 4). Tables first, code second.
+ * Validates nothing: the client parsed the answer with the wire schemas already.
+ */
+export interface StatusRule {
+  status: CardStatus;
+  reason: SuspendReason | null;
+}
+
+/**
+ * Raw status → normalized status and reason, the platform's rows of the normalization table.
+ * Unknown raw values map to UNKNOWN (never a guess); reasons only for SUSPENDED or DEACTIVATED.
+ */
+export const statusTable: Readonly<Record<string, StatusRule>> = {
+  // ${n.todo}: one row per raw status, e.g.
+  // '2': { status: CardStatus.ACTIVE, reason: null },
+};
+
+export function statusOf(raw: string): StatusRule {
+  return (Object.hasOwn(statusTable, raw) ? statusTable[raw] : undefined) ?? { status: CardStatus.UNKNOWN, reason: null };
+}
+
+/** One card's record; \`at\` is the time of the read. */
+export function mapCard(card: WireCard, at: Date): CardRecord {
+  throw new Error(\`${n.todo}: map.ts mapCard — build the CardRecord of \${card.iccid} (status \${statusOf(card.status).status}) at \${at.toISOString()}\`);
+}
+`;
+}

@@ -1,0 +1,50 @@
+import type { Names } from './names';
+
+/** Where a registration imports the conformance kit from. */
+export const KIT_IMPORT = './kit';
+
+/** Template of test/conformance/<id>.conformance.spec.ts: the registration, every fact a `TODO(<id>)`. */
+export function conformanceTs(n: Names): string {
+  return `/**
+ * Conformance registration: ${n.id} against its simulator over real HTTP (docs/adding-a-carrier.md, step 8).
+ * The expectations come from the simulator's published facts, turned into the normalized view by the
+ * platform's rows of the normalization table — never by calling adapter code. Each \`${n.todo}\` throws until
+ * written, and the kit's failures name it.
+ */
+import { describeConformance, type ExpectedCard, type OperationCase } from '${KIT_IMPORT}';
+import { createSimulator, type ${n.pascal}Simulator } from '@simgate/mocks/${n.id}';
+
+const CARDS = 200;
+
+function todo(what: string): never {
+  throw new Error(\`${n.todo}: ${n.id}.conformance.spec.ts \${what}\`);
+}
+
+/** The normalized view of card \`index\`, from \`sim.rawStatusOf(index)\` and the other facts it publishes. */
+function expectation(sim: ${n.pascal}Simulator, index: number): ExpectedCard {
+  const raw = sim.rawStatusOf(index);
+  return todo(\`expectation — card \${index} (raw status \${raw}): its ref, status and reason by the normalization table\`);
+}
+
+function operations(_sim: ${n.pascal}Simulator): OperationCase[] {
+  // ${n.todo}: one eligible card per operation the manifest lists, and the status it ends in; [] for none.
+  return todo('operations — one case per operation of the manifest');
+}
+
+describeConformance<${n.pascal}Simulator>('${n.id}', {
+  createSimulator,
+  cards: CARDS,
+  seed: 1,
+  start: '2026-03-10T10:00:00Z',
+  orderDelayMs: 10 * 60_000,
+  // ${n.todo}: the billing cycle of the wire contract, as in the manifest.
+  cycle: { startDay: 1, zone: 'UTC' },
+  expectedCards: (sim) => Array.from({ length: CARDS }, (_, i) => expectation(sim, i)),
+  fleetIccids: () => todo('fleetIccids — every ICCID the inventory holds'),
+  unknownIccids: () => todo('unknownIccids — well-formed ICCIDs (Luhn digit included) the simulator does not know'),
+  operations,
+  // ${n.todo}: { kind: 'static', why: '…' } when the platform has no token that can expire.
+  auth: { kind: 'token' },
+});
+`;
+}

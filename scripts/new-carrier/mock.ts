@@ -1,0 +1,74 @@
+import type { Names } from './names';
+
+/** Templates of mocks/src/<id>/: the simulator skeleton, and the index the simulator set discovers. */
+
+export function simulatorTs(n: Names): string {
+  return `import { SimClock } from '../sim/clock';
+import { SimCounters } from '../sim/counters';
+import { FaultInjector } from '../sim/faults';
+import type { ControlledSimulator, SimOptions, SimRequest, SimResponse } from '../sim/types';
+
+/**
+ * ${n.id} simulator (docs/adding-a-carrier.md, step 7). It reproduces the platform's wire contract, quirks
+ * included, written from the text and never from adapter code (it imports at most types and pure helpers
+ * from @simgate/core): a fleet derived from (seed, index), the injectable clock, usage that grows and resets
+ * at the cycle boundary, orders that complete after \`orderDelayMs\`, the fault kinds in the platform's own
+ * wire form, quotas as sliding windows, counters, and public facts the conformance registration derives
+ * its expectations from.
+ */
+export const BASE_PATH = '/${n.id}/';
+
+export class ${n.pascal}Simulator implements ControlledSimulator {
+  readonly platform = '${n.id}';
+  readonly basePath = BASE_PATH;
+  readonly faults: FaultInjector;
+  readonly counters = new SimCounters();
+  readonly clock: SimClock;
+  readonly credentials: Record<string, string>;
+  readonly cards: number;
+  readonly orderDelayMs: number;
+
+  constructor(options: SimOptions) {
+    this.clock = options.clock;
+    this.cards = options.cards;
+    this.faults = new FaultInjector(options.seed);
+    // ${n.todo}: the platform's order delay when the wire contract states one.
+    this.orderDelayMs = options.orderDelayMs ?? 5 * 60_000;
+    // ${n.todo}: the credential fields of the manifest, with values the simulator accepts.
+    this.credentials = { username: 'simgate-${n.id}', password: \`pw-\${options.seed}\` };
+  }
+
+  accountEntry(origin: string): Record<string, unknown> {
+    return { id: '${n.id}-main', platform: this.platform, baseUrl: origin + this.basePath, credentials: { ...this.credentials } };
+  }
+
+  /** ${n.todo}: the status the platform shows for card \`index\` at the clock (a fact the fixture reads). */
+  rawStatusOf(index: number): string {
+    throw new Error(\`${n.todo}: simulator.ts rawStatusOf — the raw status of card \${index} of \${this.cards}\`);
+  }
+
+  async handle(req: SimRequest): Promise<SimResponse> {
+    this.counters.request(\`\${req.method} \${req.path}\`);
+    // ${n.todo}: route every endpoint of the wire contract, with faults in the platform's wire form.
+    return {
+      status: 501,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ error: '${n.todo}: simulator.ts handle — not implemented', path: req.path }),
+    };
+  }
+}
+`;
+}
+
+export function simIndexTs(n: Names): string {
+  return `import type { ControlledSimulator, SimOptions } from '../sim/types';
+import { ${n.pascal}Simulator } from './simulator';
+
+export { ${n.pascal}Simulator, BASE_PATH } from './simulator';
+
+/** The \`${n.id}\` simulator; the simulator set finds it through this export. */
+export function createSimulator(options: SimOptions): ${n.pascal}Simulator & ControlledSimulator {
+  return new ${n.pascal}Simulator(options);
+}
+`;
+}
