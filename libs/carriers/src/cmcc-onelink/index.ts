@@ -1,9 +1,9 @@
 import type { CarrierPlatform } from '@simgate/core';
 import { ONELINK_MANIFEST } from './manifest';
-import { OneLinkAdapter } from './onelink.adapter';
+import { OneLinkAdapter } from './adapter';
 
 export { ONELINK_MANIFEST } from './manifest';
-export { OneLinkAdapter, parseOneLinkOptions, type OneLinkOptions } from './onelink.adapter';
+export { OneLinkAdapter, parseOneLinkOptions, type OneLinkOptions } from './adapter';
 export { OneLinkClient } from './client';
 export { ONELINK_ERRORS } from './errors';
 export * as onelinkMap from './map';

@@ -1,9 +1,9 @@
 import type { CarrierPlatform } from '@simgate/core';
-import { JasperAdapter } from './jasper.adapter';
+import { JasperAdapter } from './adapter';
 import { JASPER_MANIFEST } from './manifest';
 
 export { JASPER_MANIFEST } from './manifest';
-export { JasperAdapter, parseJasperOptions, type JasperOptions } from './jasper.adapter';
+export { JasperAdapter, parseJasperOptions, type JasperOptions } from './adapter';
 export { JasperClient } from './client';
 export { JASPER_ERRORS } from './errors';
 export * as jasperMap from './map';

@@ -10,7 +10,7 @@ import {
 } from '@simgate/core';
 import nock from 'nock';
 import { CarrierHttp } from '../http/carrier-http';
-import { OneLinkAdapter } from './onelink.adapter';
+import { OneLinkAdapter } from './adapter';
 import { platform } from './index';
 
 // nock patches Node's http for the whole Jest worker: undo it when this file is done, so later files get real sockets.

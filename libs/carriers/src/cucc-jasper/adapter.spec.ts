@@ -2,7 +2,7 @@ import { CardStatus, OperationState, OperationType, SuspendReason, type CarrierE
 import nock from 'nock';
 import { CarrierHttp } from '../http/carrier-http';
 import { platform } from './index';
-import { JasperAdapter } from './jasper.adapter';
+import { JasperAdapter } from './adapter';
 
 // nock patches Node's http for the whole Jest worker: undo it when this file is done, so later files get real sockets.
 afterAll(() => nock.restore());
