@@ -1,13 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createSimulator as createOneLink, type OneLinkSimulator } from './cmcc-onelink';
-import { createSimulator as createCtcc } from './ctcc-cmp';
-import { createSimulator as createJasper, type JasperSimulator } from './cucc-jasper';
-import { createSimulator as createIntl } from './intl-1nce';
+import type { OneLinkSimulator } from './cmcc-onelink';
+import type { JasperSimulator } from './cucc-jasper';
 import { SimClock } from './sim/clock';
 import { applyFaultRequest } from './sim/control';
 import type { FaultConfig, FaultKind } from './sim/faults';
 import { serve, type ServedSimulator, type SimTls } from './sim/http-face';
+import { discoverSimulators, type SimulatorPlatform } from './sim/platform';
 import type { ControlledSimulator, SimOptions } from './sim/types';
 
 export { SimClock } from './sim/clock';
@@ -19,16 +18,24 @@ export type { ServedSimulator, SimTls } from './sim/http-face';
 // The nock face (tests only: nock is a devDependency) is `@simgate/mocks/testing/nock`, not exported here,
 // so that production code loading the simulators needs production dependencies only.
 export { CONTROL_PREFIX, handleControl, applyFaultRequest } from './sim/control';
+export { discoverSimulators } from './sim/platform';
+export type { AccountSideFile, SimulatorPlatform } from './sim/platform';
 export type { ControlledSimulator, SimOptions, SimRequest, SimResponse, Simulator } from './sim/types';
 
-/** Platforms in the order of their ports (port base + 0, 1, 2, 3). */
-export const PLATFORMS = ['cmcc-onelink', 'cucc-jasper', 'ctcc-cmp', 'intl-1nce'] as const;
-export type PlatformId = (typeof PLATFORMS)[number];
+let discovered: SimulatorPlatform[] | undefined;
+/** The platform folders of mocks/src (each exports `simulator`), in port order; discovered once. */
+export function simulatorPlatforms(): readonly SimulatorPlatform[] {
+  return (discovered ??= discoverSimulators());
+}
+
+/** Platform ids in the order of their ports (port base + each platform's offset). */
+export const PLATFORMS: readonly string[] = simulatorPlatforms().map((p) => p.id);
+export type PlatformId = string;
 
 export interface SimulatorsOptions {
   cards: number;
   seed: number;
-  /** Shared by all four simulators; default: the real clock. */
+  /** Shared by all the simulators; default: the real clock. */
   clock?: SimClock;
   orderDelayMs?: number;
   quotaFactor?: number;
@@ -36,43 +43,59 @@ export interface SimulatorsOptions {
 
 export interface SimulatorSet {
   clock: SimClock;
-  onelink: OneLinkSimulator & ControlledSimulator;
-  jasper: JasperSimulator & ControlledSimulator;
-  ctcc: ControlledSimulator;
-  intl: ControlledSimulator;
-  /** In PLATFORMS order. */
+  /** One simulator per platform folder, in port order. */
   all: ControlledSimulator[];
-  get(platform: string): ControlledSimulator;
+  /** The simulator of a platform; `S` names its class for platform-specific controls. */
+  get<S extends ControlledSimulator = ControlledSimulator>(platform: string): S;
+  /** The platform (its folder's `simulator`) of each of `all`, same order. */
+  platforms: readonly SimulatorPlatform[];
   /** Fault control for one platform (same body as `POST /_sim/faults`). */
   setFaults(platform: string, faults: Partial<FaultConfig> & { force?: Partial<Record<FaultKind, number>>; reset?: boolean }): void;
   /** Counters snapshot of every platform, keyed by platform id. */
   counters(): Record<string, Record<string, unknown>>;
+  /**
+   * @deprecated Older spellings of `get('cmcc-onelink')` etc., kept while specs under test/ and libs/ still
+   * use them; write `get<OneLinkSimulator>('cmcc-onelink')`.
+   */
+  readonly onelink: OneLinkSimulator & ControlledSimulator;
+  /** @deprecated `get<JasperSimulator>('cucc-jasper')`. */
+  readonly jasper: JasperSimulator & ControlledSimulator;
+  /** @deprecated `get('ctcc-cmp')`. */
+  readonly ctcc: ControlledSimulator;
+  /** @deprecated `get('intl-1nce')`. */
+  readonly intl: ControlledSimulator;
 }
 
-/** Builds the four simulators on one shared clock (one state per platform, both faces can wrap it). */
+/** Builds one simulator per platform folder on one shared clock (one state per platform, both faces can wrap it). */
 export function createSimulators(options: SimulatorsOptions): SimulatorSet {
   const clock = options.clock ?? SimClock.real();
   const simOptions: SimOptions = { cards: options.cards, seed: options.seed, clock, orderDelayMs: options.orderDelayMs, quotaFactor: options.quotaFactor };
-  const onelink = createOneLink(simOptions);
-  const jasper = createJasper(simOptions);
-  const ctcc = createCtcc(simOptions);
-  const intl = createIntl(simOptions);
-  const all: ControlledSimulator[] = [onelink, jasper, ctcc, intl];
-  const get = (platform: string): ControlledSimulator => {
+  const platforms = simulatorPlatforms();
+  const all: ControlledSimulator[] = platforms.map((p) => p.create(simOptions));
+  const get = <S extends ControlledSimulator = ControlledSimulator>(platform: string): S => {
     const sim = all.find((s) => s.platform === platform);
     if (!sim) throw new Error(`unknown platform '${platform}'`);
-    return sim;
+    return sim as S;
   };
   return {
     clock,
-    onelink,
-    jasper,
-    ctcc,
-    intl,
     all,
     get,
+    platforms,
     setFaults: (platform, faults) => applyFaultRequest(get(platform), faults as Record<string, unknown>),
     counters: () => Object.fromEntries(all.map((s) => [s.platform, s.counters.snapshot()])),
+    get onelink() {
+      return get<OneLinkSimulator>('cmcc-onelink');
+    },
+    get jasper() {
+      return get<JasperSimulator>('cucc-jasper');
+    },
+    get ctcc() {
+      return get('ctcc-cmp');
+    },
+    get intl() {
+      return get('intl-1nce');
+    },
   };
 }
 
@@ -89,13 +112,13 @@ export interface ServedSet {
 }
 
 /**
- * Serves the four simulators on 127.0.0.1, ports `portBase + k` in PLATFORMS order (0 → random free ports);
+ * Serves every simulator on 127.0.0.1, port `portBase +` its platform's offset (0 → random free ports);
  * over HTTPS when `tls` (PEM key and certificate) is given: the accounts' base URLs are then `https://`.
  */
 export async function serveAll(simulators: SimulatorSet, portBase = 0, host = '127.0.0.1', tls?: SimTls): Promise<ServedSet> {
   const servers: ServedSimulator[] = [];
   try {
-    for (let k = 0; k < simulators.all.length; k++) servers.push(await serve(simulators.all[k], portBase ? portBase + k : 0, host, tls));
+    for (let k = 0; k < simulators.all.length; k++) servers.push(await serve(simulators.all[k], portBase ? portBase + simulators.platforms[k].portOffset : 0, host, tls));
   } catch (err) {
     await Promise.all(servers.map((s) => s.close()));
     throw err;
@@ -117,6 +140,11 @@ export interface WriteAccountsOptions {
    * (order delay 0); on a fixed business clock an order with a delay completes only when the clock is moved.
    */
   orderProcessing?: boolean;
+  /**
+   * Add the account options a customer would write by hand for the simulated fleet (each platform's
+   * `accountOptions`, e.g. OneLink's pool group ids), merged into the account's `options`.
+   */
+  accountOptions?: boolean;
 }
 
 /** The processing time to state for a simulator: its order delay, and as much again plus 5 s, whole seconds. */
@@ -125,14 +153,23 @@ function processingSecondsOf(sim: ControlledSimulator): number {
 }
 
 /**
- * Writes the accounts file at `file` and the OneLink order list (`iccid,msisdn`) beside it; the OneLink
- * account's `cards` names the list relative to the file's folder. Returns the accounts written.
+ * Writes the accounts file at `file` and the files its accounts name beside it (each platform's `sideFiles`,
+ * e.g. the OneLink order list `iccid,msisdn`, named relative to the file's folder). Returns the accounts written.
  */
 export async function writeAccountsFile(served: ServedSet, file: string, options: WriteAccountsOptions = {}): Promise<AccountsFile> {
   const dir = path.dirname(path.resolve(file));
   await fs.promises.mkdir(dir, { recursive: true });
-  const csvName = `${path.basename(file).replace(/\.json$/i, '')}.cmcc-cards.csv`;
-  await writeLines(path.join(dir, csvName), served.simulators.onelink.orderListLines());
+  const stem = path.basename(file).replace(/\.json$/i, '');
+  const { all, platforms } = served.simulators;
+  const sideFields: Record<string, unknown>[] = [];
+  for (let k = 0; k < all.length; k++) {
+    const fields: Record<string, unknown> = {};
+    for (const side of platforms[k].sideFiles?.(all[k], stem) ?? []) {
+      await writeLines(path.join(dir, side.name), side.chunks);
+      Object.assign(fields, side.account);
+    }
+    sideFields.push(fields);
+  }
   let caFile: string | undefined;
   if (options.caFile) {
     const abs = path.resolve(options.caFile);
@@ -140,13 +177,15 @@ export async function writeAccountsFile(served: ServedSet, file: string, options
     caFile = rel && rel.split(path.sep)[0] !== '..' && !path.isAbsolute(rel) ? rel : abs;
   }
   const accounts: AccountsFile = {
-    accounts: served.accounts.accounts.map((a) => {
-      const processing = options.orderProcessing ? processingSecondsOf(served.simulators.get(String(a.platform))) : undefined;
+    accounts: served.accounts.accounts.map((a, k) => {
+      const processing = options.orderProcessing ? processingSecondsOf(all[k]) : undefined;
+      const extra = options.accountOptions ? platforms[k].accountOptions?.(all[k]) : undefined;
       return {
         ...a,
-        ...(a.platform === 'cmcc-onelink' ? { cards: csvName } : {}),
+        ...sideFields[k],
         ...(caFile ? { caFile } : {}),
         ...(processing !== undefined ? { orderProcessingSeconds: processing } : {}),
+        ...(extra ? { options: { ...(a.options as Record<string, unknown> | undefined), ...extra } } : {}),
       };
     }),
   };

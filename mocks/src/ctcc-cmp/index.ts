@@ -14,6 +14,7 @@
  *   the same change is asked again for a card with no other change asked in between.
  * - `fleet` (CtccFleet): `base(i)`, `find(pred)`, `iccidOf/msisdnOf/indexOf…`, `states`, `pending`; `card(i)`.
  */
+import type { SimulatorPlatform } from '../sim/platform';
 import type { ControlledSimulator, SimOptions } from '../sim/types';
 import { CtccSimulator, type CtccSimOptions } from './simulator';
 
@@ -27,3 +28,5 @@ export { strEnc, strDec, naturalOrdering, splitKey } from './des';
 export function createSimulator(options: SimOptions | CtccSimOptions): CtccSimulator & ControlledSimulator {
   return new CtccSimulator(options);
 }
+
+export const simulator: SimulatorPlatform<CtccSimulator> = { id: 'ctcc-cmp', portOffset: 2, create: createSimulator };

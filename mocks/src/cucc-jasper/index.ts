@@ -1,3 +1,4 @@
+import type { SimulatorPlatform } from '../sim/platform';
 import type { ControlledSimulator, SimOptions } from '../sim/types';
 import { JasperSimulator } from './simulator';
 
@@ -8,3 +9,5 @@ export { JasperFleet, RATE_PLANS } from './fleet';
 export function createSimulator(options: SimOptions): JasperSimulator & ControlledSimulator {
   return new JasperSimulator(options);
 }
+
+export const simulator: SimulatorPlatform<JasperSimulator> = { id: 'cucc-jasper', portOffset: 1, create: createSimulator };

@@ -17,6 +17,7 @@
  * - `fleet` (IntlFleet): `base(i)`, `find(pred)`, `iccidOf/iccidWithLuhnOf/indexOf`, `states`, `pending`,
  *   `used/rawUsed/totalBytes`; `tokens`; `card(i)`.
  */
+import type { SimulatorPlatform } from '../sim/platform';
 import type { ControlledSimulator, SimOptions } from '../sim/types';
 import { IntlSimulator, type IntlSimOptions } from './simulator';
 
@@ -38,3 +39,5 @@ export type { IntlBaseCard, IntlCardView, IntlStatus } from './fleet';
 export function createSimulator(options: SimOptions | IntlSimOptions): IntlSimulator & ControlledSimulator {
   return new IntlSimulator(options);
 }
+
+export const simulator: SimulatorPlatform<IntlSimulator> = { id: 'intl-1nce', portOffset: 3, create: createSimulator };
