@@ -5,7 +5,7 @@
  * adapter code.
  */
 import { CardStatus, OperationType, SuspendReason, type CardRef } from '@simgate/core';
-import { describeConformance, type ExpectedCard, type OperationCase } from '@simgate/carriers/conformance';
+import { describeConformance, type ExpectedCard, type OperationCase } from './kit';
 import { createSimulator, type OneLinkSimulator } from '@simgate/mocks/cmcc-onelink';
 import { Why } from '@simgate/mocks/sim/timeline';
 

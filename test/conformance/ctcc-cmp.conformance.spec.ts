@@ -4,7 +4,7 @@
  * threshold state) turned into the normalized view by carriers.md §3 and §5.
  */
 import { CardStatus, OperationType, SuspendReason, type CardRef } from '@simgate/core';
-import { describeConformance, type ExpectedCard, type OperationCase } from '@simgate/carriers/conformance';
+import { describeConformance, type ExpectedCard, type OperationCase } from './kit';
 import { createSimulator, type CtccSimulator } from '@simgate/mocks/ctcc-cmp';
 
 const CARDS = 400;

@@ -4,7 +4,7 @@
  * card's status history, `ctdBytes`) turned into the normalized view by carriers.md §2 and §5.
  */
 import { CardStatus, OperationType, SuspendReason, type CardRef } from '@simgate/core';
-import { describeConformance, type ExpectedCard, type OperationCase } from '@simgate/carriers/conformance';
+import { describeConformance, type ExpectedCard, type OperationCase } from './kit';
 import { createSimulator, jasperStatus, type JasperSimulator } from '@simgate/mocks/cucc-jasper';
 
 const CARDS = 600;

@@ -4,7 +4,7 @@
  * quota state as the SIM resource shows it, turned into the normalized view by carriers.md §4 and §5.
  */
 import { CardStatus, OperationType, SuspendReason, type CardRef } from '@simgate/core';
-import { describeConformance, type ExpectedCard, type OperationCase } from '@simgate/carriers/conformance';
+import { describeConformance, type ExpectedCard, type OperationCase } from './kit';
 import { createSimulator, type IntlSimulator } from '@simgate/mocks/intl-1nce';
 
 const CARDS = 500;
