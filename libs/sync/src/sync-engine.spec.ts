@@ -13,9 +13,9 @@ import {
   type CardRef,
   type CarrierAdapter,
   type InventoryPage,
+  type CarrierReceipt,
   type OperationOrder,
   type OperationProgress,
-  type OperationReceipt,
   type PoolMembersPage,
   type UsageSnapshot,
 } from '@simgate/core';
@@ -49,7 +49,7 @@ class FakeAdapter implements CarrierAdapter {
   readonly submitCalls: OperationOrder[] = [];
   submitFault: Error | null = null;
   progressCalls = 0;
-  progressAnswer: (receipt: OperationReceipt, refs: CardRef[]) => OperationProgress = () => ({ state: OperationState.SUBMITTED, items: [] });
+  progressAnswer: (receipt: CarrierReceipt, refs: CardRef[]) => OperationProgress = () => ({ state: OperationState.SUBMITTED, items: [] });
 
   constructor(
     readonly manifest: AdapterManifest,
@@ -89,7 +89,7 @@ class FakeAdapter implements CarrierAdapter {
     return this.fetchCalls.filter((b) => b.includes(iccid)).length;
   }
 
-  async submit(order: OperationOrder, _refs: CardRef[], at: Date): Promise<OperationReceipt> {
+  async submit(order: OperationOrder, _refs: CardRef[], at: Date): Promise<CarrierReceipt> {
     // As the HTTP layer does for a request marked `order: true`: the caller marks the items sent, then it leaves.
     await sendContext()?.beforeSend?.({ method: 'POST', url: 'http://fake/orders', endpoint: 'orders', order: true });
     this.submitCalls.push(order);
@@ -101,11 +101,10 @@ class FakeAdapter implements CarrierAdapter {
       carrierRef: `order-${this.submitCalls.length}`,
       expectedStatus: targetStatus(order.type),
       submittedAt: at,
-      deadline: new Date(at.getTime() + 24 * 3600_000),
     };
   }
 
-  async progress(receipt: OperationReceipt, refs: CardRef[]): Promise<OperationProgress> {
+  async progress(receipt: CarrierReceipt, refs: CardRef[]): Promise<OperationProgress> {
     this.progressCalls++;
     return this.progressAnswer(receipt, refs);
   }
@@ -151,14 +150,14 @@ beforeAll(async () => {
 afterAll(() => store.close());
 
 /** A fresh account (own id and ICCID range) on the shared store, with its engine. */
-async function setup(batch = 2, parallelBatches = 1, leaseTtlMs?: number) {
+async function setup(batch = 2, parallelBatches = 1, leaseTtlMs?: number, orderDeadlineHours?: number) {
   const n = ++accounts;
   const id = `acc-${n}`;
   const m = manifest(batch);
   const adapter = new FakeAdapter(m, id);
   const clock = { t: T0 };
   const leases = new MemoryCardLeases();
-  const { engine, metrics, queue } = await fakeEngine(store, id, m, adapter, { leases, leaseTtlMs, now: () => clock.t, parallelBatches });
+  const { engine, metrics, queue } = await fakeEngine(store, id, m, adapter, { leases, leaseTtlMs, now: () => clock.t, parallelBatches }, { orderDeadlineHours });
   const iccids = Array.from({ length: 8 }, (_, i) => withLuhn('8986' + String(n).padStart(6, '0') + String(i).padStart(9, '0')));
   const src = { accountId: id, platform: m.id, carrier: m.carrier };
   /** Cards the store and the carrier agree on. */
@@ -533,6 +532,49 @@ describe('SyncEngine operations', () => {
     expect(after.items[0].state).toBe(OperationState.FAILED);
     expect(after.items[0].error!.message).toMatch(/deadline/);
     expect(adapter.progressCalls).toBe(2);
+  });
+
+  it('the stored receipt carries the deadline the engine set: the platform\'s by default, the account\'s when it sets one', async () => {
+    const byPlatform = await setup();
+    const op1 = await operation(byPlatform.id, await byPlatform.seed(1));
+    await byPlatform.engine.submit(op1.id);
+    expect((await store.operations.get(op1.id))!.items[0].receipt!.deadline).toEqual(new Date(T0.getTime() + 24 * 3600_000));
+
+    const byAccount = await setup(2, 1, undefined, 2);
+    const op2 = await operation(byAccount.id, await byAccount.seed(1));
+    await byAccount.engine.submit(op2.id);
+    expect((await store.operations.get(op2.id))!.items[0].receipt!.deadline).toEqual(new Date(T0.getTime() + 2 * 3600_000));
+    byAccount.clock.t = new Date(T0.getTime() + 3600_000);
+    await byAccount.engine.runSweep(byAccount.id, 'orders');
+    expect((await store.operations.get(op2.id))!.items[0].state).toBe(OperationState.SUBMITTED);
+    byAccount.clock.t = new Date(T0.getTime() + 3 * 3600_000);
+    await byAccount.engine.runSweep(byAccount.id, 'orders');
+    expect((await store.operations.get(op2.id))!.items[0]).toMatchObject({
+      state: OperationState.FAILED,
+      error: { message: `no result from the carrier before the deadline ${new Date(T0.getTime() + 2 * 3600_000).toISOString()}` },
+    });
+  });
+
+  it('orders sweep: past the deadline only the items the carrier still holds fail; those it finished keep its word', async () => {
+    const { id, adapter, engine, seed, clock } = await setup();
+    const cards = await seed(3);
+    const op = await operation(id, cards);
+    await engine.submit(op.id);
+    adapter.progressAnswer = () => ({
+      state: OperationState.SUBMITTED,
+      items: [
+        { iccid: cards[0], state: OperationState.COMPLETED },
+        { iccid: cards[1], state: OperationState.FAILED, message: 'refused by the carrier' },
+        { iccid: cards[2], state: OperationState.SUBMITTED },
+      ],
+    });
+    clock.t = new Date(T0.getTime() + 25 * 3600_000);
+    await engine.runSweep(id, 'orders');
+    const items = new Map((await store.operations.get(op.id))!.items.map((i) => [i.iccid, i]));
+    expect(items.get(cards[0])!.state).toBe(OperationState.COMPLETED);
+    expect(items.get(cards[1])!).toMatchObject({ state: OperationState.FAILED, error: { message: 'refused by the carrier' } });
+    expect(items.get(cards[2])!.state).toBe(OperationState.FAILED);
+    expect(items.get(cards[2])!.error!.message).toMatch(/before the deadline/);
   });
 
   it('orders sweep: fails items the carrier reports FAILED, with its message', async () => {

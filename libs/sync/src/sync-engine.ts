@@ -10,6 +10,7 @@ import {
   isFinalState,
   type BatchResult,
   type CardRecord,
+  type CarrierReceipt,
   type CardRef,
   type DailyUsage,
   type InventoryPage,
@@ -101,6 +102,19 @@ export function targetStatus(type: OperationType): CardStatus | null {
     default:
       return null;
   }
+}
+
+/**
+ * Hours after submission at which an order item the carrier still holds is failed: the account's contract
+ * (`orderDeadlineHours`) or else the platform's (`orderProcessing.deadlineHours`). Deadlines are the engine's alone.
+ */
+export function orderDeadlineMs(rt: AccountRuntime): number {
+  return (rt.account.orderDeadlineHours ?? rt.manifest.orderProcessing.deadlineHours) * 3600_000;
+}
+
+/** The receipt as stored: the carrier's, plus the deadline the engine sets at submission. */
+export function withDeadline(rt: AccountRuntime, receipt: CarrierReceipt): OperationReceipt {
+  return { ...receipt, deadline: new Date(receipt.submittedAt.getTime() + orderDeadlineMs(rt)) };
 }
 
 /** Failures of a batch that were passing faults (retryable), not refusals. */
@@ -755,7 +769,7 @@ export class SyncEngine {
             from: [OperationState.SUBMITTED],
           });
           if (state === OperationState.COMPLETED) completed.push(it.iccid);
-        } else if (now() > receipt.deadline) {
+        } else if (now() >= receipt.deadline) {
           await this.d.store.operations.transition(it.operationId, [it.iccid], OperationState.FAILED, now(), {
             error: { message: `no result from the carrier before the deadline ${receipt.deadline.toISOString()}` },
             from: [OperationState.SUBMITTED],
@@ -788,7 +802,7 @@ export class SyncEngine {
     const status = new Map(read.items.map((c) => [c.iccid, c.status]));
     // What was just read is the card's freshest state: stored at once, so a completed item's card shows its target.
     if (read.items.length) await this.writeCards(rt, 'status', { items: read.items, failures: [] });
-    const deadlineMs = rt.manifest.orderProcessing.deadlineHours * 3600_000;
+    const deadlineMs = orderDeadlineMs(rt);
     const typicalMs = rt.manifest.orderProcessing.typicalHours * 3600_000;
     const idempotent = rt.manifest.orderResend?.idempotent ?? false;
     const graceMs = this.d.resendGraceMs ?? RESEND_GRACE_MS;
@@ -851,12 +865,14 @@ export class SyncEngine {
 
   /**
    * Submits an order through the adapter ahead of sweep requests; `beforeSend` runs once its order request holds
-   * its quota slot. A passing fault is not retried (InDoubt): the request may have reached the carrier.
+   * its quota slot. A passing fault is not retried (InDoubt): the request may have reached the carrier. Returns the
+   * receipt as stored, with the engine's deadline.
    */
-  private sendOrder(rt: AccountRuntime, order: OperationOrder, refs: CardRef[], beforeSend: () => Promise<void>): Promise<OperationReceipt> {
-    return withSendContext({ priority: 'operation', beforeSend }, () =>
+  private async sendOrder(rt: AccountRuntime, order: OperationOrder, refs: CardRef[], beforeSend: () => Promise<void>): Promise<OperationReceipt> {
+    const receipt = await withSendContext({ priority: 'operation', beforeSend }, () =>
       this.call(rt, 'submit', () => rt.adapter.submit(order, refs, this.now()), { transient: false }),
     );
+    return withDeadline(rt, receipt);
   }
 
   /** Sends an in-doubt item again, alone; claimed once and marked sent only with its quota slot in hand. */

@@ -87,10 +87,17 @@ export async function counterValue(
 /**
  * A sync engine on `store` for one account `id` of a test platform served by `adapter`: the account stored, a
  * limiter without margin, a runtime of that one account, its own metrics and in-memory queue, no sleeping, three
- * quick attempts. `deps` adds or overrides engine settings.
+ * quick attempts. `deps` adds or overrides engine settings, `accountSettings` the account's (e.g. its order deadline).
  */
-export async function fakeEngine(store: Store, id: string, m: AdapterManifest, adapter: CarrierAdapter, deps: Partial<SyncEngineDeps> = {}) {
-  const account: LoadedAccount = { id, platform: m.id, baseUrl: 'http://fake/', credentials: {}, cardsPath: null };
+export async function fakeEngine(
+  store: Store,
+  id: string,
+  m: AdapterManifest,
+  adapter: CarrierAdapter,
+  deps: Partial<SyncEngineDeps> = {},
+  accountSettings: Partial<Pick<LoadedAccount, 'orderDeadlineHours' | 'orderProcessingSeconds'>> = {},
+) {
+  const account: LoadedAccount = { id, platform: m.id, baseUrl: 'http://fake/', credentials: {}, cardsPath: null, ...accountSettings };
   await store.accounts.upsert([{ id, platform: m.id, carrier: m.carrier, baseUrl: account.baseUrl }]);
   const limiter = new AccountLimiter(new MemoryWindowLimiter(), new MemoryInFlightLimiter(), { marginMs: 0, marginShare: 0 });
   limiter.register(account, m);
