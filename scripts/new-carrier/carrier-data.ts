@@ -87,14 +87,22 @@ export function errorsTs(n: Names): string {
   return `import type { ErrorTable } from '../toolkit';
 
 /**
- * ${n.id}: the error table (docs/adding-a-carrier.md, step 5): the platform's own error codes → core error
- * class, as data. The toolkit's \`classify\` reads it (the body's code first, the HTTP status second, then
- * the status fallback: 429 RateLimited, 408/5xx Transient, other 4xx Rejected) and \`malformed\` makes
- * unreadable answers Transient. \`perCard\`: the refusal concerns the one card asked for.
+ * ${n.id}: the error table (docs/adding-a-carrier.md, step 5): the platform's own codes → core error class,
+ * as data. The toolkit's \`classify(errorTable, …)\` looks an answer up — its code's row first, then the status
+ * rows, then the fallback every platform shares (429 RateLimited, 408 and 5xx Transient, other 4xx Rejected)
+ * — and \`malformed(errorTable, …)\` makes an unreadable answer Transient. \`scope: 'CARD'\`: the refusal
+ * concerns the one card asked for (a batch read records it as that card's failure and goes on).
  */
 export const errorTable: ErrorTable = {
-  // ${n.todo}: every error code the wire contract lists for the platform, e.g.
-  // '1001': { class: 'REJECTED', perCard: true, meaning: 'unknown ICCID' },
+  platform: '${n.id}',
+  codes: {
+    // ${n.todo}: every error code the platform's wire contract lists, e.g.
+    // '1001': { kind: 'REJECTED', scope: 'CARD', meaning: 'unknown ICCID' },
+  },
+  // ${n.todo}: status rows where the platform differs from the fallback, e.g.
+  // statuses: { 401: { kind: 'AUTH_EXPIRED', scope: 'ACCOUNT', meaning: 'token expired' } },
+  describe: (f) =>
+    \`${n.id} \${f.endpoint}: \${f.httpStatus !== undefined ? \`HTTP \${f.httpStatus}\` : 'error'}\${f.code ? \` \${f.code}\` : ''}\${f.carrierMessage ? \`: \${f.carrierMessage}\` : ''} (\${f.rule.meaning})\`,
 };
 `;
 }

@@ -12,7 +12,7 @@ export function conformanceTs(n: Names): string {
  * written, and the kit's failures name it.
  */
 import { describeConformance, type ExpectedCard, type OperationCase } from '${KIT_IMPORT}';
-import { createSimulator, type ${n.pascal}Simulator } from '@simgate/mocks/${n.id}';
+import { simulator, type ${n.pascal}Simulator } from '@simgate/mocks/${n.id}';
 
 const CARDS = 200;
 
@@ -32,7 +32,7 @@ function operations(_sim: ${n.pascal}Simulator): OperationCase[] {
 }
 
 describeConformance<${n.pascal}Simulator>('${n.id}', {
-  createSimulator,
+  createSimulator: (options) => simulator.create(options),
   cards: CARDS,
   seed: 1,
   start: '2026-03-10T10:00:00Z',

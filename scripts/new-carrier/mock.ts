@@ -60,15 +60,26 @@ export class ${n.pascal}Simulator implements ControlledSimulator {
 `;
 }
 
-export function simIndexTs(n: Names): string {
-  return `import type { ControlledSimulator, SimOptions } from '../sim/types';
+export function simIndexTs(n: Names, portOffset: number): string {
+  return `import type { SimulatorPlatform } from '../sim/platform';
 import { ${n.pascal}Simulator } from './simulator';
 
 export { ${n.pascal}Simulator, BASE_PATH } from './simulator';
 
-/** The \`${n.id}\` simulator; the simulator set finds it through this export. */
-export function createSimulator(options: SimOptions): ${n.pascal}Simulator & ControlledSimulator {
-  return new ${n.pascal}Simulator(options);
-}
+/**
+ * The \`${n.id}\` simulator: the simulator set (mocks CLI, \`npm start\`'s bundled simulators, the accounts
+ * file) discovers it through this export. Its server listens on port base + \`portOffset\` (unique).
+ */
+export const simulator: SimulatorPlatform<${n.pascal}Simulator> = {
+  id: '${n.id}',
+  portOffset: ${portOffset},
+  create: (options) => new ${n.pascal}Simulator(options),
+};
 `;
+}
+
+/** The port offset after the highest one the simulators under `mocksDir` take (`portOffset: N` in their index). */
+export function nextPortOffset(indexTexts: readonly string[]): number {
+  const taken = indexTexts.flatMap((t) => [...t.matchAll(/portOffset:\s*(\d+)/g)].map((m) => Number(m[1])));
+  return taken.length ? Math.max(...taken) + 1 : 0;
 }
