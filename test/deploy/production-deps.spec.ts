@@ -23,7 +23,7 @@ describe('a production install loads production dependencies only', () => {
         'mocks/src/index.ts',
         'mocks/src/sim/http-face.ts',
         'libs/carriers/src/cmcc-onelink/index.ts',
-        'libs/carriers/src/http/carrier-http.ts',
+        'libs/carriers/src/toolkit/carrier-http.ts',
       ]),
     );
     expect(sources.packages).toEqual(expect.arrayContaining(['@nestjs/core', 'axios', 'zod']));

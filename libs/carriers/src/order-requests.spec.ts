@@ -4,7 +4,7 @@ import { platform as ctcc } from './ctcc-cmp';
 import { platform as jasper } from './cucc-jasper';
 import { platform as onelink } from './cmcc-onelink';
 import { platform as intl } from './intl-1nce';
-import { sendContext, withSendContext } from './http/send-context';
+import { sendContext, withSendContext } from './toolkit/send-context';
 
 /**
  * The order requests of every adapter's `submit` are marked `order: true` (the sync engine marks items sent in

@@ -1,5 +1,5 @@
 /**
- * The port through which adapters speak HTTP. The shared HTTP layer (libs/carriers/src/http) implements it
+ * The port through which adapters speak HTTP. The shared HTTP layer (libs/carriers/src/toolkit) implements it
  * on axios with timeouts, rate-limit and metrics hooks and secret redaction. Adapters never sleep, retry
  * or count; transport failures arrive as core errors (`Transient` for timeouts and resets,
  * `Unavailable` when the host refuses).

@@ -14,7 +14,7 @@ import {
   type OperationOrder,
   type OperationReceipt,
 } from '@simgate/core';
-import { CarrierHttp } from '../http/carrier-http';
+import { CarrierHttp } from '../toolkit/carrier-http';
 import { platform } from './index';
 import { naturalOrdering, strEnc } from './str-enc';
 

@@ -1,4 +1,4 @@
-import { readPerCard } from '../http/per-card';
+import { readPerCard } from '../toolkit/per-card';
 import {
   CardStatus,
   formatInZone,
@@ -150,7 +150,7 @@ export class CtccCmpAdapter implements CarrierAdapter {
   }
 
   private perCard<T>(refs: readonly CardRef[], read: (ref: CardRef) => Promise<T>): Promise<BatchResult<T>> {
-    return readPerCard(refs, read, isPerCard);
+    return readPerCard(refs, read, { refusalIsCards: isPerCard });
   }
 
   async fetchCards(refs: CardRef[], at: Date): Promise<BatchResult<CardRecord>> {

@@ -7,7 +7,7 @@ import {
   type CarrierErrorDetails,
   type HttpResponse,
 } from '@simgate/core';
-import { redact } from '../http/redact';
+import { redact } from '../toolkit/redact';
 import { CTCC_PLATFORM_ID } from './manifest';
 
 /**

@@ -1,6 +1,6 @@
 import { AuthExpired, Rejected, type HttpMethod, type HttpPort, type HttpResponse } from '@simgate/core';
-import { redact } from '../http/redact';
-import { TokenCache, type IssuedToken } from '../http/token-cache';
+import { redact } from '../toolkit/redact';
+import { TokenCache, type IssuedToken } from '../toolkit/token-cache';
 import { malformed, oneNceError } from './errors';
 import { ONENCE_PLATFORM_ID } from './manifest';
 import { tokenResponseSchema } from './wire';

@@ -18,7 +18,7 @@ import {
   type OperationOrder,
   type OperationReceipt,
 } from '@simgate/core';
-import { CarrierHttp } from '../http/carrier-http';
+import { CarrierHttp } from '../toolkit/carrier-http';
 import { platform } from './index';
 
 // nock patches Node's http for the whole Jest worker: undo it when this file is done, so later files get real sockets.

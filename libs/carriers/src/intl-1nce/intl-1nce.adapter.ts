@@ -1,4 +1,4 @@
-import { readPerCard } from '../http/per-card';
+import { readPerCard } from '../toolkit/per-card';
 import { DateTime } from 'luxon';
 import {
   CardStatus,
@@ -102,7 +102,7 @@ export class Intl1nceAdapter implements CarrierAdapter {
   }
 
   private perCard<T>(refs: readonly CardRef[], read: (ref: CardRef) => Promise<T>): Promise<BatchResult<T>> {
-    return readPerCard(refs, read, isPerCard);
+    return readPerCard(refs, read, { refusalIsCards: isPerCard });
   }
 
   private getSim(ref: CardRef) {
