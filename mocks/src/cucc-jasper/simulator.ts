@@ -5,14 +5,18 @@ import { FaultInjector } from '../sim/faults';
 import { seedDigits } from '../sim/ids';
 import { hash32 } from '../sim/random';
 import { SlidingWindow } from '../sim/sliding-window';
-import type { CardState, HistoryEvent, Life } from '../sim/timeline';
-import { Why } from '../sim/timeline';
+import type { CardState, HistoryEvent } from '../sim/timeline';
 import type { ControlledSimulator, SimOptions, SimRequest, SimResponse } from '../sim/types';
 import { DAY_MS, MINUTE_MS } from '../sim/zone';
+import { JASPER_ERRORS, JASPER_STATUSES, JasperError, PRE_ACTIVATION, jasperStatus, lifeOf, positiveInt, type ErrorName, type JasperStatus } from './codes';
 import { JasperFleet, RATE_PLANS } from './fleet';
+import { DeviceListing, lowerBound } from './listing';
+
+export { JASPER_ERRORS, JASPER_STATUSES, jasperStatus, type JasperStatus } from './codes';
 
 /**
- * China Unicom CMP (Jasper / Control Center REST) simulator: carriers.md §2, quirks included.
+ * China Unicom CMP (Jasper / Control Center REST) simulator: carriers.md §2, quirks included. Error answers
+ * and statuses are in codes.ts, the `devices?modifiedSince` order in listing.ts.
  */
 
 export const JASPER_BASE_PATH = '/rws/api/v1/';
@@ -20,95 +24,7 @@ export const DEFAULT_ORDER_DELAY_MS = 5 * MINUTE_MS;
 const PAGE_SIZE_MAX = 50;
 const AUDIT_PAGE_SIZE = 50;
 
-export const JASPER_ERRORS = {
-  credentials: [401, '10000001', 'Invalid credentials'],
-  modifiedSince: [400, '10000003', 'ModifiedSince is required'],
-  pageSize: [400, '10000006', 'Invalid pageSize'],
-  pageNumber: [400, '10000007', 'Invalid pageNumber'],
-  field: [400, '10000011', 'Required field missing or invalid'],
-  iccid: [400, '10000021', 'Invalid ICCID'],
-  json: [400, '10000023', 'Malformed JSON'],
-  preActivation: [400, '10000029', 'Cannot change the device back to a pre-activation status'],
-  cycle: [400, '10000032', 'cycleStartDate is not one of the last three cycles'],
-  notFound: [404, '20000001', 'Resource not found - Invalid ICCID'],
-  server: [500, '30000001', 'Unknown server error'],
-  rateLimit: [429, '40000029', '接口请求超过限制次数，请稍后再试'],
-} as const satisfies Record<string, readonly [number, string, string]>;
-
-type ErrorName = keyof typeof JASPER_ERRORS;
-
-class JasperError extends Error {
-  constructor(readonly name_: ErrorName) {
-    super(JASPER_ERRORS[name_][2]);
-  }
-}
-
-export const JASPER_STATUSES = ['TEST_READY', 'INVENTORY', 'ACTIVATION_READY', 'ACTIVATED', 'DEACTIVATED', 'RETIRED', 'PURGED', 'REPLACED'] as const;
-export type JasperStatus = (typeof JASPER_STATUSES)[number];
-const PRE_ACTIVATION: readonly JasperStatus[] = ['TEST_READY', 'INVENTORY', 'ACTIVATION_READY'];
-
-export function jasperStatus(s: Pick<CardState, 'life' | 'variant'>): JasperStatus {
-  switch (s.life) {
-    case 'TEST':
-      return 'TEST_READY';
-    case 'INVENTORY':
-      return s.variant === 1 ? 'ACTIVATION_READY' : 'INVENTORY';
-    case 'ACTIVE':
-      return 'ACTIVATED';
-    case 'STOPPED':
-      return 'DEACTIVATED';
-    case 'RETIRED':
-      return 'RETIRED';
-    case 'CANCELLED':
-      return s.variant === 1 ? 'REPLACED' : 'PURGED';
-  }
-}
-
-function lifeOf(status: JasperStatus): { life: Life; variant: number; reasons: number } {
-  switch (status) {
-    case 'TEST_READY':
-      return { life: 'TEST', variant: 0, reasons: 0 };
-    case 'INVENTORY':
-      return { life: 'INVENTORY', variant: 0, reasons: 0 };
-    case 'ACTIVATION_READY':
-      return { life: 'INVENTORY', variant: 1, reasons: 0 };
-    case 'ACTIVATED':
-      return { life: 'ACTIVE', variant: 0, reasons: 0 };
-    case 'DEACTIVATED':
-      return { life: 'STOPPED', variant: 0, reasons: Why.MANUAL };
-    case 'RETIRED':
-      return { life: 'RETIRED', variant: 0, reasons: Why.EXPIRED };
-    case 'PURGED':
-      return { life: 'CANCELLED', variant: 0, reasons: 0 };
-    case 'REPLACED':
-      return { life: 'CANCELLED', variant: 1, reasons: 0 };
-  }
-}
-
 type Json = Record<string, unknown>;
-
-/** The `devices?modifiedSince` order: base cards by index, then cards changed since genesis by change time. */
-interface Listing {
-  version: number;
-  validFrom: number;
-  validUntil: number;
-  /** Indices of cards changed since genesis, ascending (excluded from the index-ordered part). */
-  moved: Uint32Array;
-  /** The same cards ordered by (updatedAt, index), with their times. */
-  tail: Uint32Array;
-  tailTimes: Float64Array;
-}
-
-function lowerBound(arr: ArrayLike<number>, v: number): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (arr[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -127,7 +43,7 @@ export class JasperSimulator implements ControlledSimulator {
   private readonly window: SlidingWindow;
   private readonly maxInFlight: number;
   private inFlight = 0;
-  private listing: Listing | null = null;
+  private readonly listing: DeviceListing;
   private credentialsRevoked = 0;
   /** Status changes asked by PUT and not yet applied, per card: the audit trail shows them as `Pending`. */
   private readonly pendingStatus = new Map<number, { status: JasperStatus; submittedAt: number; at: number }[]>();
@@ -142,6 +58,7 @@ export class JasperSimulator implements ControlledSimulator {
     this.window = new SlidingWindow(Math.max(1, Math.round(5 * factor)), 1000);
     this.maxInFlight = Math.max(1, Math.round(factor));
     this.accountId = '1' + seedDigits(options.seed, 43, 6);
+    this.listing = new DeviceListing(this.fleet);
   }
 
   accountEntry(origin: string): Record<string, unknown> {
@@ -283,23 +200,16 @@ export class JasperSimulator implements ControlledSimulator {
     };
   }
 
-  private positiveInt(v: string | undefined, dflt: number, err: ErrorName, max = Number.MAX_SAFE_INTEGER): number {
-    if (v === undefined || v === '') return dflt;
-    if (!/^\d+$/.test(v)) throw new JasperError(err);
-    const n = Number(v);
-    if (n < 1 || n > max) throw new JasperError(err);
-    return n;
-  }
 
   private listDevices(q: Record<string, string>): Json {
     if (!q.modifiedSince) throw new JasperError('modifiedSince');
     if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(q.modifiedSince)) throw new JasperError('field');
     const since = Date.parse(q.modifiedSince.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
     if (Number.isNaN(since)) throw new JasperError('field');
-    const pageSize = this.positiveInt(q.pageSize, PAGE_SIZE_MAX, 'pageSize', PAGE_SIZE_MAX);
-    const pageNumber = this.positiveInt(q.pageNumber, 1, 'pageNumber');
+    const pageSize = positiveInt(q.pageSize, PAGE_SIZE_MAX, 'pageSize', PAGE_SIZE_MAX);
+    const pageNumber = positiveInt(q.pageNumber, 1, 'pageNumber');
     const now = this.now();
-    const L = this.currentListing(now);
+    const L = this.listing.current(now);
     const f = this.fleet;
     const k0 = f.firstUpdatedFrom(since);
     const movedFromK0 = L.moved.length - lowerBound(L.moved, k0);
@@ -309,7 +219,7 @@ export class JasperSimulator implements ControlledSimulator {
     const offset = (pageNumber - 1) * pageSize;
     const indices: number[] = [];
     for (let pos = offset; pos < Math.min(total, offset + pageSize); pos++) {
-      indices.push(pos < baseLen ? this.basePosition(L.moved, k0, pos) : L.tail[t0 + pos - baseLen]);
+      indices.push(pos < baseLen ? DeviceListing.basePosition(L.moved, k0, pos) : L.tail[t0 + pos - baseLen]);
     }
     return {
       pageNumber,
@@ -321,50 +231,7 @@ export class JasperSimulator implements ControlledSimulator {
     };
   }
 
-  /** The index at position `pos` of the range [k0, size) minus the moved cards. */
-  private basePosition(moved: Uint32Array, k0: number, pos: number): number {
-    const before = lowerBound(moved, k0);
-    let x = k0 + pos;
-    for (;;) {
-      const skipped = lowerBound(moved, x + 1) - before;
-      const candidate = k0 + pos + skipped;
-      if (candidate === x) {
-        // x may itself be moved: step to the next unmoved index.
-        while (lowerBound(moved, x) < moved.length && moved[lowerBound(moved, x)] === x) x++;
-        return x;
-      }
-      x = candidate;
-    }
-  }
 
-  private currentListing(now: number): Listing {
-    const f = this.fleet;
-    const L = this.listing;
-    if (L && L.version === f.version && now >= L.validFrom && now < L.validUntil) return L;
-    const candidates = new Set<number>(f.dynamicCandidates());
-    for (const k of f.overrides.keys()) candidates.add(k);
-    const movedIdx: number[] = [];
-    const movedAt: number[] = [];
-    let validUntil = Infinity;
-    for (const i of candidates) {
-      const r = f.timeline.replay(i, now);
-      if (r.state.updatedAt >= f.genesis) {
-        movedIdx.push(i);
-        movedAt.push(r.state.updatedAt);
-      }
-      validUntil = Math.min(validUntil, r.nextEventAt);
-    }
-    const order = movedIdx.map((_, k) => k).sort((a, b) => movedAt[a] - movedAt[b] || movedIdx[a] - movedIdx[b]);
-    this.listing = {
-      version: f.version,
-      validFrom: now,
-      validUntil,
-      moved: Uint32Array.from(movedIdx).sort(),
-      tail: Uint32Array.from(order.map((k) => movedIdx[k])),
-      tailTimes: Float64Array.from(order.map((k) => movedAt[k])),
-    };
-    return this.listing;
-  }
 
   private changeDevice(iccid: string, body: string): Json {
     const i = this.card(iccid);
@@ -455,8 +322,8 @@ export class JasperSimulator implements ControlledSimulator {
   }
 
   private auditTrails(i: number, q: Record<string, string>): Json {
-    const days = this.positiveInt(q.daysOfHistory, 30, 'field', 365);
-    const pageNumber = this.positiveInt(q.pageNumber, 1, 'pageNumber');
+    const days = positiveInt(q.daysOfHistory, 30, 'field', 365);
+    const pageNumber = positiveInt(q.pageNumber, 1, 'pageNumber');
     const now = this.now();
     const from = now - days * DAY_MS;
     const f = this.fleet;
