@@ -9,7 +9,7 @@ import type { Names } from './names';
 export function clientTs(n: Names): string {
   return `import type { AdapterDeps, CarrierAccountConfig } from '@simgate/core';
 import type { Options } from './manifest';
-import type { WireCard } from './wire';
+import type { WireCard, WireUsage } from './wire';
 
 /**
  * ${n.id}: authentication, signing and transport (docs/adding-a-carrier.md, step 3). Each method builds one
@@ -28,6 +28,11 @@ export class ${n.pascal}Client {
   /** One card as the platform answers it. */
   async card(iccid: string): Promise<WireCard> {
     throw new Error(\`${n.todo}: client.ts card — ask \${this.account.baseUrl} for card \${iccid} (auth, signing, parse with wire.ts)\`);
+  }
+
+  /** One card's usage in the current cycle as the platform answers it. */
+  async usage(iccid: string): Promise<WireUsage> {
+    throw new Error(\`${n.todo}: client.ts usage — ask \${this.account.baseUrl} for the usage of card \${iccid}\`);
   }
 }
 `;
@@ -52,9 +57,14 @@ export function adapterTs(n: Names): string {
   type PoolRecord,
   type UsageSnapshot,
 } from '@simgate/core';
+import { cardScoped, readPerCard } from '../toolkit';
 import { ${n.pascal}Client } from './client';
+import { errorTable } from './errors';
 import { manifest, options } from './manifest';
-import { mapCard } from './map';
+import { mapCard, mapUsage } from './map';
+
+/** A refusal about one card (its errorTable row has scope CARD) is that card's failure; the others still read. */
+const perCard = { refusalIsCards: cardScoped(errorTable) };
 
 function notSupported(what: string): NotSupported {
   return new NotSupported(\`${n.id}: \${what} is not supported (manifest)\`, { platform: manifest.id });
@@ -81,15 +91,13 @@ export class ${n.pascal}Adapter implements CarrierAdapter {
   }
 
   async fetchCards(refs: CardRef[], at: Date): Promise<BatchResult<CardRecord>> {
-    // ${n.todo}: one request for many cards when manifest.capabilities.statusBatch; refusals about one card
-    // (errorTable perCard) become that card's failure, the others still read.
-    const items: CardRecord[] = [];
-    for (const ref of refs) items.push(mapCard(await this.client.card(ref.iccid), at));
-    return { items, failures: [] };
+    // One request per card; a platform with a batch read (manifest statusBatch) asks for \`refs\` at once instead.
+    return readPerCard(refs, async (ref) => mapCard(await this.client.card(ref.iccid), at), perCard);
   }
 
   async fetchUsage(refs: CardRef[], at: Date): Promise<BatchResult<UsageSnapshot>> {
-    throw new Error(\`${n.todo}: adapter.ts fetchUsage — cycle usage of \${refs.length} card(s) in the cycle containing \${at.toISOString()}\`);
+    // One request per card; a platform with a batch read (manifest usageBatch) asks for \`refs\` at once instead.
+    return readPerCard(refs, async (ref) => mapUsage(await this.client.usage(ref.iccid), at), perCard);
   }
 
   async fetchDailyUsage(ref: CardRef, from: string, to: string, _at: Date): Promise<DailyUsage[]> {

@@ -21,6 +21,13 @@ export const cardSchema = z.object({
   status: z.string(),
 });
 export type WireCard = z.infer<typeof cardSchema>;
+
+/** ${n.todo}: the platform's answer about one card's usage (replace these two fields). */
+export const usageSchema = z.object({
+  iccid: z.string(),
+  usedKb: z.number(),
+});
+export type WireUsage = z.infer<typeof usageSchema>;
 `;
 }
 
@@ -108,8 +115,8 @@ export const errorTable: ErrorTable = {
 }
 
 export function mapTs(n: Names): string {
-  return `import { CardStatus, type CardRecord, type SuspendReason } from '@simgate/core';
-import type { WireCard } from './wire';
+  return `import { CardStatus, type CardRecord, type SuspendReason, type UsageSnapshot } from '@simgate/core';
+import type { WireCard, WireUsage } from './wire';
 
 /**
  * ${n.id}: wire → core, pure functions (docs/adding-a-carrier.md, step 4). Tables first, code second.
@@ -135,7 +142,12 @@ export function statusOf(raw: string): StatusRule {
 
 /** One card's record; \`at\` is the time of the read. */
 export function mapCard(card: WireCard, at: Date): CardRecord {
-  throw new Error(\`${n.todo}: map.ts mapCard — build the CardRecord of \${card.iccid} (status \${statusOf(card.status).status}) at \${at.toISOString()}\`);
+  throw new Error(\`${n.todo}: map.ts mapCard — the CardRecord of \${card.iccid} (status \${statusOf(card.status).status}) at \${at.toISOString()}\`);
+}
+
+/** One card's usage in the billing cycle containing \`at\` (cycleContaining(manifest.billingCycle, at)), in integer bytes. */
+export function mapUsage(usage: WireUsage, at: Date): UsageSnapshot {
+  throw new Error(\`${n.todo}: map.ts mapUsage — the UsageSnapshot of \${usage.iccid} at \${at.toISOString()}\`);
 }
 `;
 }

@@ -11,9 +11,12 @@ export function conformanceTs(n: Names): string {
  * platform's rows of the normalization table — never by calling adapter code. Each \`${n.todo}\` throws until
  * written, and the kit's failures name it.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describeConformance, type ExpectedCard, type OperationCase } from '${KIT_IMPORT}';
 import { simulator, type ${n.pascal}Simulator } from '@simgate/mocks/${n.id}';
 
+const ID = '${n.id}';
 const CARDS = 200;
 
 function todo(what: string): never {
@@ -45,6 +48,29 @@ describeConformance<${n.pascal}Simulator>('${n.id}', {
   operations,
   // ${n.todo}: { kind: 'static', why: '…' } when the platform has no token that can expire.
   auth: { kind: 'token' },
+});
+
+/** The generator's markers left in the platform's three places, as \`file:line: text\`. */
+function todosLeft(): string[] {
+  const root = path.resolve(__dirname, '../..');
+  const marker = \`TODO(\${ID})\`;
+  const files = (p: string): string[] =>
+    fs.statSync(p).isDirectory() ? fs.readdirSync(p).flatMap((f) => files(path.join(p, f))) : [p];
+  return [\`libs/carriers/src/\${ID}\`, \`mocks/src/\${ID}\`, \`test/conformance/\${ID}.conformance.spec.ts\`]
+    .flatMap((place) => files(path.join(root, place)))
+    .flatMap((file) =>
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\\n')
+        .map((line, i) => \`\${path.relative(root, file)}:\${i + 1}: \${line.trim()}\`)
+        .filter((line) => line.includes(marker)),
+    );
+}
+
+describe(\`\${ID}: generated\`, () => {
+  it('has every TODO of the generator filled in (the data ones too: manifest, wire types, errorTable)', () => {
+    expect(todosLeft()).toEqual([]);
+  });
 });
 `;
 }
