@@ -7,7 +7,7 @@ import { serve, type ServedSimulator } from '../sim/http-face';
 import { interceptWithNock } from '../testing/nock';
 import { naturalOrdering, splitKey, strEnc } from './des';
 import { createSimulator, type CtccSimulator } from './index';
-import { shDateTime } from './fleet';
+import { shDateTime } from './shanghai-time';
 
 // nock patches Node's http for the whole Jest worker: undo it when this file is done, so later files get real sockets.
 afterAll(() => nock.restore());

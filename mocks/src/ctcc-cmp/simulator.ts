@@ -5,20 +5,8 @@ import { hash32 } from '../sim/random';
 import { SlidingWindow } from '../sim/sliding-window';
 import type { ControlledSimulator, SimOptions, SimRequest, SimResponse } from '../sim/types';
 import { naturalOrdering, splitKey, strEncNative as strEnc } from './des';
-import {
-  CtccFleet,
-  MB,
-  STATUS_NAMES,
-  shCompact,
-  shDateTime,
-  shDay,
-  shDayLabel,
-  shMonthKey,
-  shMonthStart,
-  parseShDay,
-  type CtccCardView,
-  type CtccOrderKind,
-} from './fleet';
+import { CtccFleet, STATUS_NAMES, type CtccCardView, type CtccOrderKind } from './fleet';
+import { MB, parseShDay, shCompact, shDateTime, shDay, shDayLabel, shMonthKey, shMonthStart } from './shanghai-time';
 
 /**
  * China Telecom CMP (`m2m_ec`) simulator, carriers.md §3: one path, every call a GET with `method`,
