@@ -12,7 +12,7 @@ import type { Options } from './manifest';
 import type { WireCard, WireUsage } from './wire';
 
 /**
- * ${n.id}: authentication, signing and transport (docs/adding-a-carrier.md, step 3). Each method builds one
+ * ${n.id}: authentication, signing and transport (docs/adding-a-carrier.md, step 4). Each method builds one
  * request, sends it through the toolkit (\`deps.http\`: timeouts, rate-limit and metrics hooks, redaction),
  * classifies a refusal with the toolkit's \`classify(errorTable, …)\` and parses the answer once with the
  * schemas of wire.ts (an unreadable answer is the toolkit's \`malformed(…)\`). It never sleeps, retries or
@@ -71,7 +71,7 @@ function notSupported(what: string): NotSupported {
 }
 
 /**
- * ${n.id}: the adapter, one per carrier account (docs/adding-a-carrier.md, step 6): the client's answers
+ * ${n.id}: the adapter, one per carrier account (docs/adding-a-carrier.md, step 7): the client's answers
  * through map.ts. What the manifest declares missing is refused with NotSupported; every \`${n.todo}\` throws
  * until written, and the conformance kit (test/conformance/${n.id}.conformance.spec.ts) names it.
  */
@@ -149,7 +149,7 @@ export { manifest, options, type Options } from './manifest';
 
 export function adapterSpecTs(n: Names): string {
   return `/**
- * ${n.id}: the unit tier (docs/adding-a-carrier.md, step 9): four tests per feature — the request built, the
+ * ${n.id}: the unit tier (docs/adding-a-carrier.md, step 10): four tests per feature — the request built, the
  * URL called, a success parsed, an error parsed — with nock against the client, fixtures at the bottom.
  */
 import { platform } from './index';

@@ -9,7 +9,7 @@ export function wireTs(n: Names): string {
   return `import { z } from 'zod';
 
 /**
- * ${n.id}: wire types (docs/adding-a-carrier.md, step 2). One zod schema per answer the adapter reads, written
+ * ${n.id}: wire types (docs/adding-a-carrier.md, step 3). One zod schema per answer the adapter reads, written
  * from the platform's wire contract: lenient where the platform is (numbers as strings, absent optional
  * fields), strict where a wrong shape must become a Transient "malformed answer" (the client parses once;
  * map.ts never validates again).
@@ -36,7 +36,7 @@ export function manifestTs(n: Names): string {
 import { z } from 'zod';
 
 /**
- * ${n.id}: the manifest, as data (docs/adding-a-carrier.md, step 1), read by the console, the sync planner
+ * ${n.id}: the manifest, as data (docs/adding-a-carrier.md, step 2), read by the console, the sync planner
  * and the accounts loader. Every \`${n.todo}\` below is a placeholder: take the value from the platform's wire
  * contract and say where it comes from, or mark it (convention).
  */
@@ -94,7 +94,7 @@ export function errorsTs(n: Names): string {
   return `import type { ErrorTable } from '../toolkit';
 
 /**
- * ${n.id}: the error table (docs/adding-a-carrier.md, step 5): the platform's own codes → core error class,
+ * ${n.id}: the error table (docs/adding-a-carrier.md, step 6): the platform's own codes → core error class,
  * as data. The toolkit's \`classify(errorTable, …)\` looks an answer up — its code's row first, then the status
  * rows, then the fallback every platform shares (429 RateLimited, 408 and 5xx Transient, other 4xx Rejected)
  * — and \`malformed(errorTable, …)\` makes an unreadable answer Transient. \`scope: 'CARD'\`: the refusal
@@ -119,7 +119,7 @@ export function mapTs(n: Names): string {
 import type { WireCard, WireUsage } from './wire';
 
 /**
- * ${n.id}: wire → core, pure functions (docs/adding-a-carrier.md, step 4). Tables first, code second.
+ * ${n.id}: wire → core, pure functions (docs/adding-a-carrier.md, step 5). Tables first, code second.
  * Validates nothing: the client parsed the answer with the wire schemas already.
  */
 export interface StatusRule {

@@ -6,7 +6,7 @@ export const KIT_IMPORT = './kit';
 /** Template of test/conformance/<id>.conformance.spec.ts: the registration, every fact a `TODO(<id>)`. */
 export function conformanceTs(n: Names): string {
   return `/**
- * Conformance registration: ${n.id} against its simulator over real HTTP (docs/adding-a-carrier.md, step 8).
+ * Conformance registration: ${n.id} against its simulator over real HTTP (docs/adding-a-carrier.md, step 9).
  * The expectations come from the simulator's published facts, turned into the normalized view by the
  * platform's rows of the normalization table — never by calling adapter code. Each \`${n.todo}\` throws until
  * written, and the kit's failures name it.

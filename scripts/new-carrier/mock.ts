@@ -9,7 +9,7 @@ import { FaultInjector } from '../sim/faults';
 import type { ControlledSimulator, SimOptions, SimRequest, SimResponse } from '../sim/types';
 
 /**
- * ${n.id} simulator (docs/adding-a-carrier.md, step 7). It reproduces the platform's wire contract, quirks
+ * ${n.id} simulator (docs/adding-a-carrier.md, step 8). It reproduces the platform's wire contract, quirks
  * included, written from the text and never from adapter code (it imports at most types and pure helpers
  * from @simgate/core): a fleet derived from (seed, index), the injectable clock, usage that grows and resets
  * at the cycle boundary, orders that complete after \`orderDelayMs\`, the fault kinds in the platform's own
