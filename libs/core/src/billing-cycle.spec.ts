@@ -3,8 +3,7 @@
  * a small oracle below does the Asia/Shanghai calendar with plain UTC arithmetic (China has used a fixed
  * UTC+8 without daylight saving since 1992), independent of luxon and of the process time zone.
  *
- * This file is also run under TZ=America/Los_Angeles (billing-cycle.la.spec.ts) and TZ=UTC
- * (billing-cycle.utc.spec.ts): nothing here may depend on the process zone.
+ * billing-cycle.zone.spec.ts checks that processes in other zones give the same answers (test/support/zones.ts).
  */
 import fc from 'fast-check';
 import {
