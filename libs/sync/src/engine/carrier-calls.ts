@@ -21,6 +21,10 @@ export class InDoubt extends CarrierError {
   }
 }
 
+/**
+ * One adapter call through the account's rate limiter, with the retry policy (`policy` overrides it). A passing
+ * fault of a submission (`transient: false`) becomes InDoubt, never retried.
+ */
 export async function call<T>(ctx: EngineContext, rt: AccountRuntime, kind: string, fn: () => Promise<T>, policy: Partial<RetryPolicy> & { transient?: boolean } = {}): Promise<T> {
   const labels = rt.labels;
   const retryPolicy = { ...ctx.retry, ...policy };

@@ -3,7 +3,6 @@ import { call } from './carrier-calls';
 import type { EngineContext } from './context';
 
 /** Pools: every pool of the account and its members. Returns the number of members. */
-
 export async function pools(ctx: EngineContext, rt: AccountRuntime): Promise<number> {
   const accountId = rt.account.id;
   const pools = await call(ctx, rt, 'pools', () => rt.adapter.listPools(ctx.now()));
