@@ -1,5 +1,6 @@
-import { Rejected, type CardRef, type HttpPort, type HttpRequest, type HttpResponse } from '@simgate/core';
-import { answerError } from './errors';
+import { Rejected, type CardRef, type CarrierError, type HttpPort, type HttpRequest, type HttpResponse } from '@simgate/core';
+import { classify, isOkStatus, requireCredentials } from '../toolkit';
+import { errorTable } from './errors';
 import { CTCC_PLATFORM_ID } from './manifest';
 import { naturalOrdering, splitCtccKey, strEnc } from './str-enc';
 import type { CtccMethod, CtccParams } from './wire';
@@ -33,22 +34,15 @@ export function cardKeyOf(ref: CardRef, mode: CtccCardKeyMode = 'iccid'): CtccCa
 
 /** Checks the account's credentials; the message names the field, never its value. */
 export function ctccCredentials(credentials: Record<string, string | undefined>): CtccCredentials {
-  const userId = credentials.userId ?? credentials.user_id;
-  const password = credentials.password;
-  const key = credentials.key;
-  for (const [name, v] of [
-    ['userId', userId],
-    ['password', password],
-    ['key', key],
-  ] as const) {
-    if (typeof v !== 'string' || v === '') {
-      throw new Rejected(`${CTCC_PLATFORM_ID}: credentials.${name} is missing`, { platform: CTCC_PLATFORM_ID });
-    }
+  const { userId, password, key } = requireCredentials(CTCC_PLATFORM_ID, { ...credentials, userId: credentials.userId ?? credentials.user_id }, [
+    'userId',
+    'password',
+    'key',
+  ]);
+  if (key.length !== 9) {
+    throw new Rejected(`${CTCC_PLATFORM_ID}: credentials.key must have 9 characters, got ${key.length}`, { platform: CTCC_PLATFORM_ID });
   }
-  if (key!.length !== 9) {
-    throw new Rejected(`${CTCC_PLATFORM_ID}: credentials.key must have 9 characters, got ${key!.length}`, { platform: CTCC_PLATFORM_ID });
-  }
-  return { userId: userId!, password: password!, key: key! };
+  return { userId, password, key };
 }
 
 /** The values signed for a request: user_id, the plain password, the method, the card key's value, the signed extras. */
@@ -94,7 +88,27 @@ export function buildCtccRequest(
   };
 }
 
-export class CtccClient {
+/** `code：message` (full-width colon; an ASCII colon is accepted too). */
+const PLAIN_ERROR = /^\s*(-?\d+)\s*[：:]\s*([\s\S]*?)\s*$/;
+
+export function parsePlainError(body: string): { code: string; message: string } | null {
+  const m = PLAIN_ERROR.exec(body);
+  return m ? { code: m[1], message: m[2] } : null;
+}
+
+/**
+ * The error an answer carries before its payload is read: a plain-text `code：message`, or a non-2xx HTTP
+ * status. Null when the body is to be read as JSON or XML.
+ */
+export function answerError(res: HttpResponse, endpoint: string, secrets: readonly string[]): CarrierError | null {
+  const ctx = { endpoint, secrets, httpStatus: res.status };
+  const plain = parsePlainError(res.body);
+  if (plain) return classify(errorTable, ctx, plain);
+  if (isOkStatus(res.status)) return null;
+  return classify(errorTable, ctx, { message: res.body.slice(0, 200) });
+}
+
+export class CtccCmpClient {
   readonly secrets: readonly string[];
 
   constructor(

@@ -1,5 +1,5 @@
 import type { AdapterDeps, CarrierAccountConfig, CarrierAdapter, CarrierPlatform } from '@simgate/core';
-import { CtccCmpAdapter } from './ctcc-cmp.adapter';
+import { CtccCmpAdapter } from './adapter';
 import { manifest } from './manifest';
 
 /** China Telecom CMP (`m2m_ec`), discovered by the registry. */
@@ -10,6 +10,7 @@ export const platform: CarrierPlatform = {
   },
 };
 
-export { CtccCmpAdapter, ctccOptions } from './ctcc-cmp.adapter';
-export { manifest, CTCC_PLATFORM_ID } from './manifest';
+export { CtccCmpAdapter } from './adapter';
+export { CtccCmpClient } from './client';
+export { manifest, CTCC_PLATFORM_ID, type Options } from './manifest';
 export { strEnc, strDec, naturalOrdering } from './str-enc';

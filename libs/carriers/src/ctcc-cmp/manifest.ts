@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { Carrier, naturalMonth, OperationType, SHANGHAI, type AdapterManifest } from '@simgate/core';
 
 /** China Telecom CMP (`m2m_ec/query.do`), carriers.md §3. Data, read by the console and the sync planner. */
@@ -5,6 +6,18 @@ export const CTCC_PLATFORM_ID = 'ctcc-cmp';
 
 /** `getSIMList` serves a fixed 50 cards per page. */
 export const CTCC_PAGE_SIZE = 50;
+
+/** The account's `options` (accounts file), validated at start-up; defaults applied. */
+export const optionsSchema = z
+  .object({
+    /** Monthly plan volume in MB: CTCC serves none (carriers.md §5); null when not configured. */
+    planMb: z.number().finite().nonnegative().nullable().default(null),
+    /** How requests name a card: `iccid` (always known) or `msisdn` (`access_number`, when the card has one). */
+    cardKey: z.enum(['iccid', 'msisdn']).default('iccid'),
+  })
+  .strict();
+
+export type Options = z.infer<typeof optionsSchema>;
 
 export const manifest: AdapterManifest = {
   id: CTCC_PLATFORM_ID,
@@ -53,4 +66,5 @@ export const manifest: AdapterManifest = {
   // disabledNumber is an order (19 stop, 20 resume) and the platform has no order look-up: an in-doubt order is
   // resent only after the processing time. -7 (该号码有在途工单) refuses a second order while one is in progress.
   orderResend: { idempotent: false, pendingCodes: ['-7'] },
+  options: optionsSchema,
 };

@@ -14,7 +14,9 @@ import {
   type DailyUsage,
   type UsageSnapshot,
 } from '@simgate/core';
-import { answerError, CTCC_ERRORS, parsePlainError } from './errors';
+import { cardScoped } from '../toolkit';
+import { answerError, parsePlainError } from './client';
+import { errorTable } from './errors';
 import {
   CTCC_STATUS,
   ctccStatus,
@@ -99,7 +101,7 @@ describe('error mapping: every code of carriers.md §3', () => {
     expect(e).toBeInstanceOf(cls);
     expect(e!.retryable).toBe(retryable);
     expect(e!.details).toMatchObject({ platform: 'ctcc-cmp', carrierCode: code, carrierMessage: message, httpStatus: 200 });
-    expect(CTCC_ERRORS[code]?.perCard ?? false).toBe(perCard);
+    expect(cardScoped(errorTable)(e!)).toBe(perCard);
   });
 
   it('reads the full-width colon (and tolerates an ASCII one); JSON and XML bodies are not plain errors', () => {
@@ -339,7 +341,7 @@ describe('adapter fuzz: any answer to any call → a result or a typed CarrierEr
           { http, now: () => AT },
         );
         const ref = { iccid: '89860312345678901235', hints: { stoppedBySimgate: true } };
-        const receipt = { type: OperationType.SUSPEND, iccids: [ref.iccid], confirmBy: 'STATUS' as const, carrierRef: null, expectedStatus: CardStatus.SUSPENDED, submittedAt: AT, deadline: AT };
+        const receipt = { type: OperationType.SUSPEND, iccids: [ref.iccid], confirmBy: 'STATUS' as const, carrierRef: null, expectedStatus: CardStatus.SUSPENDED, submittedAt: AT };
         const calls: (() => Promise<unknown>)[] = [
           () => a.listCards(null, null, AT),
           () => a.fetchCards([ref], AT),

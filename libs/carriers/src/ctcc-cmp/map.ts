@@ -3,7 +3,6 @@ import type { ZodType, ZodTypeDef } from 'zod';
 import {
   CardStatus,
   cycleContaining,
-  cycleForLabel,
   MB,
   monthlyPlan,
   naturalMonth,
@@ -19,7 +18,8 @@ import {
   type Plan,
   type UsageSnapshot,
 } from '@simgate/core';
-import { ctccError, malformed } from './errors';
+import { classify, cycleOfLabel as cycleOf, emptyToNull, malformed, parseJson, parseWith, wholeNumber, type AnswerContext } from '../toolkit';
+import { errorTable } from './errors';
 import {
   cardMainStatusResponseSchema,
   orderResponseSchema,
@@ -38,13 +38,7 @@ import {
  * or throws a `CarrierError` (`Transient` for an unreadable answer, the table's class for a platform code).
  */
 
-export interface AnswerContext {
-  /** The endpoint class (the `method`). */
-  endpoint: string;
-  /** Values to keep out of every error text. */
-  secrets: readonly string[];
-  httpStatus?: number;
-}
+export type { AnswerContext };
 
 export const CTCC_ZONE = SHANGHAI;
 export const CTCC_CYCLE = naturalMonth(SHANGHAI);
@@ -145,28 +139,16 @@ export function planFromMb(planMb: number | null): Plan | null {
 // Decoding answers.
 
 function decodeJson<T>(body: string, schema: ZodType<T, ZodTypeDef, unknown>, ctx: AnswerContext): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    throw malformed(ctx.endpoint, `not JSON (${body.length} characters)`, ctx.secrets, ctx.httpStatus);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw malformed(ctx.endpoint, 'not a JSON object', ctx.secrets, ctx.httpStatus);
-  }
+  const value = parseJson(errorTable, body, ctx);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed(errorTable, ctx, 'not a JSON object');
   const code = (value as { resultCode?: unknown }).resultCode;
   const codeText = typeof code === 'string' || typeof code === 'number' ? String(code).trim() : null;
-  if (codeText === null) throw malformed(ctx.endpoint, 'no resultCode', ctx.secrets, ctx.httpStatus);
+  if (codeText === null) throw malformed(errorTable, ctx, 'no resultCode');
   if (codeText !== '0') {
     const msg = (value as { resultMsg?: unknown }).resultMsg;
-    throw ctccError(codeText, typeof msg === 'string' ? msg : '', ctx.endpoint, ctx.secrets, ctx.httpStatus);
+    throw classify(errorTable, ctx, { code: codeText, message: typeof msg === 'string' ? msg : '' });
   }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw malformed(ctx.endpoint, `${issue.path.join('.') || 'body'}: ${issue.message}`, ctx.secrets, ctx.httpStatus);
-  }
-  return parsed.data;
+  return parseWith(errorTable, schema, value, ctx);
 }
 
 const xml = new XMLParser({
@@ -180,25 +162,20 @@ const xml = new XMLParser({
 
 /** The traffic XML, checked whole before it is read (a truncated document is transient). */
 export function decodeTraffic(body: string, ctx: AnswerContext): TrafficAnswer {
-  if (!body.trim().startsWith('<')) throw malformed(ctx.endpoint, 'not XML', ctx.secrets, ctx.httpStatus);
-  if (XMLValidator.validate(body) !== true) throw malformed(ctx.endpoint, 'XML does not parse (truncated?)', ctx.secrets, ctx.httpStatus);
+  if (!body.trim().startsWith('<')) throw malformed(errorTable, ctx, 'not XML');
+  if (XMLValidator.validate(body) !== true) throw malformed(errorTable, ctx, 'XML does not parse (truncated?)');
   let doc: unknown;
   try {
     doc = xml.parse(body);
   } catch {
-    throw malformed(ctx.endpoint, 'XML does not parse', ctx.secrets, ctx.httpStatus);
+    throw malformed(errorTable, ctx, 'XML does not parse');
   }
-  const parsed = trafficResponseSchema.safeParse(doc);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw malformed(ctx.endpoint, `${issue.path.join('.') || 'body'}: ${issue.message}`, ctx.secrets, ctx.httpStatus);
-  }
-  const answer = parsed.data.root.NEW_DATA_TICKET_QRsp;
+  const answer = parseWith(errorTable, trafficResponseSchema, doc, ctx).root.NEW_DATA_TICKET_QRsp;
   const code = (answer.IRESULT ?? '').trim();
-  if (code === '') throw malformed(ctx.endpoint, 'no IRESULT', ctx.secrets, ctx.httpStatus);
+  if (code === '') throw malformed(errorTable, ctx, 'no IRESULT');
   if (code !== '0') {
     const msg = (answer as Record<string, unknown>).SMSG ?? (answer as Record<string, unknown>).resultMsg;
-    throw ctccError(code, typeof msg === 'string' ? msg : '', ctx.endpoint, ctx.secrets, ctx.httpStatus);
+    throw classify(errorTable, ctx, { code, message: typeof msg === 'string' ? msg : '' });
   }
   return answer;
 }
@@ -212,20 +189,10 @@ export interface SimListPage {
   pageIndex: number | null;
 }
 
-function wholeNumber(value: string | null): number | null {
-  if (value === null || !/^\s*\d+\s*$/.test(value)) return null;
-  const n = Number(value);
-  return Number.isSafeInteger(n) ? n : null;
-}
-
-function emptyToNull(value: string | null): string | null {
-  return value === null || value.trim() === '' ? null : value.trim();
-}
-
 /** One `simList` entry → a card record. `simList` has no `netBlockStatusName`: status `4` reads ACTIVE here. */
 export function mapSimListItem(item: SimListItem, at: Date, ctx: AnswerContext): CardRecord {
   const iccid = emptyToNull(item.iccid);
-  if (!iccid) throw malformed(ctx.endpoint, 'a simList entry has no iccid', ctx.secrets, ctx.httpStatus);
+  if (!iccid) throw malformed(errorTable, ctx, 'a simList entry has no iccid');
   const rawStatus = item.simStatus ?? '';
   const s = ctccStatus(item.simStatus, null, false);
   const activationTime = emptyToNull(item.activationTime);
@@ -252,7 +219,7 @@ export function mapSimListPage(body: string, at: Date, ctx: AnswerContext, planM
   const cards = page.simList.map((entry, i) => {
     const parsed = simListItemSchema.safeParse(entry);
     if (!parsed.success || typeof entry !== 'object' || entry === null) {
-      throw malformed(ctx.endpoint, `simList[${i}] is not a card`, ctx.secrets, ctx.httpStatus);
+      throw malformed(errorTable, ctx, `simList[${i}] is not a card`);
     }
     return { ...mapSimListItem(parsed.data, at, ctx), plan };
   });
@@ -263,7 +230,7 @@ export function mapSimListPage(body: string, at: Date, ctx: AnswerContext, planM
 export function mapCardMainStatus(body: string, ref: CardRef, at: Date, ctx: AnswerContext, planMb: number | null = null): CardRecord {
   const a: CardMainStatusResponse = decodeJson(body, cardMainStatusResponseSchema, ctx);
   const product = a.productInfo[0];
-  if (!product) throw malformed(ctx.endpoint, 'productInfo is empty', ctx.secrets, ctx.httpStatus);
+  if (!product) throw malformed(errorTable, ctx, 'productInfo is empty');
   const code = product.productMainStatusCd === null ? null : product.productMainStatusCd.trim();
   const net = a.netBlockStatusName;
   const s = ctccStatus(code, net, ref.hints?.stoppedBySimgate === true);
@@ -304,7 +271,7 @@ export function mapCardMainStatus(body: string, ref: CardRef, at: Date, ctx: Ans
 export function mapTraffic(body: string, ref: CardRef, at: Date, ctx: AnswerContext, planMb: number | null = null): UsageSnapshot {
   const a = decodeTraffic(body, ctx);
   const used = mbTextToBytes(a.TOTAL_BYTES_CNT);
-  if (used === null) throw malformed(ctx.endpoint, `TOTAL_BYTES_CNT '${a.TOTAL_BYTES_CNT ?? ''}' is no MB amount`, ctx.secrets, ctx.httpStatus);
+  if (used === null) throw malformed(errorTable, ctx, `TOTAL_BYTES_CNT '${a.TOTAL_BYTES_CNT ?? ''}' is no MB amount`);
   const quota = planMb === null ? null : Math.round(planMb * MB);
   return usageSnapshot(ref.iccid, used, quota, cycleContaining(CTCC_CYCLE, at), at, {
     TOTAL_BYTES_CNT: a.TOTAL_BYTES_CNT,
@@ -319,7 +286,7 @@ export function mapDailyTraffic(body: string, ref: CardRef, ctx: AnswerContext):
     const day = dayFromCompact(item.DATE);
     const usedBytes = mbTextToBytes(item.BYTES_CNT);
     if (day === null || usedBytes === null) {
-      throw malformed(ctx.endpoint, `ITEM[${i}] has no valid DATE/BYTES_CNT`, ctx.secrets, ctx.httpStatus);
+      throw malformed(errorTable, ctx, `ITEM[${i}] has no valid DATE/BYTES_CNT`);
     }
     return { iccid: ref.iccid, day, usedBytes, raw: { DATE: item.DATE, BYTES_CNT: item.BYTES_CNT } };
   });
@@ -331,9 +298,8 @@ export function mapOrderAnswer(body: string, ctx: AnswerContext): OrderResponse 
 }
 
 /** The cycle billed in `label` (`yyyy-MM`), or null when the label is no month. */
-export function cycleOfLabel(label: string): ReturnType<typeof cycleForLabel> | null {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(label)) return null;
-  return cycleForLabel(CTCC_CYCLE, label);
+export function cycleOfLabel(label: string): ReturnType<typeof cycleOf> {
+  return cycleOf(CTCC_CYCLE, label);
 }
 
 /**
@@ -342,10 +308,10 @@ export function cycleOfLabel(label: string): ReturnType<typeof cycleForLabel> | 
  */
 export function mapCycleTraffic(body: string, ref: CardRef, label: string, at: Date, ctx: AnswerContext, planMb: number | null = null): UsageSnapshot {
   const cycle = cycleOfLabel(label);
-  if (!cycle) throw malformed(ctx.endpoint, `cycle label '${label}' is no yyyy-MM`, ctx.secrets, ctx.httpStatus);
+  if (!cycle) throw malformed(errorTable, ctx, `cycle label '${label}' is no yyyy-MM`);
   const a = decodeTraffic(body, ctx);
   const used = mbTextToBytes(a.TOTAL_BYTES_CNT);
-  if (used === null) throw malformed(ctx.endpoint, `TOTAL_BYTES_CNT '${a.TOTAL_BYTES_CNT ?? ''}' is no MB amount`, ctx.secrets, ctx.httpStatus);
+  if (used === null) throw malformed(errorTable, ctx, `TOTAL_BYTES_CNT '${a.TOTAL_BYTES_CNT ?? ''}' is no MB amount`);
   const quota = planMb === null ? null : Math.round(planMb * MB);
   const asOf = cycle.end.getTime() < at.getTime() ? cycle.end : at;
   return usageSnapshot(ref.iccid, used, quota, cycle, asOf, { TOTAL_BYTES_CNT: a.TOTAL_BYTES_CNT, GROUP_TRANSACTIONID: a.GROUP_TRANSACTIONID, label });

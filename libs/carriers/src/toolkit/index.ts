@@ -26,6 +26,7 @@
  *   on the target status, SUBMITTED otherwise (the engine owns deadlines); `overallState(items)`.
  */
 export * from './carrier-http';
+export * from './checks';
 export * from './errors';
 export * from './per-card';
 export * from './progress';

@@ -1,4 +1,3 @@
-import { readPerCard } from '../toolkit/per-card';
 import {
   CardStatus,
   formatInZone,
@@ -6,61 +5,51 @@ import {
   OperationState,
   OperationType,
   Rejected,
-  isCarrierError,
   type AdapterDeps,
-  type AdapterManifest,
   type BatchResult,
   type CardRecord,
   type CardRef,
   type CarrierAccountConfig,
   type CarrierAdapter,
-  type CarrierError,
+  type CarrierReceipt,
   type Cursor,
   type DailyUsage,
   type InventoryPage,
-  type OperationItemProgress,
   type OperationOrder,
   type OperationProgress,
-  type OperationReceipt,
   type PoolMembersPage,
   type PoolRecord,
   type UsageSnapshot,
 } from '@simgate/core';
-import { cardKeyOf, ctccCredentials, CtccClient, type CtccCardKeyMode } from './client';
-import { isPerCard } from './errors';
-import { CTCC_PAGE_SIZE, CTCC_PLATFORM_ID, manifest as ctccManifest } from './manifest';
+import {
+  accountOptions,
+  cardScoped,
+  checkDayRange,
+  cycleToRead,
+  noPools,
+  pageOfCursor,
+  progressByStatus,
+  readPerCard,
+  refFor,
+  type AnswerContext,
+} from '../toolkit';
+import { cardKeyOf, ctccCredentials, CtccCmpClient } from './client';
+import { errorTable } from './errors';
+import { CTCC_PAGE_SIZE, CTCC_PLATFORM_ID, manifest, optionsSchema, type Options } from './manifest';
 import {
   compactDay,
+  CTCC_CYCLE,
   CTCC_ZONE,
-  cycleOfLabel,
   mapCardMainStatus,
   mapCycleTraffic,
   mapDailyTraffic,
   mapOrderAnswer,
   mapSimListPage,
   mapTraffic,
-  type AnswerContext,
 } from './map';
 import type { CtccMethod, CtccParams } from './wire';
 
-/** Account options (`options` in the accounts file). */
-export interface CtccOptions {
-  /** Monthly plan volume in MB: CTCC serves none (carriers.md §5); null when not configured. */
-  planMb: number | null;
-  /** How requests name a card. */
-  cardKey: CtccCardKeyMode;
-  /** Hours after submission at which an unconfirmed order is failed. */
-  orderDeadlineHours: number;
-}
-
-export function ctccOptions(options: Record<string, unknown> | undefined, m: AdapterManifest = ctccManifest): CtccOptions {
-  const o = options ?? {};
-  const planMb = typeof o.planMb === 'number' && Number.isFinite(o.planMb) && o.planMb >= 0 ? o.planMb : null;
-  const cardKey: CtccCardKeyMode = o.cardKey === 'msisdn' ? 'msisdn' : 'iccid';
-  const orderDeadlineHours =
-    typeof o.orderDeadlineHours === 'number' && o.orderDeadlineHours > 0 ? o.orderDeadlineHours : m.orderProcessing.deadlineHours;
-  return { planMb, cardKey, orderDeadlineHours };
-}
+const perCard = cardScoped(errorTable);
 
 /** What each operation sends, and the `productMainStatusCd` that confirms it (null: confirmed on acceptance). */
 interface OperationPlan {
@@ -114,22 +103,16 @@ export function operationPlan(order: OperationOrder, ref: CardRef): OperationPla
   }
 }
 
-function refFor(refs: readonly CardRef[], iccid: string): CardRef {
-  return refs.find((r) => r.iccid === iccid) ?? { iccid };
-}
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 export class CtccCmpAdapter implements CarrierAdapter {
-  readonly manifest = ctccManifest;
+  readonly manifest = manifest;
   readonly account: Pick<CarrierAccountConfig, 'id' | 'platform' | 'baseUrl'>;
-  private readonly client: CtccClient;
-  readonly options: CtccOptions;
+  private readonly client: CtccCmpClient;
+  readonly options: Options;
 
   constructor(account: CarrierAccountConfig, deps: AdapterDeps) {
     this.account = { id: account.id, platform: account.platform, baseUrl: account.baseUrl };
-    this.options = ctccOptions(account.options);
-    this.client = new CtccClient(deps.http, account.baseUrl, ctccCredentials(account.credentials));
+    this.options = accountOptions(CTCC_PLATFORM_ID, optionsSchema, account);
+    this.client = new CtccCmpClient(deps.http, account.baseUrl, ctccCredentials(account.credentials));
   }
 
   private ctx(endpoint: string, secrets: readonly string[], httpStatus: number): AnswerContext {
@@ -137,10 +120,7 @@ export class CtccCmpAdapter implements CarrierAdapter {
   }
 
   async listCards(cursor: Cursor | null, _since: string | null, at: Date): Promise<InventoryPage> {
-    const page = cursor === null ? 1 : Number(cursor);
-    if (!Number.isSafeInteger(page) || page < 1) {
-      throw new Rejected(`${CTCC_PLATFORM_ID}: bad inventory cursor '${cursor}'`, { platform: CTCC_PLATFORM_ID, endpoint: 'getSIMList' });
-    }
+    const page = pageOfCursor(CTCC_PLATFORM_ID, 'getSIMList', cursor);
     const { res, secrets } = await this.client.call('getSIMList', null, { signed: {}, unsigned: { pageIndex: String(page) } });
     const mapped = mapSimListPage(res.body, at, this.ctx('getSIMList', secrets, res.status), this.options.planMb);
     const total = mapped.totalCount;
@@ -150,7 +130,7 @@ export class CtccCmpAdapter implements CarrierAdapter {
   }
 
   private perCard<T>(refs: readonly CardRef[], read: (ref: CardRef) => Promise<T>): Promise<BatchResult<T>> {
-    return readPerCard(refs, read, { refusalIsCards: isPerCard });
+    return readPerCard(refs, read, { refusalIsCards: perCard });
   }
 
   async fetchCards(refs: CardRef[], at: Date): Promise<BatchResult<CardRecord>> {
@@ -178,9 +158,7 @@ export class CtccCmpAdapter implements CarrierAdapter {
   }
 
   async fetchDailyUsage(ref: CardRef, from: string, to: string, _at: Date): Promise<DailyUsage[]> {
-    if (!DAY.test(from) || !DAY.test(to) || from > to) {
-      throw new Rejected(`${CTCC_PLATFORM_ID}: daily usage needs from ≤ to as yyyy-MM-dd`, { platform: CTCC_PLATFORM_ID, endpoint: 'queryTrafficByDate' });
-    }
+    checkDayRange(CTCC_PLATFORM_ID, 'queryTrafficByDate', from, to);
     const { res, secrets } = await this.client.call('queryTrafficByDate', cardKeyOf(ref, this.options.cardKey), {
       signed: {},
       unsigned: { startDate: compactDay(from), endDate: compactDay(to), needDtl: '1' },
@@ -190,12 +168,9 @@ export class CtccCmpAdapter implements CarrierAdapter {
 
   /** A past (or the current) cycle: `queryTrafficByDate` from its first day to its last (or today), one request per card. */
   async fetchCycleUsage(refs: CardRef[], label: string, at: Date): Promise<BatchResult<UsageSnapshot>> {
-    const cycle = cycleOfLabel(label);
-    if (!cycle) throw new Rejected(`${CTCC_PLATFORM_ID}: cycle label must be yyyy-MM, got '${label}'`, { platform: CTCC_PLATFORM_ID });
-    if (cycle.start.getTime() > at.getTime()) throw new Rejected(`${CTCC_PLATFORM_ID}: cycle ${label} has not started`, { platform: CTCC_PLATFORM_ID });
-    const lastInstant = new Date(Math.min(cycle.end.getTime() - 1, at.getTime()));
+    const { cycle, last } = cycleToRead(CTCC_PLATFORM_ID, CTCC_CYCLE, label, at);
     const startDate = formatInZone(cycle.start, CTCC_ZONE, 'yyyyMMdd');
-    const endDate = formatInZone(lastInstant, CTCC_ZONE, 'yyyyMMdd');
+    const endDate = formatInZone(last, CTCC_ZONE, 'yyyyMMdd');
     return this.perCard(refs, async (ref) => {
       const { res, secrets } = await this.client.call('queryTrafficByDate', cardKeyOf(ref, this.options.cardKey), {
         signed: {},
@@ -206,14 +181,14 @@ export class CtccCmpAdapter implements CarrierAdapter {
   }
 
   async listPools(_at: Date): Promise<PoolRecord[]> {
-    throw new NotSupported(`${CTCC_PLATFORM_ID}: the platform has no pools`, { platform: CTCC_PLATFORM_ID });
+    throw noPools(CTCC_PLATFORM_ID);
   }
 
   async listPoolMembers(_poolId: string, _cursor: Cursor | null, _at: Date): Promise<PoolMembersPage> {
-    throw new NotSupported(`${CTCC_PLATFORM_ID}: the platform has no pools`, { platform: CTCC_PLATFORM_ID });
+    throw noPools(CTCC_PLATFORM_ID);
   }
 
-  async submit(order: OperationOrder, refs: CardRef[], at: Date): Promise<OperationReceipt> {
+  async submit(order: OperationOrder, refs: CardRef[], at: Date): Promise<CarrierReceipt> {
     if (!this.manifest.capabilities.operations.includes(order.type)) {
       throw new NotSupported(`${CTCC_PLATFORM_ID}: ${order.type} is not supported`, { platform: CTCC_PLATFORM_ID });
     }
@@ -233,7 +208,6 @@ export class CtccCmpAdapter implements CarrierAdapter {
       carrierRef: answer.GROUP_TRANSACTIONID ?? null,
       expectedStatus: plan.expectedStatus,
       submittedAt: at,
-      deadline: new Date(at.getTime() + this.options.orderDeadlineHours * 3_600_000),
       raw: {
         method: plan.method,
         ...plan.params.signed,
@@ -244,8 +218,8 @@ export class CtccCmpAdapter implements CarrierAdapter {
     };
   }
 
-  /** Re-reads `queryCardMainStatus` until the confirming status shows; pending until then, failed after the deadline. */
-  async progress(receipt: OperationReceipt, refs: CardRef[], at: Date): Promise<OperationProgress> {
+  /** Re-reads `queryCardMainStatus` until the confirming status shows; pending until then (the engine applies the deadline). */
+  async progress(receipt: CarrierReceipt, refs: CardRef[], at: Date): Promise<OperationProgress> {
     const target = CONFIRMING_STATUS[receipt.type];
     if (target === null) {
       return {
@@ -254,29 +228,11 @@ export class CtccCmpAdapter implements CarrierAdapter {
         message: 'the platform accepted the change (resultCode 0) and serves no read-back',
       };
     }
-    const items: OperationItemProgress[] = [];
-    for (const iccid of receipt.iccids) {
-      const ref = refFor(refs, iccid);
-      let record: CardRecord;
-      try {
-        record = await this.readStatus(ref, at);
-      } catch (e) {
-        if (isCarrierError(e) && isPerCard(e)) {
-          items.push({ iccid, state: OperationState.FAILED, message: (e as CarrierError).message });
-          continue;
-        }
-        throw e;
-      }
-      if (record.rawStatus.trim() === target) items.push({ iccid, state: OperationState.COMPLETED });
-      else if (at.getTime() >= receipt.deadline.getTime()) {
-        items.push({ iccid, state: OperationState.FAILED, message: `deadline passed with productMainStatusCd ${record.rawStatus}, not ${target}` });
-      } else items.push({ iccid, state: OperationState.SUBMITTED, message: `productMainStatusCd ${record.rawStatus}, waiting for ${target}` });
-    }
-    const state = items.some((i) => i.state === OperationState.SUBMITTED)
-      ? OperationState.SUBMITTED
-      : items.every((i) => i.state === OperationState.COMPLETED)
-        ? OperationState.COMPLETED
-        : OperationState.FAILED;
-    return { state, items };
+    return progressByStatus(receipt, refs, {
+      target,
+      read: async (ref) => (await this.readStatus(ref, at)).rawStatus,
+      refusalIsCards: perCard,
+      waiting: (raw) => `productMainStatusCd ${raw}, waiting for ${target}`,
+    });
   }
 }

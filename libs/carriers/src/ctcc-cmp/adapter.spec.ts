@@ -12,7 +12,7 @@ import {
   type CarrierAccountConfig,
   type CarrierAdapter,
   type OperationOrder,
-  type OperationReceipt,
+  type CarrierReceipt,
 } from '@simgate/core';
 import { CarrierHttp } from '../toolkit/carrier-http';
 import { platform } from './index';
@@ -371,7 +371,7 @@ describe('operations: submit', () => {
     expect(scope.isDone()).toBe(true);
   });
 
-  it('parses the acceptance into a STATUS receipt with the manifest deadline', async () => {
+  it('parses the acceptance into a STATUS receipt (no deadline: the engine sets it)', async () => {
     intercept(ORDER_OK);
     const r = await connect().submit(order(OperationType.SUSPEND), [], AT);
     expect(r).toMatchObject({
@@ -381,7 +381,7 @@ describe('operations: submit', () => {
       expectedStatus: CardStatus.SUSPENDED,
       iccids: ['89860312345678901235'],
     });
-    expect(r.deadline.getTime() - AT.getTime()).toBe(120 * 3600_000);
+    expect(r).not.toHaveProperty('deadline');
   });
 
   it('parses errors: -7 order in progress, -5 rebind limit; refuses what it cannot send', async () => {
@@ -397,14 +397,13 @@ describe('operations: submit', () => {
 });
 
 describe('operations: progress (re-reading queryCardMainStatus)', () => {
-  const receipt = (type: OperationType, expectedStatus: CardStatus | null): OperationReceipt => ({
+  const receipt = (type: OperationType, expectedStatus: CardStatus | null): CarrierReceipt => ({
     type,
     iccids: ['89860312345678901235'],
     confirmBy: 'STATUS',
     carrierRef: 'GT202612010001',
     expectedStatus,
     submittedAt: AT,
-    deadline: new Date(AT.getTime() + 120 * 3600_000),
   });
 
   it('builds the status request', async () => {
@@ -421,7 +420,7 @@ describe('operations: progress (re-reading queryCardMainStatus)', () => {
     expect(done.state).toBe(OperationState.COMPLETED);
   });
 
-  it('parses: pending until the target status shows, completed when it does, failed after the deadline', async () => {
+  it('parses: pending until the target status shows (however late: the engine applies deadlines), completed when it does', async () => {
     intercept(STATUS_ACTIVE);
     expect((await connect().progress(receipt(OperationType.SUSPEND, CardStatus.SUSPENDED), [], AT)).state).toBe(OperationState.SUBMITTED);
     intercept(STATUS_STOPPED);
@@ -431,7 +430,8 @@ describe('operations: progress (re-reading queryCardMainStatus)', () => {
     expect((await connect().progress(receipt(OperationType.RESUME, CardStatus.ACTIVE), [], AT)).state).toBe(OperationState.COMPLETED);
     intercept(STATUS_ACTIVE);
     const late = await connect().progress(receipt(OperationType.SUSPEND, CardStatus.SUSPENDED), [], new Date(AT.getTime() + 121 * 3600_000));
-    expect(late.state).toBe(OperationState.FAILED);
+    expect(late.state).toBe(OperationState.SUBMITTED);
+    expect(late.items).toEqual([{ iccid: '89860312345678901235', state: OperationState.SUBMITTED, message: 'productMainStatusCd 4, waiting for 5' }]);
   });
 
   it('parses errors: -4 fails the item, a rate limit fails the call', async () => {
