@@ -6,11 +6,11 @@ import {
   SuspendReason,
   type CardRef,
   type CarrierError,
-  type OperationReceipt,
+  type CarrierReceipt,
 } from '@simgate/core';
 import nock from 'nock';
-import { CarrierHttp } from '../http/carrier-http';
-import { OneLinkAdapter } from './adapter';
+import { CarrierHttp } from '../toolkit/carrier-http';
+import { CmccOnelinkAdapter } from './adapter';
 import { platform } from './index';
 
 // nock patches Node's http for the whole Jest worker: undo it when this file is done, so later files get real sockets.
@@ -28,8 +28,8 @@ const PASSWORD = 'pa55-w0rd-secret';
 const TOKEN = 'tok-3f9a1c7e5b2d4a6c';
 let now = new Date('2026-03-15T02:00:00Z'); // 10:00 in Shanghai
 
-function makeAdapter(options: Record<string, unknown> = {}): OneLinkAdapter {
-  return new OneLinkAdapter(
+function makeAdapter(options: Record<string, unknown> = {}): CmccOnelinkAdapter {
+  return new CmccOnelinkAdapter(
     { id: 'cmcc-main', platform: 'cmcc-onelink', baseUrl: BASE, credentials: { appid: APPID, password: PASSWORD }, options },
     { http: new CarrierHttp({ platform: 'cmcc-onelink', timeoutMs: 2000 }), now: () => now },
   );
@@ -79,11 +79,11 @@ describe('registration', () => {
       expect.objectContaining({ name: 'password', secret: true }),
     ]);
     expect(platform.manifest.quotas.endpoints).toEqual([{ match: 'change/*', points: 1, durationSeconds: 1, perEndpoint: true }]);
-    expect(platform.connect({ id: 'a', platform: 'cmcc-onelink', baseUrl: BASE, credentials: { appid: 'x', password: 'y' } }, { http: new CarrierHttp(), now: () => now })).toBeInstanceOf(OneLinkAdapter);
+    expect(platform.connect({ id: 'a', platform: 'cmcc-onelink', baseUrl: BASE, credentials: { appid: 'x', password: 'y' } }, { http: new CarrierHttp(), now: () => now })).toBeInstanceOf(CmccOnelinkAdapter);
   });
 
   it('refuses an account without credentials', () => {
-    expect(() => new OneLinkAdapter({ id: 'a', platform: 'cmcc-onelink', baseUrl: BASE, credentials: { appid: 'x' } }, { http: new CarrierHttp(), now: () => now })).toThrow(/password/);
+    expect(() => new CmccOnelinkAdapter({ id: 'a', platform: 'cmcc-onelink', baseUrl: BASE, credentials: { appid: 'x' } }, { http: new CarrierHttp(), now: () => now })).toThrow(/password/);
   });
 
   it('has no card list (IMPORTED inventory)', async () => {
@@ -406,7 +406,7 @@ describe('operations', () => {
     const r1 = await a.submit(order(OperationType.SUSPEND, [ICCID_1]), [{ iccid: ICCID_1 }], now);
     const r2 = await a.submit(order(OperationType.SUSPEND, [ICCID_1, ICCID_2]), [{ iccid: ICCID_1, msisdn: MSISDN_1 }, { iccid: ICCID_2, msisdn: MSISDN_2 }], now);
     expect(r1).toMatchObject({ confirmBy: 'ORDER', carrierRef: 'ORD20260315001', expectedStatus: CardStatus.SUSPENDED, submittedAt: now });
-    expect(r1.deadline).toEqual(new Date(now.getTime() + 7 * 24 * 3600_000));
+    expect(r1).not.toHaveProperty('deadline'); // the sync engine sets deadlines
     expect(r2).toMatchObject({ confirmBy: 'JOB', carrierRef: 'JOB778', iccids: [ICCID_1, ICCID_2] });
   });
 
@@ -461,13 +461,13 @@ describe('operations', () => {
 });
 
 describe('progress', () => {
-  const orderReceipt = (): OperationReceipt => ({
+  const orderReceipt = (): CarrierReceipt => ({
     type: OperationType.SUSPEND, iccids: [ICCID_1], confirmBy: 'ORDER', carrierRef: 'ORD20260315001',
-    expectedStatus: CardStatus.SUSPENDED, submittedAt: now, deadline: new Date(now.getTime() + 3600_000),
+    expectedStatus: CardStatus.SUSPENDED, submittedAt: now,
   });
-  const jobReceipt = (): OperationReceipt => ({
+  const jobReceipt = (): CarrierReceipt => ({
     type: OperationType.SUSPEND, iccids: [ICCID_1, ICCID_2], confirmBy: 'JOB', carrierRef: 'JOB778',
-    expectedStatus: CardStatus.SUSPENDED, submittedAt: now, deadline: new Date(now.getTime() + 3600_000),
+    expectedStatus: CardStatus.SUSPENDED, submittedAt: now,
     raw: { msisdns: { [ICCID_1]: MSISDN_1, [ICCID_2]: MSISDN_2 } },
   });
 
@@ -480,12 +480,13 @@ describe('progress', () => {
     expect((await a.progress(jobReceipt(), [], now)).state).toBe(OperationState.SUBMITTED);
   });
 
-  it('URL called: pending past the deadline → FAILED', async () => {
+  it('URL called: a week later the carrier still holds the order → still SUBMITTED (the engine applies deadlines)', async () => {
     withToken();
     const s = on('query/order-info', ORDER_IN_PROGRESS);
-    const p = await makeAdapter().progress(orderReceipt(), [], new Date(now.getTime() + 2 * 3600_000));
+    const p = await makeAdapter().progress(orderReceipt(), [], new Date(now.getTime() + 8 * 24 * 3600_000));
     expect(s.isDone()).toBe(true);
-    expect(p.state).toBe(OperationState.FAILED);
+    expect(p.state).toBe(OperationState.SUBMITTED);
+    expect(p.items.every((i) => i.state === OperationState.SUBMITTED)).toBe(true);
   });
 
   it('success parsed: completed order; job done with failures per item', async () => {

@@ -1,10 +1,11 @@
-import { formatInZone, isCarrierError, SHANGHAI, type HttpPort } from '@simgate/core';
+import { formatInZone, isCarrierError, SHANGHAI, Transient, type HttpPort } from '@simgate/core';
 import type { ZodType, ZodTypeDef } from 'zod';
-import { TokenCache } from '../http/token-cache';
-import { classifyHttpStatus, classifyStatus, malformed, type ErrorContext } from './errors';
+import { classify, isOkStatus, malformed, TokenCache, type AnswerContext } from '../toolkit';
+import { errorTable } from './errors';
+import { manifest } from './manifest';
 import { envelopeSchema, tokenSchema } from './wire';
 
-export interface OneLinkClientOptions {
+export interface CmccOnelinkClientOptions {
   baseUrl: string;
   appid: string;
   password: string;
@@ -25,12 +26,12 @@ export interface OneLinkClientOptions {
  * transid and a freshly fetched token (`TokenCache.use`; the platform did not act on the refused call, so this
  * holds for `change/*` too). A second 12021 with the fresh token raises AuthExpired.
  */
-export class OneLinkClient {
+export class CmccOnelinkClient {
   private readonly tokens: TokenCache;
   private sequence = 0;
   private readonly base: string;
 
-  constructor(private readonly options: OneLinkClientOptions) {
+  constructor(private readonly options: CmccOnelinkClientOptions) {
     this.base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
     this.tokens = new TokenCache(() => this.fetchToken(), options.now, options.tokenMarginMs ?? 1000);
   }
@@ -59,6 +60,13 @@ export class OneLinkClient {
     );
   }
 
+  /** `call` for a one-item answer: its first result (an empty result is malformed: Transient). */
+  async one<T>(path: string, params: Record<string, string>, item: ZodType<T, ZodTypeDef, unknown>): Promise<T> {
+    const [first] = await this.call(path, params, item);
+    if (first === undefined) throw new Transient(`OneLink ${path}: empty result`, { platform: manifest.id, endpoint: path });
+    return first;
+  }
+
   /** Calls sent again with a fresh token after a 12021 (tests, diagnostics). */
   get tokenRefreshes(): number {
     return this.tokens.refreshes;
@@ -76,15 +84,11 @@ export class OneLinkClient {
       { appid: this.options.appid, password: this.options.password, transid: this.transid() },
       tokenSchema,
     );
-    const ctx = this.ctx('get/token');
-    if (!tok) throw malformed(ctx, 'no token in result');
+    const ctx: AnswerContext = { endpoint: 'get/token', secrets: this.secrets() };
+    if (!tok) throw malformed(errorTable, ctx, 'no token in result');
     const ttl = Number(tok.ttl);
-    if (!Number.isFinite(ttl) || ttl < 0) throw malformed(ctx, 'ttl is not a number of seconds');
+    if (!Number.isFinite(ttl) || ttl < 0) throw malformed(errorTable, ctx, 'ttl is not a number of seconds');
     return { value: tok.token, expiresAt: issuedAt + ttl * 1000 };
-  }
-
-  private ctx(endpoint: string, httpStatus?: number): ErrorContext {
-    return { endpoint, httpStatus, secrets: this.secrets() };
   }
 
   private async send<T>(
@@ -102,23 +106,23 @@ export class OneLinkClient {
       // change/* places an order: the caller's beforeSend runs once its quota slot is held.
       ...(path.startsWith('change/') ? { order: true } : {}),
     });
-    const ctx: ErrorContext = { endpoint: path, httpStatus: res.status, secrets };
-    if (res.status < 200 || res.status >= 300) throw classifyHttpStatus(res.status, ctx, res.headers['retry-after']);
+    const ctx: AnswerContext = { endpoint: path, httpStatus: res.status, secrets };
+    if (!isOkStatus(res.status)) throw classify(errorTable, ctx, { retryAfter: res.headers['retry-after'] });
     let json: unknown;
     try {
       json = JSON.parse(res.body);
     } catch {
-      throw malformed(ctx, 'body is not JSON');
+      throw malformed(errorTable, ctx, 'body is not JSON');
     }
     const env = envelopeSchema.safeParse(json);
-    if (!env.success) throw malformed(ctx, 'no envelope status');
-    if (env.data.status !== '0') throw classifyStatus(env.data.status, env.data.message, ctx);
+    if (!env.success) throw malformed(errorTable, ctx, 'no envelope status');
+    if (env.data.status !== '0') throw classify(errorTable, ctx, { code: env.data.status, message: env.data.message });
     const result = env.data.result ?? [];
-    if (!Array.isArray(result)) throw malformed(ctx, 'result is not a list');
+    if (!Array.isArray(result)) throw malformed(errorTable, ctx, 'result is not a list');
     const out: T[] = [];
     for (const raw of result) {
       const parsed = item.safeParse(raw);
-      if (!parsed.success) throw malformed(ctx, `result item: ${parsed.error.issues[0]?.path.join('.') || 'shape'}`);
+      if (!parsed.success) throw malformed(errorTable, ctx, `result item: ${parsed.error.issues[0]?.path.join('.') || 'shape'}`);
       out.push(parsed.data);
     }
     return out;

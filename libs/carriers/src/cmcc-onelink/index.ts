@@ -1,15 +1,14 @@
 import type { CarrierPlatform } from '@simgate/core';
-import { ONELINK_MANIFEST } from './manifest';
-import { OneLinkAdapter } from './adapter';
+import { CmccOnelinkAdapter } from './adapter';
+import { manifest } from './manifest';
 
-export { ONELINK_MANIFEST } from './manifest';
-export { OneLinkAdapter, parseOneLinkOptions, type OneLinkOptions } from './adapter';
-export { OneLinkClient } from './client';
-export { ONELINK_ERRORS } from './errors';
-export * as onelinkMap from './map';
+export { CmccOnelinkAdapter } from './adapter';
+export { CmccOnelinkClient } from './client';
+export { errorTable } from './errors';
+export { manifest, options, type Options } from './manifest';
 
 /** China Mobile OneLink (API v5): registered by the registry through this export. */
 export const platform: CarrierPlatform = {
-  manifest: ONELINK_MANIFEST,
-  connect: (account, deps) => new OneLinkAdapter(account, deps),
+  manifest,
+  connect: (account, deps) => new CmccOnelinkAdapter(account, deps),
 };

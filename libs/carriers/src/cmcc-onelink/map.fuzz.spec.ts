@@ -11,12 +11,16 @@ import {
   type UsageSnapshot,
 } from '@simgate/core';
 import fc from 'fast-check';
-import { ONELINK_ERRORS } from './errors';
+import type { z, ZodTypeAny } from 'zod';
+import { classify } from '../toolkit';
+import { errorTable } from './errors';
 import { mapBatchProgress, mapCard, mapDailyUsage, mapMonthlyUsage, mapOrderProgress, mapPool, mapStatus, mapUsage } from './map';
+import * as w from './wire';
 
 /**
- * fast-check feeds random and malformed payloads to every OneLink mapper. Each result is a valid core record
- * or a typed CarrierError (Transient for a malformed payload), never any other throw.
+ * fast-check feeds random and malformed payloads through the wire schemas (the client's one validation) to
+ * every OneLink mapper. A payload the schema refuses never reaches a mapper (the client answers it with
+ * Transient); what it lets through maps to a valid core record or a typed CarrierError, never any other throw.
  */
 
 const AT = new Date('2026-03-15T02:00:00Z');
@@ -53,6 +57,12 @@ function validPool(p: PoolRecord): void {
 function validProgress(p: OperationProgress): void {
   expect([OperationState.SUBMITTED, OperationState.COMPLETED, OperationState.FAILED]).toContain(p.state);
   for (const i of p.items) expect(Object.values(OperationState)).toContain(i.state);
+}
+
+/** The payload as the client hands it on, or undefined when the wire schema refuses it. */
+function wire<S extends ZodTypeAny>(schema: S, raw: unknown): z.output<S> | undefined {
+  const r = schema.safeParse(raw);
+  return r.success ? r.data : undefined;
 }
 
 /** Runs `f`: a valid result passes `check`; a throw must be a CarrierError. */
@@ -92,7 +102,11 @@ describe('OneLink mappers never throw anything but CarrierError', () => {
     const stop = fc.option(maybe(fc.record({ stopReason: maybe(bitmap), shutdownReasonDesc: maybe(fc.string()) }, { requiredKeys: [] })), { nil: undefined });
     const basic = fc.option(maybe(fc.record({ activeDate: maybe(fc.string()), openDate: maybe(fc.constantFrom('2024-01-01 00:00:00', '2024-13-45 99:00:00', '')) }, { requiredKeys: [] })), { nil: undefined });
     fc.assert(
-      fc.property(info, status, stop, basic, (i, s, st, b) => total(() => mapCard({ iccid: '89860000000000000001', info: i, status: s, stop: st, basic: b }, AT), validCard)),
+      fc.property(info, status, stop, basic, (ri, rs, rst, rb) => {
+        const [i, s, st, b] = [wire(w.simCardInfoSchema, ri), wire(w.simStatusSchema, rs), wire(w.simStopReasonSchema, rst), wire(w.simBasicInfoSchema, rb)];
+        if (!i || !s || (rst !== undefined && !st) || (rb !== undefined && !b)) return;
+        total(() => mapCard({ iccid: '89860000000000000001', info: i, status: s, stop: st, basic: b }, AT), validCard);
+      }),
       RUNS,
     );
   });
@@ -101,7 +115,11 @@ describe('OneLink mappers never throw anything but CarrierError', () => {
     const usage = maybe(fc.record({ dataAmount: maybe(numeric), apnUseAmountList: maybe(fc.array(junk, { maxLength: 2 })) }, { requiredKeys: [] }));
     const margin = fc.option(maybe(fc.record({ accmMarginList: maybe(fc.array(maybe(fc.record({ totalAmount: maybe(numeric) })), { maxLength: 3 })) }, { requiredKeys: [] })), { nil: null });
     fc.assert(
-      fc.property(usage, margin, fc.constantFrom('CT' as const, 'PB' as const, null), (u, m, cs) => total(() => mapUsage('x', u, m, cs, AT), validUsage)),
+      fc.property(usage, margin, fc.constantFrom('CT' as const, 'PB' as const, null), (ru, rm, cs) => {
+        const [u, m] = [wire(w.simDataUsageSchema, ru), rm === null ? null : wire(w.simDataMarginSchema, rm)];
+        if (!u || m === undefined) return;
+        total(() => mapUsage('x', u, m, cs, AT), validUsage);
+      }),
       RUNS,
     );
   });
@@ -109,7 +127,9 @@ describe('OneLink mappers never throw anything but CarrierError', () => {
   it('mapMonthlyUsage and mapDailyUsage', () => {
     const item = maybe(fc.record({ iccid: maybe(fc.string()), dataAmount: maybe(numeric) }, { requiredKeys: [] }));
     fc.assert(
-      fc.property(item, fc.oneof(fc.constant('2026-02'), fc.string({ maxLength: 8 })), (it, label) => {
+      fc.property(item, fc.oneof(fc.constant('2026-02'), fc.string({ maxLength: 8 })), (raw, label) => {
+        const it = wire(w.batchDataAmountSchema, raw);
+        if (!it) return;
         total(() => mapMonthlyUsage('x', it, label, AT), validUsage);
         total(() => mapDailyUsage('x', it, '2026-03-14'), (d) => expect(Number.isSafeInteger(d.usedBytes) && d.usedBytes >= 0).toBe(true));
       }),
@@ -120,7 +140,15 @@ describe('OneLink mappers never throw anything but CarrierError', () => {
   it('mapPool', () => {
     const usage = maybe(fc.record({ useAmount: maybe(numeric) }, { requiredKeys: [] }));
     const margin = maybe(fc.record({ flowPoolSharingInfo: maybe(fc.array(maybe(fc.record({ totalAmount: maybe(numeric), offeringName: maybe(fc.string()) })), { maxLength: 3 })) }, { requiredKeys: [] }));
-    fc.assert(fc.property(usage, margin, maybe(numeric), (u, m, t) => total(() => mapPool('G', u, m, t, AT), validPool)), RUNS);
+    const members = maybe(fc.record({ total: maybe(numeric) }));
+    fc.assert(
+      fc.property(usage, margin, fc.option(members, { nil: null }), (ru, rm, rt) => {
+        const [u, m, t] = [wire(w.groupDataUsageSchema, ru), wire(w.groupDataMarginSchema, rm), rt === null ? null : wire(w.groupMemberSchema, rt)];
+        if (!u || !m || t === undefined) return;
+        total(() => mapPool('G', u, m, t?.total ?? null, AT), validPool);
+      }),
+      RUNS,
+    );
   });
 
   it('mapOrderProgress and mapBatchProgress', () => {
@@ -135,20 +163,19 @@ describe('OneLink mappers never throw anything but CarrierError', () => {
       ),
     );
     fc.assert(
-      fc.property(order, job, (o, j) => {
-        total(() => mapOrderProgress(['a', 'b'], o), validProgress);
-        total(() => mapBatchProgress(['a', 'b'], { a: '1440000000001' }, j), validProgress);
+      fc.property(order, job, (ro, rj) => {
+        const [o, j] = [wire(w.orderInfoSchema, ro), wire(w.batchResultSchema, rj)];
+        if (o) total(() => mapOrderProgress(['a', 'b'], o), validProgress);
+        if (j) total(() => mapBatchProgress(['a', 'b'], { a: '1440000000001' }, j), validProgress);
       }),
       RUNS,
     );
   });
 
-  it('malformed payloads are Transient, never Rejected', () => {
+  it('the wire schemas refuse payloads that are not objects (the client makes them Transient)', () => {
     fc.assert(
       fc.property(junk.filter((x) => typeof x !== 'object' || x === null), (x) => {
-        for (const f of [() => mapUsage('x', x, null, 'CT', AT), () => mapDailyUsage('x', x, '2026-03-14'), () => mapOrderProgress(['a'], x)]) {
-          expect(f).toThrow(expect.objectContaining({ kind: 'TRANSIENT' }));
-        }
+        for (const schema of [w.simDataUsageSchema, w.batchDataAmountSchema, w.orderInfoSchema]) expect(schema.safeParse(x).success).toBe(false);
       }),
       RUNS,
     );
@@ -156,7 +183,9 @@ describe('OneLink mappers never throw anything but CarrierError', () => {
 });
 
 describe('OneLink error table', () => {
-  it.each(Object.entries(ONELINK_ERRORS))('%s: the retryable column matches the class', (_code, rule) => {
-    expect(new rule.error('x').retryable).toBe(rule.retryable);
+  it.each(Object.entries(errorTable.codes))('%s: classified as its row says (retryable unless refused)', (code, rule) => {
+    const err = classify(errorTable, { endpoint: 'x', secrets: [] }, { code, message: 'm' });
+    expect(err.kind).toBe(rule.kind);
+    expect(err.retryable).toBe(rule.kind !== 'REJECTED');
   });
 });

@@ -20,6 +20,21 @@ import {
   STOP_REASON_BITS,
   usageAsOf,
 } from './map';
+import {
+  batchDataAmountSchema,
+  batchResultSchema,
+  groupDataMarginSchema,
+  groupDataUsageSchema,
+  simBasicInfoSchema,
+  simCardInfoSchema,
+  simDataMarginSchema,
+  simDataUsageSchema,
+  simStatusSchema,
+} from './wire';
+
+/** The payloads as the client hands them to the mappers: parsed by the wire schemas. */
+const usage = (dataAmount: string) => simDataUsageSchema.parse({ dataAmount });
+const job = (x: unknown) => batchResultSchema.parse(x);
 
 /**
  * Every raw code of carriers.md §1 and §5 for OneLink, table-driven. The process runs in Los Angeles time to
@@ -178,13 +193,13 @@ describe('OneLink units and asOf (§1, §5)', () => {
 
   it('the cycle is the natural month containing asOf, in Shanghai', () => {
     // 01:30 on 1 April in Shanghai: the April cycle, although it is still March in Los Angeles.
-    const u = mapUsage('89860000000000000001', { dataAmount: '1024' }, null, 'CT', AT);
+    const u = mapUsage('89860000000000000001', usage('1024'), null, 'CT', AT);
     expect(u.cycleStart).toEqual(new Date('2026-03-31T16:00:00Z'));
     expect(u.cycleEnd).toEqual(new Date('2026-04-30T16:00:00Z'));
     expect(u.usedBytes).toBe(1048576);
     expect(u.quotaBytes).toBeNull();
     expect(u.remainingBytes).toBeNull();
-    const pb = mapUsage('89860000000000000001', { dataAmount: '1024' }, null, 'PB', AT);
+    const pb = mapUsage('89860000000000000001', usage('1024'), null, 'PB', AT);
     expect(pb.asOf).toEqual(new Date('2026-03-31T16:00:00Z'));
     expect(pb.cycleStart).toEqual(new Date('2026-03-31T16:00:00Z'));
   });
@@ -192,21 +207,21 @@ describe('OneLink units and asOf (§1, §5)', () => {
   it('quotaBytes is the sum of sim-data-margin totalAmount; remaining may be negative', () => {
     const u = mapUsage(
       'x',
-      { dataAmount: '3072' },
-      { accmMarginList: [{ offeringId: 'a', offeringName: 'A', totalAmount: '1024', useAmount: '1024', remainAmount: '0' }, { offeringId: 'b', offeringName: 'B', totalAmount: '1024.5', useAmount: '0', remainAmount: '1024.5' }] },
+      usage('3072'),
+      simDataMarginSchema.parse({ accmMarginList: [{ offeringId: 'a', offeringName: 'A', totalAmount: '1024', useAmount: '1024', remainAmount: '0' }, { offeringId: 'b', offeringName: 'B', totalAmount: '1024.5', useAmount: '0', remainAmount: '1024.5' }] }),
       'CT',
       AT,
     );
     expect(u.quotaBytes).toBe(2048 * 1024 + 512);
     expect(u.remainingBytes).toBe(2048 * 1024 + 512 - 3072 * 1024);
-    expect(mapUsage('x', { dataAmount: '1' }, { accmMarginList: [] }, 'CT', AT).quotaBytes).toBeNull();
+    expect(mapUsage('x', usage('1'), { accmMarginList: [] }, 'CT', AT).quotaBytes).toBeNull();
   });
 
   it('monthly and daily items keep the raw KB', () => {
     const m = mapMonthlyUsage('x', { iccid: 'x', msisdn: null, dataAmount: '10.5' }, '2026-02', AT);
     expect(m).toMatchObject({ usedBytes: 10752, quotaBytes: null, cycleStart: new Date('2026-01-31T16:00:00Z'), cycleEnd: new Date('2026-02-28T16:00:00Z') });
     expect(m.asOf).toEqual(new Date('2026-02-28T16:00:00Z'));
-    expect(mapDailyUsage('x', { iccid: 'x', dataAmount: '2' }, '2026-03-30')).toEqual({ iccid: 'x', day: '2026-03-30', usedBytes: 2048, raw: { dataAmount: '2' } });
+    expect(mapDailyUsage('x', batchDataAmountSchema.parse({ iccid: 'x', dataAmount: '2' }), '2026-03-30')).toEqual({ iccid: 'x', day: '2026-03-30', usedBytes: 2048, raw: { dataAmount: '2' } });
   });
 });
 
@@ -218,7 +233,7 @@ describe('OneLink card record', () => {
         info: { status: '0', message: '正确', msisdn: '1440000000001', iccid: '89860000000000000001', imsi: '460040000000001' },
         status: { iccid: '89860000000000000001', msisdn: '1440000000001', cardStatus: '4', lastChangeDate: '2026-03-01 08:00:00' },
         stop: { stopReason: '000000002000', shutdownReasonDesc: '主动停机' },
-        basic: { activeDate: '2025-01-02 03:04:05', openDate: '2024-12-01 00:00:00' },
+        basic: simBasicInfoSchema.parse({ activeDate: '2025-01-02 03:04:05', openDate: '2024-12-01 00:00:00' }),
       },
       AT,
     );
@@ -238,16 +253,16 @@ describe('OneLink card record', () => {
 
   it('reuses known dates when sim-basic-info was not asked', () => {
     const opened = new Date('2024-01-01T00:00:00Z');
-    const card = mapCard({ iccid: 'x', info: { status: '0' }, status: { cardStatus: '00' }, knownDates: { openedAt: opened, activatedAt: null } }, AT);
+    const card = mapCard({ iccid: 'x', info: simCardInfoSchema.parse({ status: '0' }), status: simStatusSchema.parse({ cardStatus: '00' }), knownDates: { openedAt: opened, activatedAt: null } }, AT);
     expect(card).toMatchObject({ openedAt: opened, activatedAt: null, status: CardStatus.ACTIVE, rawReason: null });
   });
 });
 
 describe('OneLink pools', () => {
   it('a group is a forward pool: total = Σ totalAmount, used = useAmount', () => {
-    const p = mapPool('G1', { useAmount: '1024' }, { flowPoolSharingInfo: [{ offeringName: '流量池100G', totalAmount: '2048' }] }, '12', AT);
+    const p = mapPool('G1', { useAmount: '1024' }, groupDataMarginSchema.parse({ flowPoolSharingInfo: [{ offeringName: '流量池100G', totalAmount: '2048' }] }), '12', AT);
     expect(p).toMatchObject({ poolId: 'G1', type: PoolType.FORWARD, state: PoolState.ACTIVE, totalBytes: 2097152, usedBytes: 1048576, remainingBytes: 1048576, memberCount: 12, name: '流量池100G' });
-    const ex = mapPool('G1', { useAmount: '4096' }, { flowPoolSharingInfo: [{ totalAmount: '2048' }] }, null, AT);
+    const ex = mapPool('G1', groupDataUsageSchema.parse({ useAmount: '4096' }), groupDataMarginSchema.parse({ flowPoolSharingInfo: [{ totalAmount: '2048' }] }), null, AT);
     expect(ex).toMatchObject({ state: PoolState.EXHAUSTED, remainingBytes: -2097152, memberCount: null });
   });
 });
@@ -271,7 +286,7 @@ describe('OneLink order and job progress (§1)', () => {
     ['1', OperationState.SUBMITTED],
     ['9', OperationState.SUBMITTED],
   ])('jobStatus %p → pending (%s)', (jobStatus, state) => {
-    expect(mapBatchProgress(['a', 'b'], msisdns, { jobStatus }).state).toBe(state);
+    expect(mapBatchProgress(['a', 'b'], msisdns, job({ jobStatus })).state).toBe(state);
   });
 
   it('jobStatus 2 → COMPLETED for every card', () => {
@@ -298,6 +313,6 @@ describe('OneLink order and job progress (§1)', () => {
   it('jobStatus 3 with every item failed → FAILED; 4 → FAILED', () => {
     const p = mapBatchProgress(['a'], msisdns, { jobStatus: '3', resultList: [{ status: '1', message: 'x', resultId: '1440000000001', resultType: '1' }] });
     expect(p.state).toBe(OperationState.FAILED);
-    expect(mapBatchProgress(['a', 'b'], msisdns, { jobStatus: '4' }).items.every((i) => i.state === OperationState.FAILED)).toBe(true);
+    expect(mapBatchProgress(['a', 'b'], msisdns, job({ jobStatus: '4' })).items.every((i) => i.state === OperationState.FAILED)).toBe(true);
   });
 });

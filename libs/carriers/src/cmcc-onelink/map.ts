@@ -23,37 +23,40 @@ import {
   type PoolRecord,
   type UsageSnapshot,
 } from '@simgate/core';
-import { PLATFORM } from './errors';
-import {
-  batchDataAmountSchema,
-  batchResultSchema,
-  groupDataMarginSchema,
-  groupDataUsageSchema,
-  orderInfoSchema,
-  simBasicInfoSchema,
-  simCardInfoSchema,
-  simDataMarginSchema,
-  simDataUsageSchema,
-  simStatusSchema,
-  simStopReasonSchema,
-  type Offering,
+import { manifest } from './manifest';
+import type {
+  BatchDataAmount,
+  BatchResultInfo,
+  GroupDataMargin,
+  GroupDataUsage,
+  Offering,
+  OrderInfo,
+  SimBasicInfo,
+  SimCardInfo,
+  SimDataMargin,
+  SimDataUsage,
+  SimStatus,
+  SimStopReason,
 } from './wire';
 
 /**
- * OneLink wire → core, carriers.md §5. Pure functions: time comes in as `at`. Each mapper takes the raw
- * payload (`unknown`), validates it, and returns a core record or throws `Transient` (a malformed answer).
+ * OneLink wire → core, carriers.md §5. Pure functions: time comes in as `at`. The client validated every
+ * payload against wire.ts already; a value the schema lets through but that makes no sense (a negative
+ * kilobyte amount) throws `Transient` (a malformed answer).
  */
 
 export const ONELINK_CYCLE = naturalMonth(SHANGHAI);
 
 function bad(what: string): Transient {
-  return new Transient(`OneLink: malformed ${what}`, { platform: PLATFORM });
+  return new Transient(`OneLink: malformed ${what}`, { platform: manifest.id });
 }
 
-function parse<T>(schema: { safeParse(x: unknown): { success: true; data: T } | { success: false } }, raw: unknown, what: string): T {
-  const r = schema.safeParse(raw);
-  if (!r.success) throw bad(what);
-  return r.data;
+/** Items of a batch answer keyed by the ICCID asked for: by `iccid` when given, else by position. */
+export function byIccid<T extends { iccid: string | null }>(asked: readonly string[], items: readonly T[]): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const it of items) if (it.iccid) out.set(it.iccid, it);
+  if (out.size === 0 && items.length === asked.length) asked.forEach((iccid, i) => out.set(iccid, items[i]));
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------- status
@@ -88,12 +91,12 @@ export const CARD_STATUS: Readonly<Record<string, StatusRule>> = {
   '99': { codeSet: 'PB', label: '号码不存在', status: CardStatus.UNKNOWN, reason: null },
 };
 
-/** The code set of a raw status; unknown codes by their width (one digit CT, two PB), else null. */
 /** The table row of a raw code (own keys only: `toString` is not a status). */
 export function statusRule(cardStatus: string): StatusRule | undefined {
   return Object.hasOwn(CARD_STATUS, cardStatus) ? CARD_STATUS[cardStatus] : undefined;
 }
 
+/** The code set of a raw status; unknown codes by their width (one digit CT, two PB), else null. */
 export function codeSetOf(cardStatus: string | null | undefined): CodeSet | null {
   if (typeof cardStatus !== 'string') return null;
   const known = statusRule(cardStatus);
@@ -218,22 +221,21 @@ export interface CardInputs {
   /** The ICCID simgate asked for. */
   iccid: string;
   /** A `sim-card-info/batch` item (status "0"). */
-  info: unknown;
+  info: SimCardInfo;
   /** A `sim-status/batch` item. */
-  status: unknown;
+  status: SimStatus;
   /** A `sim-stop-reason` result, for stopped cards. */
-  stop?: unknown;
+  stop?: SimStopReason;
   /** A `sim-basic-info` result, when dates were asked for. */
-  basic?: unknown;
+  basic?: SimBasicInfo;
   /** Dates simgate already knows, used when `basic` is absent. */
   knownDates?: { openedAt?: Date | null; activatedAt?: Date | null };
 }
 
 export function mapCard(input: CardInputs, at: Date): CardRecord {
-  const info = parse(simCardInfoSchema, input.info, 'sim-card-info item');
-  const st = parse(simStatusSchema, input.status, 'sim-status item');
-  const stop = input.stop === undefined ? null : parse(simStopReasonSchema, input.stop, 'sim-stop-reason result');
-  const basic = input.basic === undefined ? null : parse(simBasicInfoSchema, input.basic, 'sim-basic-info result');
+  const { info, status: st } = input;
+  const stop = input.stop ?? null;
+  const basic = input.basic ?? null;
   const mapped = mapStatus(st.cardStatus, stop?.stopReason);
   const raw: Record<string, unknown> = { cardStatus: st.cardStatus, codeSet: mapped.codeSet };
   if (st.lastChangeDate) raw.lastChangeDate = st.lastChangeDate;
@@ -271,9 +273,7 @@ export function offeringsTotalBytes(offerings: readonly Offering[]): number | nu
  * Month-to-date usage: `sim-data-usage` dataAmount (KB → bytes), quota = the sum of `sim-data-margin`
  * `totalAmount` (null without a margin answer or offering), cycle = the natural month containing `asOf`.
  */
-export function mapUsage(iccid: string, usage: unknown, margin: unknown | null, codeSet: CodeSet | null, at: Date): UsageSnapshot {
-  const u = parse(simDataUsageSchema, usage, 'sim-data-usage result');
-  const m = margin === null ? null : parse(simDataMarginSchema, margin, 'sim-data-margin result');
+export function mapUsage(iccid: string, u: SimDataUsage, m: SimDataMargin | null, codeSet: CodeSet | null, at: Date): UsageSnapshot {
   const usedBytes = kilobytesToBytes(u.dataAmount);
   const quotaBytes = m ? offeringsTotalBytes(m.accmMarginList) : null;
   const asOf = usageAsOf(codeSet, at);
@@ -284,17 +284,15 @@ export function mapUsage(iccid: string, usage: unknown, margin: unknown | null, 
 }
 
 /** A `sim-data-usage-monthly/batch` item → usage of the cycle `label` (no quota: margins are current only). */
-export function mapMonthlyUsage(iccid: string, item: unknown, label: string, at: Date): UsageSnapshot {
-  const m = parse(batchDataAmountSchema, item, 'sim-data-usage-monthly item');
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(label)) throw new Rejected(`cycle label must be yyyy-MM, got '${label}'`, { platform: PLATFORM });
+export function mapMonthlyUsage(iccid: string, m: BatchDataAmount, label: string, at: Date): UsageSnapshot {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(label)) throw new Rejected(`cycle label must be yyyy-MM, got '${label}'`, { platform: manifest.id });
   const cycle = cycleForLabel(ONELINK_CYCLE, label);
   const asOf = cycle.end.getTime() < at.getTime() ? cycle.end : at;
   return usageSnapshot(iccid, kilobytesToBytes(m.dataAmount), null, cycle, asOf, { dataAmount: m.dataAmount, queryDate: label.replace('-', '') });
 }
 
 /** A `sim-data-usage-daily/batch` item → the card's usage on `day` (`yyyy-MM-dd`). */
-export function mapDailyUsage(iccid: string, item: unknown, day: string): DailyUsage {
-  const d = parse(batchDataAmountSchema, item, 'sim-data-usage-daily item');
+export function mapDailyUsage(iccid: string, d: BatchDataAmount, day: string): DailyUsage {
   return { iccid, day, usedBytes: kilobytesToBytes(d.dataAmount), raw: { dataAmount: d.dataAmount } };
 }
 
@@ -304,15 +302,13 @@ export function mapDailyUsage(iccid: string, item: unknown, day: string): DailyU
  * A OneLink group (流量池共享) → a pool. OneLink groups share the members' plans, so they are forward pools;
  * total = Σ `flowPoolSharingInfo.totalAmount`, used = `group-data-usage.useAmount`.
  */
-export function mapPool(groupId: string, usage: unknown, margin: unknown, memberTotal: unknown | null, at: Date): PoolRecord {
-  const u = parse(groupDataUsageSchema, usage, 'group-data-usage result');
-  const m = parse(groupDataMarginSchema, margin, 'group-data-margin result');
+export function mapPool(groupId: string, u: GroupDataUsage, m: GroupDataMargin, memberTotal: string | null, at: Date): PoolRecord {
   const usedBytes = kilobytesToBytes(u.useAmount, 'useAmount');
   const totalBytes = offeringsTotalBytes(m.flowPoolSharingInfo);
   const remainingBytes = totalBytes === null ? null : totalBytes - usedBytes;
   let memberCount: number | null = null;
-  if (memberTotal !== null && memberTotal !== undefined) {
-    const n = typeof memberTotal === 'string' || typeof memberTotal === 'number' ? Number(memberTotal) : NaN;
+  if (memberTotal !== null) {
+    const n = Number(memberTotal);
     if (!Number.isSafeInteger(n) || n < 0) throw bad('group-member total');
     memberCount = n;
   }
@@ -342,8 +338,7 @@ export const ORDER_STATUS: Readonly<Record<string, OperationState.SUBMITTED | Op
   failed: OperationState.FAILED,
 };
 
-export function mapOrderProgress(iccids: readonly string[], answer: unknown): OperationProgress {
-  const o = parse(orderInfoSchema, answer, 'order-info result');
+export function mapOrderProgress(iccids: readonly string[], o: OrderInfo): OperationProgress {
   const state = (Object.hasOwn(ORDER_STATUS, o.status) ? ORDER_STATUS[o.status] : undefined) ?? OperationState.SUBMITTED;
   const message = `order ${o.orderNum ?? ''} ${o.status}`.replace(/\s+/g, ' ').trim();
   return {
@@ -369,8 +364,7 @@ export const JOB_STATUS: Readonly<Record<string, 'PENDING' | 'DONE' | 'PARTIAL' 
  * (the job is over and the platform did not confirm it); the job is COMPLETED when at least one card
  * succeeded, FAILED when none did.
  */
-export function mapBatchProgress(iccids: readonly string[], msisdnOf: Readonly<Record<string, string>>, answer: unknown): OperationProgress {
-  const r = parse(batchResultSchema, answer, 'sim-batch-result result');
+export function mapBatchProgress(iccids: readonly string[], msisdnOf: Readonly<Record<string, string>>, r: BatchResultInfo): OperationProgress {
   const kind = (Object.hasOwn(JOB_STATUS, r.jobStatus) ? JOB_STATUS[r.jobStatus] : undefined) ?? 'PENDING';
   const raw = { jobStatus: r.jobStatus, resultList: r.resultList };
   if (kind === 'PENDING') {

@@ -1,6 +1,6 @@
 import { AuthExpired, Transient, type CarrierError } from '@simgate/core';
 import nock from 'nock';
-import { OneLinkClient } from '../cmcc-onelink/client';
+import { CmccOnelinkClient } from '../cmcc-onelink/client';
 import { changeStatusSchema, simStatusSchema } from '../cmcc-onelink/wire';
 import { OneNceClient } from '../intl-1nce/client';
 import { CarrierHttp } from './carrier-http';
@@ -82,8 +82,8 @@ describe('OneLink client: 12021', () => {
     result: [{ cardStatus: '2', lastChangeDate: '2025-01-02 03:04:05' }],
   };
 
-  const client = (): OneLinkClient =>
-    new OneLinkClient({
+  const client = (): CmccOnelinkClient =>
+    new CmccOnelinkClient({
       baseUrl: `${HOST}/v5/ec/`,
       appid: APPID,
       password: PASSWORD,
