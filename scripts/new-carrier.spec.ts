@@ -21,20 +21,33 @@ interface Run {
 
 function run(cmd: string, args: string[], cwd: string, timeout = 60_000): Run {
   try {
-    const out = execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: 'pipe', timeout, env: { ...process.env, FORCE_COLOR: '0' } });
+    const out = execFileSync(cmd, args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: 'pipe',
+      timeout,
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
     return { code: 0, out };
   } catch (err) {
     const e = err as { status?: number | null; stdout?: string; stderr?: string; message?: string };
-    return { code: e.status ?? -1, out: `${e.stdout ?? ''}${e.stderr ?? ''}${e.status == null ? e.message ?? '' : ''}` };
+    return {
+      code: e.status ?? -1,
+      out: `${e.stdout ?? ''}${e.stderr ?? ''}${e.status == null ? (e.message ?? '') : ''}`,
+    };
   }
 }
 
-const git = (cwd: string, ...args: string[]): Run => run('git', ['-c', 'user.name=scratch', '-c', 'user.email=scratch@localhost', ...args], cwd);
+const git = (cwd: string, ...args: string[]): Run =>
+  run('git', ['-c', 'user.name=scratch', '-c', 'user.email=scratch@localhost', ...args], cwd);
 
 /** The repository's files as the working tree has them (tracked and new, not ignored), committed in a fresh repository. */
 function scratchCopy(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgate-new-carrier-'));
-  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO, encoding: 'utf8' });
+  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: REPO,
+    encoding: 'utf8',
+  });
   for (const rel of new Set(listed.split('\0').filter(Boolean))) {
     const src = path.join(REPO, rel);
     if (!fs.existsSync(src) || !fs.statSync(src).isFile()) continue; // deleted in the working tree
@@ -42,7 +55,11 @@ function scratchCopy(): string {
     fs.copyFileSync(src, path.join(dir, rel));
   }
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-q', '--no-verify', '-m', 'scratch']]) {
+  for (const args of [
+    ['init', '-q'],
+    ['add', '-A'],
+    ['commit', '-q', '--no-verify', '-m', 'scratch'],
+  ]) {
     const r = git(dir, ...args);
     if (r.code !== 0) throw new Error(`git ${args.join(' ')} in ${dir}: ${r.out}`);
   }
@@ -59,26 +76,47 @@ function changedPaths(dir: string): string[] {
 
 describe('new-carrier: ids and names', () => {
   it('accepts lowercase words joined by dashes', () => {
-    for (const id of ['acme-iot', 'vodafone-gdsp', 'tele2', 'a1-b2-c3']) expect(idProblem(REPO, id)).toBeNull();
+    for (const id of ['acme-iot', 'vodafone-gdsp', 'tele2', 'a1-b2-c3'])
+      expect(idProblem(REPO, id)).toBeNull();
   });
 
   it('refuses malformed, reserved and existing ids, saying why', () => {
-    for (const id of ['Acme', '1nce', 'acme_iot', 'acme--iot', 'acme-', '-acme', 'acme iot', '', '../acme', 'a'.repeat(41)]) {
+    for (const id of [
+      'Acme',
+      '1nce',
+      'acme_iot',
+      'acme--iot',
+      'acme-',
+      '-acme',
+      'acme iot',
+      '',
+      '../acme',
+      'a'.repeat(41),
+    ]) {
       expect(idProblem(REPO, id)).toMatch(/^invalid platform id/);
     }
-    for (const id of ['toolkit', 'http', 'conformance', 'kit', 'testing', 'sim']) expect(idProblem(REPO, id)).toMatch(/reserved/);
-    for (const id of ['cmcc-onelink', 'cucc-jasper', 'ctcc-cmp', 'intl-1nce']) expect(idProblem(REPO, id)).toMatch(/exists already/);
+    for (const id of ['toolkit', 'http', 'conformance', 'kit', 'testing', 'sim'])
+      expect(idProblem(REPO, id)).toMatch(/reserved/);
+    for (const id of ['cmcc-onelink', 'cucc-jasper', 'ctcc-cmp', 'intl-1nce'])
+      expect(idProblem(REPO, id)).toMatch(/exists already/);
   });
 
   it('derives the names the templates use', () => {
-    expect(namesOf('acme-iot')).toEqual({ id: 'acme-iot', pascal: 'AcmeIot', constant: 'ACME_IOT', camel: 'acmeIot', todo: 'TODO(acme-iot)' });
+    expect(namesOf('acme-iot')).toEqual({
+      id: 'acme-iot',
+      pascal: 'AcmeIot',
+      constant: 'ACME_IOT',
+      camel: 'acmeIot',
+      todo: 'TODO(acme-iot)',
+    });
     expect(namesOf('intl-1nce').pascal).toBe('Intl1nce');
     expect(namesOf('ctcc-cmp').pascal).toBe('CtccCmp');
   });
 
   it('generates into the three places only', () => {
     const places = placesOf(ID);
-    for (const file of Object.keys(scaffold(namesOf(ID)))) expect(places.some((p) => file.startsWith(p))).toBe(true);
+    for (const file of Object.keys(scaffold(namesOf(ID))))
+      expect(places.some((p) => file.startsWith(p))).toBe(true);
   });
 });
 
@@ -116,12 +154,19 @@ describe(`new-carrier: npm run new-carrier -- ${ID} in a scratch copy`, () => {
       expect(r.code).toBe(1);
       expect(r.out).toMatch(message);
     }
-    expect(run(process.execPath, ['dist/scripts/new-carrier.js'], dir).out).toMatch(/usage: npm run new-carrier -- <platform-id>/);
+    expect(run(process.execPath, ['dist/scripts/new-carrier.js'], dir).out).toMatch(
+      /usage: npm run new-carrier -- <platform-id>/,
+    );
     expect(changedPaths(dir)).toEqual(before);
   });
 
   it('still type-checks (npx tsc --noEmit -p tsconfig.json)', () => {
-    const r = run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json'], dir, 120_000);
+    const r = run(
+      process.execPath,
+      ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json'],
+      dir,
+      120_000,
+    );
     // The generated files first (a half-converted tree elsewhere shows up in the second assertion).
     const places = placesOf(ID);
     expect(r.out.split('\n').filter((l) => places.some((p) => l.startsWith(p)))).toEqual([]);
@@ -134,14 +179,26 @@ describe(`new-carrier: npm run new-carrier -- ${ID} in a scratch copy`, () => {
     const spec = `test/conformance/${ID}.conformance.spec.ts`;
     const r = run(
       process.execPath,
-      ['--expose-gc', '--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--ci', '--json', `--outputFile=${report}`, spec],
+      [
+        '--expose-gc',
+        '--experimental-vm-modules',
+        'node_modules/jest/bin/jest.js',
+        '--ci',
+        '--json',
+        `--outputFile=${report}`,
+        spec,
+      ],
       dir,
       120_000,
     );
     expect(r.code).toBe(1);
     const json = JSON.parse(fs.readFileSync(report, 'utf8')) as {
       numRuntimeErrorTestSuites: number;
-      testResults: Array<{ name: string; message: string; assertionResults: Array<{ fullName: string; status: string; failureMessages: string[] }> }>;
+      testResults: Array<{
+        name: string;
+        message: string;
+        assertionResults: Array<{ fullName: string; status: string; failureMessages: string[] }>;
+      }>;
     };
     // The suite ran (no error outside the checks), and it is the generated registration.
     expect(json.numRuntimeErrorTestSuites).toBe(0);

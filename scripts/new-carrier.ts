@@ -23,7 +23,17 @@ export { namesOf, type Names } from './new-carrier/names';
 
 export const PLATFORM_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 /** Shared folders beside the platforms (libs/carriers/src, mocks/src, test/conformance) and module names. */
-const RESERVED = new Set(['toolkit', 'http', 'conformance', 'kit', 'testing', 'sim', 'index', 'registry', 'support']);
+const RESERVED = new Set([
+  'toolkit',
+  'http',
+  'conformance',
+  'kit',
+  'testing',
+  'sim',
+  'index',
+  'registry',
+  'support',
+]);
 
 /** The three places of a platform, relative to the repository root. */
 export function placesOf(id: string): string[] {
@@ -46,7 +56,9 @@ export function idProblem(root: string, id: string): string | null {
 /** The port offset of a new simulator: after the highest one under mocks/src of the repository at `root`. */
 export function portOffsetIn(root: string): number {
   const mocks = path.join(root, 'mocks/src');
-  const indexes = fs.existsSync(mocks) ? fs.readdirSync(mocks).map((d) => path.join(mocks, d, 'index.ts')) : [];
+  const indexes = fs.existsSync(mocks)
+    ? fs.readdirSync(mocks).map((d) => path.join(mocks, d, 'index.ts'))
+    : [];
   return nextPortOffset(indexes.filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f, 'utf8')));
 }
 
@@ -89,14 +101,18 @@ function main(argv: string[]): number {
   }
   const root = process.cwd();
   if (!fs.existsSync(path.join(root, 'libs/carriers/src/registry.ts'))) {
-    process.stderr.write(`new-carrier: run it from the repository root (no libs/carriers/src/registry.ts under ${root})\n`);
+    process.stderr.write(
+      `new-carrier: run it from the repository root (no libs/carriers/src/registry.ts under ${root})\n`,
+    );
     return 2;
   }
   try {
     const files = newCarrier(root, id);
     const todo = namesOf(id).todo;
     process.stdout.write(`generated platform '${id}':\n${files.map((f) => `  ${f}`).join('\n')}\n`);
-    process.stdout.write(`next: docs/adding-a-carrier.md; fill in every ${todo} (grep -rn '${todo}' libs mocks test)\n`);
+    process.stdout.write(
+      `next: docs/adding-a-carrier.md; fill in every ${todo} (grep -rn '${todo}' libs mocks test)\n`,
+    );
     return 0;
   } catch (err) {
     process.stderr.write(`new-carrier: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -27,12 +27,16 @@ export class ${n.pascal}Client {
 
   /** One card as the platform answers it. */
   async card(iccid: string): Promise<WireCard> {
-    throw new Error(\`${n.todo}: client.ts card — ask \${this.account.baseUrl} for card \${iccid} (auth, signing, parse with wire.ts)\`);
+    throw new Error(
+      \`${n.todo}: client.ts card — ask \${this.account.baseUrl} for card \${iccid} (auth, signing, parse with wire.ts)\`,
+    );
   }
 
   /** One card's usage in the current cycle as the platform answers it. */
   async usage(iccid: string): Promise<WireUsage> {
-    throw new Error(\`${n.todo}: client.ts usage — ask \${this.account.baseUrl} for the usage of card \${iccid}\`);
+    throw new Error(
+      \`${n.todo}: client.ts usage — ask \${this.account.baseUrl} for the usage of card \${iccid}\`,
+    );
   }
 }
 `;
@@ -87,7 +91,9 @@ export class ${n.pascal}Adapter implements CarrierAdapter {
 
   async listCards(cursor: Cursor | null, since: string | null, at: Date): Promise<InventoryPage> {
     if (manifest.capabilities.inventory === 'IMPORTED') throw notSupported('listing the inventory');
-    throw new Error(\`${n.todo}: adapter.ts listCards — one page of the inventory after \${cursor ?? 'the start'} (since \${since}) at \${at.toISOString()}\`);
+    throw new Error(
+      \`${n.todo}: adapter.ts listCards — one page of the inventory after \${cursor ?? 'the start'} (since \${since}) at \${at.toISOString()}\`,
+    );
   }
 
   async fetchCards(refs: CardRef[], at: Date): Promise<BatchResult<CardRecord>> {
@@ -102,7 +108,9 @@ export class ${n.pascal}Adapter implements CarrierAdapter {
 
   async fetchDailyUsage(ref: CardRef, from: string, to: string, _at: Date): Promise<DailyUsage[]> {
     if (!manifest.capabilities.dailyUsage) throw notSupported('daily usage');
-    throw new Error(\`${n.todo}: adapter.ts fetchDailyUsage — daily usage of \${ref.iccid} from \${from} to \${to}\`);
+    throw new Error(
+      \`${n.todo}: adapter.ts fetchDailyUsage — daily usage of \${ref.iccid} from \${from} to \${to}\`,
+    );
   }
 
   async listPools(_at: Date): Promise<PoolRecord[]> {
@@ -112,16 +120,22 @@ export class ${n.pascal}Adapter implements CarrierAdapter {
 
   async listPoolMembers(poolId: string, cursor: Cursor | null, _at: Date): Promise<PoolMembersPage> {
     if (!manifest.capabilities.pools) throw notSupported('pools');
-    throw new Error(\`${n.todo}: adapter.ts listPoolMembers — one page of pool \${poolId} after \${cursor ?? 'the start'}\`);
+    throw new Error(
+      \`${n.todo}: adapter.ts listPoolMembers — one page of pool \${poolId} after \${cursor ?? 'the start'}\`,
+    );
   }
 
   async submit(order: OperationOrder, refs: CardRef[], _at: Date): Promise<CarrierReceipt> {
     if (!manifest.capabilities.operations.includes(order.type)) throw notSupported(\`operation \${order.type}\`);
-    throw new Error(\`${n.todo}: adapter.ts submit — send \${order.type} for \${refs.length} card(s), confirmed by ORDER, JOB or STATUS\`);
+    throw new Error(
+      \`${n.todo}: adapter.ts submit — send \${order.type} for \${refs.length} card(s), confirmed by ORDER, JOB or STATUS\`,
+    );
   }
 
   async progress(receipt: CarrierReceipt, _refs: CardRef[], _at: Date): Promise<OperationProgress> {
-    throw new Error(\`${n.todo}: adapter.ts progress — what the carrier says of \${receipt.type} (cards it still holds stay SUBMITTED)\`);
+    throw new Error(
+      \`${n.todo}: adapter.ts progress — what the carrier says of \${receipt.type} (cards it still holds stay SUBMITTED)\`,
+    );
   }
 }
 `;

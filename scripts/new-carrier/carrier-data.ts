@@ -137,17 +137,22 @@ export const statusTable: Readonly<Record<string, StatusRule>> = {
 };
 
 export function statusOf(raw: string): StatusRule {
-  return (Object.hasOwn(statusTable, raw) ? statusTable[raw] : undefined) ?? { status: CardStatus.UNKNOWN, reason: null };
+  const rule = Object.hasOwn(statusTable, raw) ? statusTable[raw] : undefined;
+  return rule ?? { status: CardStatus.UNKNOWN, reason: null };
 }
 
 /** One card's record; \`at\` is the time of the read. */
 export function mapCard(card: WireCard, at: Date): CardRecord {
-  throw new Error(\`${n.todo}: map.ts mapCard — the CardRecord of \${card.iccid} (status \${statusOf(card.status).status}) at \${at.toISOString()}\`);
+  throw new Error(
+    \`${n.todo}: map.ts mapCard — the CardRecord of \${card.iccid} (status \${statusOf(card.status).status}) at \${at.toISOString()}\`,
+  );
 }
 
 /** One card's usage in the billing cycle containing \`at\` (cycleContaining(manifest.billingCycle, at)), in integer bytes. */
 export function mapUsage(usage: WireUsage, at: Date): UsageSnapshot {
-  throw new Error(\`${n.todo}: map.ts mapUsage — the UsageSnapshot of \${usage.iccid} at \${at.toISOString()}\`);
+  throw new Error(
+    \`${n.todo}: map.ts mapUsage — the UsageSnapshot of \${usage.iccid} at \${at.toISOString()}\`,
+  );
 }
 `;
 }

@@ -26,7 +26,9 @@ function todo(what: string): never {
 /** The normalized view of card \`index\`, from \`sim.rawStatusOf(index)\` and the other facts it publishes. */
 function expectation(sim: ${n.pascal}Simulator, index: number): ExpectedCard {
   const raw = sim.rawStatusOf(index);
-  return todo(\`expectation — card \${index} (raw status \${raw}): its ref, status and reason by the normalization table\`);
+  return todo(
+    \`expectation — card \${index} (raw status \${raw}): its ref, status and reason by the normalization table\`,
+  );
 }
 
 function operations(_sim: ${n.pascal}Simulator): OperationCase[] {
@@ -44,7 +46,7 @@ describeConformance<${n.pascal}Simulator>('${n.id}', {
   cycle: { startDay: 1, zone: 'UTC' },
   expectedCards: (sim) => Array.from({ length: CARDS }, (_, i) => expectation(sim, i)),
   fleetIccids: () => todo('fleetIccids — every ICCID the inventory holds'),
-  unknownIccids: () => todo('unknownIccids — well-formed ICCIDs (Luhn digit included) the simulator does not know'),
+  unknownIccids: () => todo('unknownIccids — well-formed ICCIDs (with Luhn digit) the simulator lacks'),
   operations,
   // ${n.todo}: { kind: 'static', why: '…' } when the platform has no token that can expire.
   auth: { kind: 'token' },

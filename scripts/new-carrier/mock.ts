@@ -39,12 +39,19 @@ export class ${n.pascal}Simulator implements ControlledSimulator {
   }
 
   accountEntry(origin: string): Record<string, unknown> {
-    return { id: '${n.id}-main', platform: this.platform, baseUrl: origin + this.basePath, credentials: { ...this.credentials } };
+    return {
+      id: '${n.id}-main',
+      platform: this.platform,
+      baseUrl: origin + this.basePath,
+      credentials: { ...this.credentials },
+    };
   }
 
   /** ${n.todo}: the status the platform shows for card \`index\` at the clock (a fact the fixture reads). */
   rawStatusOf(index: number): string {
-    throw new Error(\`${n.todo}: simulator.ts rawStatusOf — the raw status of card \${index} of \${this.cards}\`);
+    throw new Error(
+      \`${n.todo}: simulator.ts rawStatusOf — the raw status of card \${index} of \${this.cards}\`,
+    );
   }
 
   async handle(req: SimRequest): Promise<SimResponse> {
@@ -53,7 +60,7 @@ export class ${n.pascal}Simulator implements ControlledSimulator {
     return {
       status: 501,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ error: '${n.todo}: simulator.ts handle — not implemented', path: req.path }),
+      body: JSON.stringify({ error: '${n.todo}: simulator.ts handle', path: req.path }),
     };
   }
 }
