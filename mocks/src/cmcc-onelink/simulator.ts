@@ -1,11 +1,9 @@
-import { SimClock } from '../sim/clock';
-import { SimCounters } from '../sim/counters';
-import { FaultInjector } from '../sim/faults';
 import { seedDigits } from '../sim/ids';
 import { hash32 } from '../sim/random';
 import { SlidingWindow } from '../sim/sliding-window';
 import type { CardState } from '../sim/timeline';
-import type { ControlledSimulator, SimOptions, SimRequest, SimResponse } from '../sim/types';
+import { BaseSimulator } from '../sim/base';
+import type { SimOptions, SimRequest, SimResponse } from '../sim/types';
 import { OneLinkCards } from './cards';
 import { DEFAULT_ORDER_DELAY_MS, ONELINK_BASE_PATH, ONELINK_CODES, OneLinkError, TOKEN_TTL_SECONDS, kbString, type Code, type Row } from './codes';
 import { BLOCK, OneLinkFleet } from './fleet';
@@ -19,17 +17,12 @@ export { ANTI_REPEAT_MS, DEFAULT_ORDER_DELAY_MS, ONELINK_BASE_PATH, ONELINK_CODE
  * with the `{status, message, result}` envelope (faults aside). Card reads, pools and orders are in
  * cards.ts, pools.ts and orders.ts; this file holds the face: tokens, quotas, faults and the routes.
  */
-export class OneLinkSimulator implements ControlledSimulator {
+export class OneLinkSimulator extends BaseSimulator {
   readonly platform = 'cmcc-onelink';
   readonly basePath = ONELINK_BASE_PATH;
-  readonly faults: FaultInjector;
-  readonly counters = new SimCounters();
-  readonly clock: SimClock;
+  protected readonly accountName = 'cmcc-main';
   readonly credentials: Record<string, string>;
   readonly fleet: OneLinkFleet;
-  readonly orderDelayMs: number;
-  /** Real-time source for quotas (quotas are about real request rates, not business time). */
-  realNow: () => number = () => performance.now();
 
   private readonly tokens = new Map<string, { appid: string; expiresAt: number }>();
   private readonly tokenByAppid = new Map<string, string>();
@@ -42,10 +35,8 @@ export class OneLinkSimulator implements ControlledSimulator {
   private readonly quotaFactor: number;
 
   constructor(options: SimOptions) {
-    this.clock = options.clock;
+    super(options, 101, DEFAULT_ORDER_DELAY_MS);
     this.fleet = new OneLinkFleet(options.cards, options.seed, options.clock.nowMs());
-    this.faults = new FaultInjector(hash32(options.seed, 101));
-    this.orderDelayMs = options.orderDelayMs ?? DEFAULT_ORDER_DELAY_MS;
     this.quotaFactor = options.quotaFactor ?? 1;
     this.quotaAll = new SlidingWindow(Math.max(1, Math.round(10 * this.quotaFactor)), 1000);
     this.credentials = { appid: '1000' + seedDigits(options.seed, 20, 8), password: 'Pw' + seedDigits(options.seed, 21, 8) };
@@ -54,14 +45,8 @@ export class OneLinkSimulator implements ControlledSimulator {
     this.orders = new OneLinkOrders(this.cards, this.counters, this.orderDelayMs);
   }
 
-  accountEntry(origin: string): Record<string, unknown> {
-    return {
-      id: 'cmcc-main',
-      platform: this.platform,
-      baseUrl: origin + this.basePath,
-      credentials: { ...this.credentials },
-      cards: 'cmcc-cards.csv',
-    };
+  override accountEntry(origin: string): Record<string, unknown> {
+    return { ...super.accountEntry(origin), cards: 'cmcc-cards.csv' };
   }
 
   /** The order list (`iccid,msisdn` lines, with a header) that the accounts file's `cards` names. */

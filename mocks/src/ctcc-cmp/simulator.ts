@@ -1,9 +1,6 @@
-import { SimClock } from '../sim/clock';
-import { SimCounters } from '../sim/counters';
-import { FaultInjector } from '../sim/faults';
-import { hash32 } from '../sim/random';
 import { SlidingWindow } from '../sim/sliding-window';
-import type { ControlledSimulator, SimOptions, SimRequest, SimResponse } from '../sim/types';
+import { BaseSimulator } from '../sim/base';
+import type { SimOptions, SimRequest, SimResponse } from '../sim/types';
 import { naturalOrdering, splitKey, strEncNative as strEnc } from './des';
 import { CtccFleet, STATUS_NAMES, type CtccCardView, type CtccOrderKind } from './fleet';
 import { MB, parseShDay, shCompact, shDateTime, shDay, shDayLabel, shMonthKey, shMonthStart } from './shanghai-time';
@@ -61,15 +58,12 @@ export interface CtccSimOptions extends SimOptions {
 
 type Answer = SimResponse & { kind: 'json' | 'xml' | 'text' };
 
-export class CtccSimulator implements ControlledSimulator {
+export class CtccSimulator extends BaseSimulator {
   readonly platform = 'ctcc-cmp';
   readonly basePath = CTCC_BASE_PATH;
-  readonly faults: FaultInjector;
-  readonly counters = new SimCounters();
-  readonly clock: SimClock;
+  protected readonly accountName = 'ctcc-main';
   readonly fleet: CtccFleet;
   readonly credentials: Record<string, string>;
-  readonly orderDelayMs: number;
   private readonly windows = new Map<string, SlidingWindow>();
   private readonly creds: CtccCredentials;
   private readonly keys: [string, string, string];
@@ -80,10 +74,8 @@ export class CtccSimulator implements ControlledSimulator {
   private readonly lastOrder = new Map<number, { kind: string; epoch: number }>();
 
   constructor(options: CtccSimOptions) {
-    this.clock = options.clock;
+    super(options, 0x43_54, 2 * 3_600_000);
     this.fleet = new CtccFleet(options.cards, options.seed, options.clock.nowMs());
-    this.faults = new FaultInjector(hash32(options.seed, 0x43_54));
-    this.orderDelayMs = options.orderDelayMs ?? 2 * 3_600_000;
     this.quotaPerSecond = Math.max(1, Math.round(CTCC_QUOTA_PER_SECOND * (options.quotaFactor ?? 1)));
     this.creds = {
       userId: options.credentials?.userId ?? 'simgate_ctcc',
@@ -93,15 +85,6 @@ export class CtccSimulator implements ControlledSimulator {
     if (this.creds.key.length !== 9) throw new Error('ctcc simulator: the key must have 9 characters');
     this.keys = splitKey(this.creds.key);
     this.credentials = { ...this.creds };
-  }
-
-  accountEntry(origin: string): Record<string, unknown> {
-    return {
-      id: 'ctcc-main',
-      platform: this.platform,
-      baseUrl: origin + CTCC_BASE_PATH,
-      credentials: { userId: this.creds.userId, password: this.creds.password, key: this.creds.key },
-    };
   }
 
   /** The card as the platform would show it now (tests and demos). */

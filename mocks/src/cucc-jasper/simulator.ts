@@ -1,12 +1,10 @@
 import { iccidProblem } from '@simgate/core';
-import { SimClock } from '../sim/clock';
-import { SimCounters } from '../sim/counters';
-import { FaultInjector } from '../sim/faults';
 import { seedDigits } from '../sim/ids';
 import { hash32 } from '../sim/random';
 import { SlidingWindow } from '../sim/sliding-window';
 import type { CardState, HistoryEvent } from '../sim/timeline';
-import type { ControlledSimulator, SimOptions, SimRequest, SimResponse } from '../sim/types';
+import { BaseSimulator } from '../sim/base';
+import type { SimOptions, SimRequest, SimResponse } from '../sim/types';
 import { DAY_MS, MINUTE_MS } from '../sim/zone';
 import { JASPER_ERRORS, JASPER_STATUSES, JasperError, PRE_ACTIVATION, jasperStatus, lifeOf, positiveInt, type ErrorName, type JasperStatus } from './codes';
 import { JasperFleet, RATE_PLANS } from './fleet';
@@ -28,17 +26,13 @@ type Json = Record<string, unknown>;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export class JasperSimulator implements ControlledSimulator {
+export class JasperSimulator extends BaseSimulator {
   readonly platform = 'cucc-jasper';
   readonly basePath = JASPER_BASE_PATH;
-  readonly faults: FaultInjector;
-  readonly counters = new SimCounters();
-  readonly clock: SimClock;
+  protected readonly accountName = 'cucc-main';
   readonly credentials: Record<string, string>;
   readonly fleet: JasperFleet;
-  readonly orderDelayMs: number;
   readonly accountId: string;
-  realNow: () => number = () => performance.now();
 
   private readonly window: SlidingWindow;
   private readonly maxInFlight: number;
@@ -49,20 +43,14 @@ export class JasperSimulator implements ControlledSimulator {
   private readonly pendingStatus = new Map<number, { status: JasperStatus; submittedAt: number; at: number }[]>();
 
   constructor(options: SimOptions) {
-    this.clock = options.clock;
+    super(options, 202, DEFAULT_ORDER_DELAY_MS);
     this.credentials = { username: 'api_' + seedDigits(options.seed, 40, 6), apiKey: 'k' + seedDigits(options.seed, 41, 8) + seedDigits(options.seed, 42, 8) };
     this.fleet = new JasperFleet(options.cards, options.seed, options.clock.nowMs(), this.credentials.username);
-    this.faults = new FaultInjector(hash32(options.seed, 202));
-    this.orderDelayMs = options.orderDelayMs ?? DEFAULT_ORDER_DELAY_MS;
     const factor = options.quotaFactor ?? 1;
     this.window = new SlidingWindow(Math.max(1, Math.round(5 * factor)), 1000);
     this.maxInFlight = Math.max(1, Math.round(factor));
     this.accountId = '1' + seedDigits(options.seed, 43, 6);
     this.listing = new DeviceListing(this.fleet);
-  }
-
-  accountEntry(origin: string): Record<string, unknown> {
-    return { id: 'cucc-main', platform: this.platform, baseUrl: origin + this.basePath, credentials: { ...this.credentials } };
   }
 
   async handle(req: SimRequest): Promise<SimResponse> {

@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { SimClock } from '../sim/clock';
-import { SimCounters } from '../sim/counters';
-import { FaultInjector } from '../sim/faults';
-import { hash32 } from '../sim/random';
 import { SlidingWindow } from '../sim/sliding-window';
-import type { ControlledSimulator, SimOptions, SimRequest, SimResponse } from '../sim/types';
+import { BaseSimulator } from '../sim/base';
+import type { SimOptions, SimRequest, SimResponse } from '../sim/types';
 import { DAY_MS, IntlFleet, MB, addUtcMonths, type IntlCardView, type IntlPendingChange } from './fleet';
 import { dayLabel, error, iso, isRecord, mb6, ok, parseChange, parseDay, parseGrantType, parseJson, round2, routeOf, type Route } from './routing';
 
@@ -35,15 +32,12 @@ interface Token {
   expiresAtMs: number;
 }
 
-export class IntlSimulator implements ControlledSimulator {
+export class IntlSimulator extends BaseSimulator {
   readonly platform = 'intl-1nce';
   readonly basePath = INTL_BASE_PATH;
-  readonly faults: FaultInjector;
-  readonly counters = new SimCounters();
-  readonly clock: SimClock;
+  protected readonly accountName = 'intl-main';
   readonly fleet: IntlFleet;
   readonly credentials: Record<string, string>;
-  readonly orderDelayMs: number;
   /** Live bearer tokens → expiry on the simulator clock. */
   readonly tokens = new Map<string, Token>();
   private readonly creds: IntlCredentials;
@@ -52,28 +46,15 @@ export class IntlSimulator implements ControlledSimulator {
   private readonly tokensPerMinute: number;
   private readonly lastOrder = new Map<number, { kind: string; epoch: number }>();
   private minted = 0;
-  /** Real-time source for token revocation injection (tests may replace it). */
-  realNow: () => number = () => performance.now();
 
   constructor(options: IntlSimOptions) {
-    this.clock = options.clock;
+    super(options, 0x31_4e, 15 * 60_000);
     this.fleet = new IntlFleet(options.cards, options.seed, options.clock.nowMs());
-    this.faults = new FaultInjector(hash32(options.seed, 0x31_4e));
-    this.orderDelayMs = options.orderDelayMs ?? 15 * 60_000;
     const factor = options.quotaFactor ?? 1;
     this.simsWindow = new SlidingWindow(Math.max(1, Math.round(SIMS_PER_SECOND * factor)), 1000);
     this.tokensPerMinute = Math.max(1, Math.round(TOKENS_PER_MINUTE * factor));
     this.creds = { username: options.credentials?.username ?? 'simgate-api@example.com', password: options.credentials?.password ?? '1nce-Secret-2026' };
     this.credentials = { ...this.creds };
-  }
-
-  accountEntry(origin: string): Record<string, unknown> {
-    return {
-      id: 'intl-main',
-      platform: this.platform,
-      baseUrl: origin + INTL_BASE_PATH,
-      credentials: { username: this.creds.username, password: this.creds.password },
-    };
   }
 
   /** The card as the platform shows it now (tests and demos). */
