@@ -1,9 +1,8 @@
-import { AuthExpired, Rejected, type HttpMethod, type HttpPort, type HttpResponse } from '@simgate/core';
-import { redact } from '../toolkit/redact';
-import { TokenCache, type IssuedToken } from '../toolkit/token-cache';
-import { malformed, oneNceError } from './errors';
+import { AuthExpired, type CarrierError, type HttpMethod, type HttpPort, type HttpResponse } from '@simgate/core';
+import { classify, isOkStatus, malformed, redact, requireCredentials, TokenCache, type IssuedToken } from '../toolkit';
+import { errorTable } from './errors';
 import { ONENCE_PLATFORM_ID } from './manifest';
-import { tokenResponseSchema } from './wire';
+import { errorBodySchema, tokenResponseSchema } from './wire';
 
 /**
  * 1NCE client (carriers.md §4): an OAuth bearer from `POST /oauth/token` (HTTP Basic), cached until shortly
@@ -18,13 +17,23 @@ export interface OneNceCredentials {
 }
 
 export function oneNceCredentials(credentials: Record<string, string | undefined>): OneNceCredentials {
-  for (const name of ['username', 'password'] as const) {
-    const v = credentials[name];
-    if (typeof v !== 'string' || v === '') {
-      throw new Rejected(`${ONENCE_PLATFORM_ID}: credentials.${name} is missing`, { platform: ONENCE_PLATFORM_ID });
-    }
+  return requireCredentials(ONENCE_PLATFORM_ID, credentials, ['username', 'password']);
+}
+
+/** A non-2xx answer → the table's error: the body's `errorCode`/`message` when it has them, Retry-After on a 429. */
+export function answerError(res: HttpResponse, endpoint: string, secrets: readonly string[], now: Date): CarrierError {
+  let body: { errorCode?: string | null; message?: string | null } = {};
+  try {
+    const parsed = errorBodySchema.safeParse(JSON.parse(res.body));
+    if (parsed.success) body = parsed.data;
+  } catch {
+    // not JSON: the status decides
   }
-  return { username: credentials.username!, password: credentials.password! };
+  return classify(errorTable, { endpoint, secrets, httpStatus: res.status }, {
+    code: body.errorCode ?? null,
+    message: body.message ?? null,
+    ...(res.status === 429 ? { retryAfter: res.headers['retry-after'], now } : {}),
+  });
 }
 
 /** `base` + `path`, with exactly one slash between (bases come with or without a trailing slash). */
@@ -49,7 +58,7 @@ export interface OneNceCall {
   order?: boolean;
 }
 
-export class OneNceClient {
+export class Intl1nceClient {
   private readonly tokens: TokenCache;
   private readonly basic: string;
 
@@ -82,15 +91,16 @@ export class OneNceClient {
       secrets,
     });
     const issuedAt = this.now().getTime();
-    if (res.status < 200 || res.status >= 300) throw oneNceError(res, endpoint, secrets, this.now(), true);
+    if (!isOkStatus(res.status)) throw answerError(res, endpoint, secrets, this.now());
+    const ctx = { endpoint, secrets, httpStatus: res.status };
     let value: unknown;
     try {
       value = JSON.parse(res.body);
     } catch {
-      throw malformed(endpoint, 'token answer is not JSON', secrets, res.status);
+      throw malformed(errorTable, ctx, 'token answer is not JSON');
     }
     const parsed = tokenResponseSchema.safeParse(value);
-    if (!parsed.success) throw malformed(endpoint, 'token answer has no access_token/expires_in', secrets, res.status);
+    if (!parsed.success) throw malformed(errorTable, ctx, 'token answer has no access_token/expires_in');
     const expiresIn = parsed.data.expires_in;
     return { value: parsed.data.access_token, expiresAt: issuedAt + expiresIn * 1000 - tokenMarginMs(expiresIn) };
   }
@@ -127,7 +137,7 @@ export class OneNceClient {
         endpoint: c.endpoint,
       });
     }
-    if (res.status < 200 || res.status >= 300) throw oneNceError(res, c.endpoint, secrets, this.now());
+    if (!isOkStatus(res.status)) throw answerError(res, c.endpoint, secrets, this.now());
     return { res, secrets };
   }
 }

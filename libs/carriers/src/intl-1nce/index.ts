@@ -1,5 +1,5 @@
 import type { AdapterDeps, CarrierAccountConfig, CarrierAdapter, CarrierPlatform } from '@simgate/core';
-import { Intl1nceAdapter } from './intl-1nce.adapter';
+import { Intl1nceAdapter } from './adapter';
 import { manifest } from './manifest';
 
 /** 1NCE Management API, discovered by the registry. */
@@ -10,5 +10,6 @@ export const platform: CarrierPlatform = {
   },
 };
 
-export { Intl1nceAdapter, oneNceOptions } from './intl-1nce.adapter';
-export { manifest, ONENCE_PLATFORM_ID } from './manifest';
+export { Intl1nceAdapter } from './adapter';
+export { Intl1nceClient } from './client';
+export { manifest, ONENCE_PLATFORM_ID, type Options } from './manifest';

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { Carrier, naturalMonth, OperationType, UTC, type AdapterManifest } from '@simgate/core';
 
 /** 1NCE Management API (carriers.md §4). Data, read by the console and the sync planner. */
@@ -5,6 +6,11 @@ export const ONENCE_PLATFORM_ID = 'intl-1nce';
 
 /** `GET /v1/sims` serves at most 100 SIMs per page. */
 export const ONENCE_PAGE_SIZE = 100;
+
+/** The account's `options` (accounts file): 1NCE takes none (an account's order deadline is `orderDeadlineHours`). */
+export const optionsSchema = z.object({}).strict();
+
+export type Options = z.infer<typeof optionsSchema>;
 
 export const manifest: AdapterManifest = {
   id: ONENCE_PLATFORM_ID,
@@ -45,4 +51,5 @@ export const manifest: AdapterManifest = {
   // PUT /v1/sims/{iccid} {status} sets the target state, but the platform shows no queued change and queues a
   // second one: an in-doubt order is resent only after the processing time, never while one may be queued.
   orderResend: { idempotent: true, pendingCodes: [] },
+  options: optionsSchema,
 };

@@ -14,7 +14,11 @@ import {
   type DailyUsage,
   type UsageSnapshot,
 } from '@simgate/core';
-import { isPerCard, oneNceError, retryAfterSeconds, ruleFor } from './errors';
+import { cardScoped, retryAfterSeconds, ruleOf } from '../toolkit';
+import { answerError } from './client';
+import { errorTable } from './errors';
+
+const isPerCard = cardScoped(errorTable);
 import { mapCycleUsage, mapDailyUsage, mapSimListPage, mapSimWithQuota, mapUsage, mbToBytes, nativeIccid, oneNceStatus, simgateIccid, utcDay, utcInstant, type AnswerContext } from './map';
 import { platform } from './index';
 
@@ -92,7 +96,7 @@ describe('error mapping: every HTTP status and errorCode of carriers.md §4', ()
     [409, '', false, Rejected, false],
   ];
   it.each(rows)('HTTP %i %j (token endpoint: %s)', (status, body, token, cls, perCard) => {
-    const e = oneNceError(res(status, body), token ? 'oauth/token' : 'v1/sims', [], AT, token);
+    const e = answerError(res(status, body), token ? 'oauth/token' : 'v1/sims', [], AT);
     expect(e).toBeInstanceOf(cls);
     expect(e.details.httpStatus).toBe(status);
     expect(isPerCard(e)).toBe(perCard);
@@ -103,12 +107,12 @@ describe('error mapping: every HTTP status and errorCode of carriers.md §4', ()
     expect(retryAfterSeconds('5', AT)).toBe(5);
     expect(retryAfterSeconds(new Date(AT.getTime() + 30_000).toUTCString(), AT)).toBe(30);
     expect(retryAfterSeconds('soon', AT)).toBeUndefined();
-    expect(oneNceError(res(429, '', { 'retry-after': '3' }), 'v1/sims', [], AT).details.retryAfterSeconds).toBe(3);
+    expect(answerError(res(429, '', { 'retry-after': '3' }), 'v1/sims', [], AT).details.retryAfterSeconds).toBe(3);
   });
 
   it('looks codes up as own keys only', () => {
-    expect(ruleFor(400, 'constructor').class).toBe('REJECTED');
-    expect(ruleFor(400, '__proto__').class).toBe('REJECTED');
+    expect(ruleOf(errorTable, { httpStatus: 400, code: 'constructor' })?.kind).toBe('REJECTED');
+    expect(ruleOf(errorTable, { httpStatus: 400, code: '__proto__' })?.kind).toBe('REJECTED');
   });
 });
 
@@ -284,7 +288,7 @@ describe('mapping fuzz (fast-check)', () => {
 
   it('error answers', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 300, max: 599 }), garbage, fc.boolean(), (status, body, token) => isCarrierError(oneNceError({ status, headers: {}, body }, 'v1/sims', [], AT, token))),
+      fc.property(fc.integer({ min: 300, max: 599 }), garbage, fc.boolean(), (status, body, token) => isCarrierError(answerError({ status, headers: {}, body }, token ? 'oauth/token' : 'v1/sims', [], AT))),
       runs,
     );
   });
@@ -317,7 +321,7 @@ describe('adapter fuzz: any answer to any call → a result or a typed CarrierEr
           () => a.fetchDailyUsage(ref, '2026-11-01', '2026-11-30', AT),
           () => a.fetchCycleUsage!([ref], '2026-10', AT),
           () => a.submit({ type: OperationType.SUSPEND, iccids: [ref.iccid], params: {}, idempotencyKey: 'k' }, [], AT),
-          () => a.progress({ type: OperationType.SUSPEND, iccids: [ref.iccid], confirmBy: 'STATUS', carrierRef: null, expectedStatus: CardStatus.SUSPENDED, submittedAt: AT, deadline: AT }, [], AT),
+          () => a.progress({ type: OperationType.SUSPEND, iccids: [ref.iccid], confirmBy: 'STATUS', carrierRef: null, expectedStatus: CardStatus.SUSPENDED, submittedAt: AT }, [], AT),
         ];
         try {
           await calls[which]();

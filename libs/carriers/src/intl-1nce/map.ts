@@ -3,7 +3,6 @@ import type { ZodType, ZodTypeDef } from 'zod';
 import {
   CardStatus,
   cycleContaining,
-  cycleForLabel,
   lifetimePlan,
   MB,
   naturalMonth,
@@ -17,7 +16,8 @@ import {
   type DailyUsage,
   type UsageSnapshot,
 } from '@simgate/core';
-import { malformed } from './errors';
+import { cycleOfLabel as cycleOf, emptyToNull, malformed, parseJson, parseWith, wholeNumber, type AnswerContext } from '../toolkit';
+import { errorTable } from './errors';
 import {
   dataQuotaSchema,
   simListSchema,
@@ -33,11 +33,7 @@ import {
  * whatever the process zone. Every function returns a valid core value or throws a `CarrierError`.
  */
 
-export interface AnswerContext {
-  endpoint: string;
-  secrets: readonly string[];
-  httpStatus?: number;
-}
+export type { AnswerContext };
 
 export const ONENCE_ZONE = UTC;
 export const ONENCE_CYCLE = naturalMonth(UTC);
@@ -136,28 +132,13 @@ export function oneNceStatus(
 // Decoding and mapping.
 
 function decodeJson<T>(body: string, schema: ZodType<T, ZodTypeDef, unknown>, ctx: AnswerContext): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    throw malformed(ctx.endpoint, `not JSON (${body.length} characters)`, ctx.secrets, ctx.httpStatus);
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw malformed(ctx.endpoint, `${issue.path.join('.') || 'body'}: ${issue.message}`, ctx.secrets, ctx.httpStatus);
-  }
-  return parsed.data;
-}
-
-function emptyToNull(value: string | null): string | null {
-  return value === null || value.trim() === '' ? null : value.trim();
+  return parseWith(errorTable, schema, parseJson(errorTable, body, ctx), ctx);
 }
 
 /** A SIM (and its data quota when read) → a card record. */
 export function mapSim(sim: Sim, quota: DataQuota | null, at: Date, ctx: AnswerContext): CardRecord {
   const iccid = simgateIccid(sim);
-  if (!iccid) throw malformed(ctx.endpoint, 'a SIM has no iccid_with_luhn nor a numeric iccid', ctx.secrets, ctx.httpStatus);
+  if (!iccid) throw malformed(errorTable, ctx, 'a SIM has no iccid_with_luhn nor a numeric iccid');
   const s = oneNceStatus(sim, quota, at);
   let plan: CardRecord['plan'] = null;
   if (quota) {
@@ -197,24 +178,17 @@ export interface SimListPage {
   totalCount: number | null;
 }
 
-function headerNumber(headers: Record<string, string>, name: string): number | null {
-  const v = headers[name];
-  if (v === undefined || !/^\s*\d+\s*$/.test(v)) return null;
-  const n = Number(v);
-  return Number.isSafeInteger(n) ? n : null;
-}
-
 /** `GET /v1/sims` → cards (no data quota: an expired plan shows only through `quota/data`) and the paging headers. */
 export function mapSimListPage(body: string, headers: Record<string, string>, at: Date, ctx: AnswerContext): SimListPage {
   const list = decodeJson(body, simListSchema, ctx);
   const cards = list.map((entry, i) => {
     const parsed = simSchema.safeParse(entry);
     if (!parsed.success || typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-      throw malformed(ctx.endpoint, `entry ${i} is not a SIM`, ctx.secrets, ctx.httpStatus);
+      throw malformed(errorTable, ctx, `entry ${i} is not a SIM`);
     }
     return mapSim(parsed.data, null, at, ctx);
   });
-  return { cards, totalPages: headerNumber(headers, 'x-total-pages'), totalCount: headerNumber(headers, 'x-total-count') };
+  return { cards, totalPages: wholeNumber(headers['x-total-pages']), totalCount: wholeNumber(headers['x-total-count']) };
 }
 
 export function decodeSim(body: string, ctx: AnswerContext): Sim {
@@ -233,7 +207,7 @@ export function mapSimWithQuota(simBody: string, quotaBody: string, at: Date, si
 function statBytes(stat: UsageStat, i: number, ctx: AnswerContext): { day: string; bytes: number; volume: string } {
   const day = utcDay(stat.date);
   const bytes = mbToBytes(stat.data.volume);
-  if (day === null || bytes === null) throw malformed(ctx.endpoint, `stats[${i}] has no valid date/volume`, ctx.secrets, ctx.httpStatus);
+  if (day === null || bytes === null) throw malformed(errorTable, ctx, `stats[${i}] has no valid date/volume`);
   return { day, bytes, volume: stat.data.volume ?? '' };
 }
 
@@ -259,7 +233,7 @@ export function mapUsage(usageBody: string, quotaBody: string, ref: CardRef, at:
   });
   const quotaBytes = mbToBytes(quota.total_volume);
   const remainingBytes = quotaBytes === null ? null : mbToBytes(quota.volume, true);
-  if (!Number.isSafeInteger(used)) throw malformed(usageCtx.endpoint, 'usage total out of range', usageCtx.secrets, usageCtx.httpStatus);
+  if (!Number.isSafeInteger(used)) throw malformed(errorTable, usageCtx, 'usage total out of range');
   return {
     iccid: ref.iccid,
     usedBytes: used,
@@ -289,9 +263,8 @@ export function mapDailyUsage(usageBody: string, ref: CardRef, ctx: AnswerContex
 }
 
 /** The cycle billed in `label` (`yyyy-MM`, a UTC natural month), or null when the label is no month. */
-export function cycleOfLabel(label: string): ReturnType<typeof cycleForLabel> | null {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(label)) return null;
-  return cycleForLabel(ONENCE_CYCLE, label);
+export function cycleOfLabel(label: string): ReturnType<typeof cycleOf> {
+  return cycleOf(ONENCE_CYCLE, label);
 }
 
 /**
@@ -300,7 +273,7 @@ export function cycleOfLabel(label: string): ReturnType<typeof cycleForLabel> | 
  */
 export function mapCycleUsage(usageBody: string, ref: CardRef, label: string, at: Date, ctx: AnswerContext): UsageSnapshot {
   const cycle = cycleOfLabel(label);
-  if (!cycle) throw malformed(ctx.endpoint, `cycle label '${label}' is no yyyy-MM`, ctx.secrets, ctx.httpStatus);
+  if (!cycle) throw malformed(errorTable, ctx, `cycle label '${label}' is no yyyy-MM`);
   const usage = decodeJson(usageBody, usageResponseSchema, ctx);
   let used = 0;
   let days = 0;
@@ -311,7 +284,7 @@ export function mapCycleUsage(usageBody: string, ref: CardRef, label: string, at
       days++;
     }
   });
-  if (!Number.isSafeInteger(used)) throw malformed(ctx.endpoint, 'usage total out of range', ctx.secrets, ctx.httpStatus);
+  if (!Number.isSafeInteger(used)) throw malformed(errorTable, ctx, 'usage total out of range');
   return {
     iccid: ref.iccid,
     usedBytes: used,

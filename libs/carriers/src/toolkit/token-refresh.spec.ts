@@ -2,7 +2,7 @@ import { AuthExpired, Transient, type CarrierError } from '@simgate/core';
 import nock from 'nock';
 import { CmccOnelinkClient } from '../cmcc-onelink/client';
 import { changeStatusSchema, simStatusSchema } from '../cmcc-onelink/wire';
-import { OneNceClient } from '../intl-1nce/client';
+import { Intl1nceClient } from '../intl-1nce/client';
 import { CarrierHttp } from './carrier-http';
 import { TokenCache } from './token-cache';
 
@@ -183,8 +183,8 @@ describe('1NCE client: 401', () => {
   const CREDS = { username: 'api@example.com', password: 'S3cret-pass' };
   const UNAUTHORIZED = { statusCode: 401, message: 'Unauthorized' };
 
-  const client = (): OneNceClient =>
-    new OneNceClient(
+  const client = (): Intl1nceClient =>
+    new Intl1nceClient(
       new CarrierHttp({ platform: 'intl-1nce', timeoutMs: 2000 }),
       `${HOST}${BASE}/`,
       CREDS,

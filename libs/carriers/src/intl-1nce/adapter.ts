@@ -1,11 +1,8 @@
-import { readPerCard } from '../toolkit/per-card';
 import { DateTime } from 'luxon';
 import {
   CardStatus,
   cycleContaining,
-  isCarrierError,
   NotSupported,
-  OperationState,
   OperationType,
   Rejected,
   UTC,
@@ -15,46 +12,34 @@ import {
   type CardRef,
   type CarrierAccountConfig,
   type CarrierAdapter,
+  type CarrierReceipt,
   type Cursor,
   type DailyUsage,
   type InventoryPage,
-  type OperationItemProgress,
   type OperationOrder,
   type OperationProgress,
-  type OperationReceipt,
   type PoolMembersPage,
   type PoolRecord,
   type UsageSnapshot,
 } from '@simgate/core';
-import { OneNceClient, oneNceCredentials } from './client';
-import { isPerCard } from './errors';
-import { manifest as oneNceManifest, ONENCE_PAGE_SIZE, ONENCE_PLATFORM_ID } from './manifest';
 import {
-  cycleOfLabel,
-  decodeSim,
-  mapCycleUsage,
-  mapDailyUsage,
-  mapSimListPage,
-  mapSimWithQuota,
-  mapUsage,
-  nativeIccid,
-  ONENCE_CYCLE,
+  accountOptions,
+  cardScoped,
+  checkDayRange,
+  cycleToRead,
+  noPools,
+  pageOfCursor,
+  progressByStatus,
+  readPerCard,
   type AnswerContext,
-} from './map';
+} from '../toolkit';
+import { Intl1nceClient, oneNceCredentials } from './client';
+import { errorTable } from './errors';
+import { manifest, ONENCE_PAGE_SIZE, ONENCE_PLATFORM_ID, optionsSchema } from './manifest';
+import { decodeSim, mapCycleUsage, mapDailyUsage, mapSimListPage, mapSimWithQuota, mapUsage, nativeIccid, ONENCE_CYCLE } from './map';
 import type { SimStatusChange } from './wire';
 
-export interface OneNceOptions {
-  /** Hours after submission at which a change not yet visible is failed. */
-  orderDeadlineHours: number;
-}
-
-export function oneNceOptions(options: Record<string, unknown> | undefined): OneNceOptions {
-  const o = options ?? {};
-  return {
-    orderDeadlineHours:
-      typeof o.orderDeadlineHours === 'number' && o.orderDeadlineHours > 0 ? o.orderDeadlineHours : oneNceManifest.orderProcessing.deadlineHours,
-  };
-}
+const perCard = cardScoped(errorTable);
 
 /** The raw status each supported operation sets (and whose reading confirms it). */
 export const TARGET_STATUS: Readonly<Partial<Record<OperationType, { raw: SimStatusChange['status']; status: CardStatus }>>> = {
@@ -62,23 +47,17 @@ export const TARGET_STATUS: Readonly<Partial<Record<OperationType, { raw: SimSta
   [OperationType.RESUME]: { raw: 'Enabled', status: CardStatus.ACTIVE },
 };
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const utcDayOf = (t: Date): string => DateTime.fromJSDate(t, { zone: UTC }).toFormat('yyyy-MM-dd');
 
-function refFor(refs: readonly CardRef[], iccid: string): CardRef {
-  return refs.find((r) => r.iccid === iccid) ?? { iccid };
-}
-
 export class Intl1nceAdapter implements CarrierAdapter {
-  readonly manifest = oneNceManifest;
+  readonly manifest = manifest;
   readonly account: Pick<CarrierAccountConfig, 'id' | 'platform' | 'baseUrl'>;
-  readonly options: OneNceOptions;
-  private readonly client: OneNceClient;
+  private readonly client: Intl1nceClient;
 
   constructor(account: CarrierAccountConfig, deps: AdapterDeps) {
     this.account = { id: account.id, platform: account.platform, baseUrl: account.baseUrl };
-    this.options = oneNceOptions(account.options);
-    this.client = new OneNceClient(deps.http, account.baseUrl, oneNceCredentials(account.credentials), deps.now);
+    accountOptions(ONENCE_PLATFORM_ID, optionsSchema, account);
+    this.client = new Intl1nceClient(deps.http, account.baseUrl, oneNceCredentials(account.credentials), deps.now);
   }
 
   private ctx(endpoint: string, secrets: readonly string[], httpStatus: number): AnswerContext {
@@ -86,10 +65,7 @@ export class Intl1nceAdapter implements CarrierAdapter {
   }
 
   async listCards(cursor: Cursor | null, _since: string | null, at: Date): Promise<InventoryPage> {
-    const page = cursor === null ? 1 : Number(cursor);
-    if (!Number.isSafeInteger(page) || page < 1) {
-      throw new Rejected(`${ONENCE_PLATFORM_ID}: bad inventory cursor '${cursor}'`, { platform: ONENCE_PLATFORM_ID, endpoint: 'v1/sims' });
-    }
+    const page = pageOfCursor(ONENCE_PLATFORM_ID, 'v1/sims', cursor);
     const { res, secrets } = await this.client.call({
       method: 'GET',
       path: 'v1/sims',
@@ -102,7 +78,7 @@ export class Intl1nceAdapter implements CarrierAdapter {
   }
 
   private perCard<T>(refs: readonly CardRef[], read: (ref: CardRef) => Promise<T>): Promise<BatchResult<T>> {
-    return readPerCard(refs, read, { refusalIsCards: isPerCard });
+    return readPerCard(refs, read, { refusalIsCards: perCard });
   }
 
   private getSim(ref: CardRef) {
@@ -157,20 +133,16 @@ export class Intl1nceAdapter implements CarrierAdapter {
   }
 
   async fetchDailyUsage(ref: CardRef, from: string, to: string, _at: Date): Promise<DailyUsage[]> {
-    if (!DAY.test(from) || !DAY.test(to) || from > to) {
-      throw new Rejected(`${ONENCE_PLATFORM_ID}: daily usage needs from ≤ to as yyyy-MM-dd`, { platform: ONENCE_PLATFORM_ID, endpoint: 'v1/sims/{iccid}/usage' });
-    }
+    checkDayRange(ONENCE_PLATFORM_ID, 'v1/sims/{iccid}/usage', from, to);
     const { res, secrets } = await this.getUsage(ref, from, to);
     return mapDailyUsage(res.body, ref, this.ctx('v1/sims/{iccid}/usage', secrets, res.status));
   }
 
   /** A past (or the current) month: `/usage` from its first day to its last (or today), one request per card. */
   async fetchCycleUsage(refs: CardRef[], label: string, at: Date): Promise<BatchResult<UsageSnapshot>> {
-    const cycle = cycleOfLabel(label);
-    if (!cycle) throw new Rejected(`${ONENCE_PLATFORM_ID}: cycle label must be yyyy-MM, got '${label}'`, { platform: ONENCE_PLATFORM_ID });
-    if (cycle.start.getTime() > at.getTime()) throw new Rejected(`${ONENCE_PLATFORM_ID}: cycle ${label} has not started`, { platform: ONENCE_PLATFORM_ID });
+    const { cycle, last } = cycleToRead(ONENCE_PLATFORM_ID, ONENCE_CYCLE, label, at);
     const from = utcDayOf(cycle.start);
-    const to = utcDayOf(new Date(Math.min(cycle.end.getTime() - 1, at.getTime())));
+    const to = utcDayOf(last);
     return this.perCard(refs, async (ref) => {
       const { res, secrets } = await this.getUsage(ref, from, to);
       return mapCycleUsage(res.body, ref, label, at, this.ctx('v1/sims/{iccid}/usage', secrets, res.status));
@@ -178,15 +150,15 @@ export class Intl1nceAdapter implements CarrierAdapter {
   }
 
   async listPools(_at: Date): Promise<PoolRecord[]> {
-    throw new NotSupported(`${ONENCE_PLATFORM_ID}: the platform has no pools`, { platform: ONENCE_PLATFORM_ID });
+    throw noPools(ONENCE_PLATFORM_ID);
   }
 
   async listPoolMembers(_poolId: string, _cursor: Cursor | null, _at: Date): Promise<PoolMembersPage> {
-    throw new NotSupported(`${ONENCE_PLATFORM_ID}: the platform has no pools`, { platform: ONENCE_PLATFORM_ID });
+    throw noPools(ONENCE_PLATFORM_ID);
   }
 
   /** One card: `PUT /v1/sims/{iccid}`; several: `POST /v1/sims` (201, queued). Confirmed by re-reading the SIM. */
-  async submit(order: OperationOrder, _refs: CardRef[], at: Date): Promise<OperationReceipt> {
+  async submit(order: OperationOrder, _refs: CardRef[], at: Date): Promise<CarrierReceipt> {
     const target = TARGET_STATUS[order.type];
     if (!target || !this.manifest.capabilities.operations.includes(order.type)) {
       throw new NotSupported(`${ONENCE_PLATFORM_ID}: ${order.type} is not supported (1NCE changes only Enabled/Disabled)`, { platform: ONENCE_PLATFORM_ID });
@@ -207,38 +179,22 @@ export class Intl1nceAdapter implements CarrierAdapter {
       carrierRef: null,
       expectedStatus: target.status,
       submittedAt: at,
-      deadline: new Date(at.getTime() + this.options.orderDeadlineHours * 3_600_000),
       raw: { request: single ? 'PUT v1/sims/{iccid}' : 'POST v1/sims', status: target.raw, httpStatus: res.status },
     };
   }
 
-  /** Pending until the SIM reads the target status; failed once the deadline passes without it. */
-  async progress(receipt: OperationReceipt, refs: CardRef[], at: Date): Promise<OperationProgress> {
+  /** Pending until the SIM reads the target status (the engine applies the deadline). */
+  async progress(receipt: CarrierReceipt, refs: CardRef[], _at: Date): Promise<OperationProgress> {
     const target = TARGET_STATUS[receipt.type];
     if (!target) throw new NotSupported(`${ONENCE_PLATFORM_ID}: ${receipt.type} is not supported`, { platform: ONENCE_PLATFORM_ID });
-    const items: OperationItemProgress[] = [];
-    for (const iccid of receipt.iccids) {
-      let raw: string;
-      try {
-        const { res, secrets } = await this.getSim(refFor(refs, iccid));
-        raw = (decodeSim(res.body, this.ctx('v1/sims/{iccid}', secrets, res.status)).status ?? '').trim();
-      } catch (e) {
-        if (isCarrierError(e) && isPerCard(e)) {
-          items.push({ iccid, state: OperationState.FAILED, message: e.message });
-          continue;
-        }
-        throw e;
-      }
-      if (raw === target.raw) items.push({ iccid, state: OperationState.COMPLETED });
-      else if (at.getTime() >= receipt.deadline.getTime()) {
-        items.push({ iccid, state: OperationState.FAILED, message: `deadline passed with status ${raw}, not ${target.raw}` });
-      } else items.push({ iccid, state: OperationState.SUBMITTED, message: `status ${raw}, waiting for ${target.raw}` });
-    }
-    const state = items.some((i) => i.state === OperationState.SUBMITTED)
-      ? OperationState.SUBMITTED
-      : items.every((i) => i.state === OperationState.COMPLETED)
-        ? OperationState.COMPLETED
-        : OperationState.FAILED;
-    return { state, items };
+    return progressByStatus(receipt, refs, {
+      target: target.raw,
+      read: async (ref) => {
+        const { res, secrets } = await this.getSim(ref);
+        return decodeSim(res.body, this.ctx('v1/sims/{iccid}', secrets, res.status)).status ?? '';
+      },
+      refusalIsCards: perCard,
+      waiting: (raw) => `status ${raw}, waiting for ${target.raw}`,
+    });
   }
 }
