@@ -44,11 +44,14 @@ function isPlatform(x: unknown): x is CarrierPlatform {
   );
 }
 
-/** Loads every platform folder under `dir` (default: this folder). Folders without a `platform` export are skipped. */
+/**
+ * Loads every platform folder under `dir` (default: this folder): a folder is a platform iff its `index`
+ * exports `platform`. Other folders (the toolkit, test helpers) export none and are passed over; no list names them.
+ */
 export function discoverPlatforms(dir: string = __dirname): CarrierPlatform[] {
   const out: CarrierPlatform[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (!entry.isDirectory() || entry.name.startsWith('_') || ['http', 'conformance', 'testing'].includes(entry.name)) continue;
+    if (!entry.isDirectory()) continue;
     const folder = path.join(dir, entry.name);
     if (!['index.ts', 'index.js'].some((f) => fs.existsSync(path.join(folder, f)))) continue;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
