@@ -1,6 +1,6 @@
 import { IndexedId, seedDigits } from '../sim/ids';
 import { hash3 as hash32, unit } from '../sim/random';
-import { type BaseHistory, type CardChange, type CardModel, type CardState, Timeline, Why, baseStateAt } from '../sim/timeline';
+import { type BaseHistory, type CardChange, type CardModel, type CardState, Timeline, Why, addCardChange, baseStateAt } from '../sim/timeline';
 import { DAY_MS, HOUR_MS, SHANGHAI_ZONE } from '../sim/zone';
 
 /**
@@ -295,9 +295,6 @@ export class OneLinkFleet implements CardModel {
   }
 
   addChange(i: number, change: CardChange): void {
-    const list = this.overrides.get(i) ?? [];
-    list.push(change);
-    list.sort((a, b) => a.at - b.at);
-    this.overrides.set(i, list);
+    addCardChange(this.overrides, i, change);
   }
 }

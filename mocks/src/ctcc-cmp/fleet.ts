@@ -59,21 +59,9 @@ export interface CtccCardState {
 }
 
 /** The card as the platform shows it at an instant. */
-export interface CtccCardView {
-  index: number;
-  iccid: string;
-  msisdn: string;
-  imsi: string;
-  status: CtccStatus;
-  openedAtMs: number;
-  activatedAtMs: number | null;
-  periods: UsagePeriod[];
-  threshold: { mb: number; setAtMs: number } | null;
-  customerStop: boolean;
-  imei: string | null;
-  generation: number;
-  forceActivateAtMs: number | null;
-}
+export interface CtccCardView
+  extends Pick<CtccBaseCard, 'index' | 'iccid' | 'msisdn' | 'imsi' | 'status' | 'openedAtMs' | 'activatedAtMs' | 'forceActivateAtMs'>,
+    Omit<CtccCardState, 'rebinds'> {}
 
 export type CtccOrderKind = '19' | '20' | '21' | '22' | 'activate';
 

@@ -1,7 +1,7 @@
 import { luhnCheckDigit } from '@simgate/core';
 import { IndexedId, seedDigits } from '../sim/ids';
 import { hash3 as hash32, unit } from '../sim/random';
-import { type BaseHistory, type CardChange, type CardModel, type CardState, Timeline, Why } from '../sim/timeline';
+import { type BaseHistory, type CardChange, type CardModel, type CardState, Timeline, Why, addCardChange } from '../sim/timeline';
 import { DAY_MS, HOUR_MS, SHANGHAI_ZONE } from '../sim/zone';
 
 /**
@@ -231,10 +231,7 @@ export class JasperFleet implements CardModel {
   }
 
   addChange(i: number, change: CardChange): void {
-    const list = this.overrides.get(i) ?? [];
-    list.push(change);
-    list.sort((a, b) => a.at - b.at);
-    this.overrides.set(i, list);
+    addCardChange(this.overrides, i, change);
     this.version++;
   }
 }

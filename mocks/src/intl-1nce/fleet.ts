@@ -51,15 +51,9 @@ export interface IntlCardState {
   imeiLock: boolean;
 }
 
-export interface IntlCardView {
+export interface IntlCardView extends IntlCardState {
   index: number;
   base: IntlBaseCard;
-  status: IntlStatus;
-  activatedAtMs: number | null;
-  periods: UsagePeriod[];
-  lastStatusChangeMs: number;
-  label: string | null;
-  imeiLock: boolean;
   expiryMs: number | null;
 }
 

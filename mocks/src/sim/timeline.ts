@@ -65,6 +65,14 @@ export interface CardChange {
   applies?: (s: CardState) => boolean;
 }
 
+/** Adds a change ordered through the API to a card's list (`overrides`), kept sorted by `at`. */
+export function addCardChange(overrides: Map<number, CardChange[]>, i: number, change: CardChange): void {
+  const list = overrides.get(i) ?? [];
+  list.push(change);
+  list.sort((a, b) => a.at - b.at);
+  overrides.set(i, list);
+}
+
 export interface BaseHistory {
   openedAt: number;
   /** State right after opening (TEST or INVENTORY). */
