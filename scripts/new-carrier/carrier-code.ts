@@ -8,35 +8,68 @@ import type { Names } from './names';
 
 export function clientTs(n: Names): string {
   return `import type { AdapterDeps, CarrierAccountConfig } from '@simgate/core';
+import type { ZodType, ZodTypeDef } from 'zod';
+import { classify, isOkStatus, malformed, type AnswerContext } from '../toolkit';
+import { errorTable } from './errors';
 import type { Options } from './manifest';
 import type { WireCard, WireUsage } from './wire';
 
 /**
- * ${n.id}: authentication, signing and transport (docs/adding-a-carrier.md, step 4). Each method builds one
- * request, sends it through the toolkit (\`deps.http\`: timeouts, rate-limit and metrics hooks, redaction),
- * classifies a refusal with the toolkit's \`classify(errorTable, …)\` and parses the answer once with the
- * schemas of wire.ts (an unreadable answer is the toolkit's \`malformed(…)\`). It never sleeps, retries or
- * counts. Token platforms cache their token with the toolkit's token cache.
+ * ${n.id}: authentication, signing and transport (docs/adding-a-carrier.md, step 4). Each call goes through
+ * the toolkit's HTTP layer (\`deps.http\`: timeouts, rate-limit and metrics hooks, redaction); a refusal is
+ * classified by errorTable, and the answer is parsed once with the schemas of wire.ts (an unreadable one is
+ * \`malformed\`: Transient). It never sleeps, retries or counts. A token platform caches its token with the
+ * toolkit's \`TokenCache\` and sends each call through \`tokens.use(call, isRefusal)\`.
  */
 export class ${n.pascal}Client {
+  private readonly base: string;
+
   constructor(
     readonly account: CarrierAccountConfig,
-    readonly deps: AdapterDeps,
+    private readonly deps: AdapterDeps,
     readonly options: Options,
-  ) {}
+  ) {
+    this.base = account.baseUrl.endsWith('/') ? account.baseUrl : \`\${account.baseUrl}/\`;
+  }
 
-  /** One card as the platform answers it. */
+  /** The values to redact wherever a request or an error is shown. */
+  secrets(): string[] {
+    // ${n.todo}: every secret a request carries (password, key, token, signature).
+    return Object.values(this.account.credentials);
+  }
+
+  /** One card as the platform answers it, e.g. \`return this.get('cards/{iccid}', 'cards/' + iccid, {}, cardSchema)\`. */
   async card(iccid: string): Promise<WireCard> {
-    throw new Error(
-      \`${n.todo}: client.ts card — ask \${this.account.baseUrl} for card \${iccid} (auth, signing, parse with wire.ts)\`,
-    );
+    throw new Error(\`${n.todo}: client.ts card — the platform's read of card \${iccid} (wire.ts)\`);
   }
 
   /** One card's usage in the current cycle as the platform answers it. */
   async usage(iccid: string): Promise<WireUsage> {
-    throw new Error(
-      \`${n.todo}: client.ts usage — ask \${this.account.baseUrl} for the usage of card \${iccid}\`,
-    );
+    throw new Error(\`${n.todo}: client.ts usage — the platform's usage read of card \${iccid}\`);
+  }
+
+  /** GET \`path\` (\`endpoint\`: its class for limits and metrics, no card id in it), the answer parsed with \`schema\`. */
+  private async get<T>(
+    endpoint: string,
+    path: string,
+    query: Record<string, string>,
+    schema: ZodType<T, ZodTypeDef, unknown>,
+  ): Promise<T> {
+    const secrets = this.secrets();
+    // ${n.todo}: authentication and signing (headers or query parameters) of every call.
+    const res = await this.deps.http.send({ method: 'GET', url: this.base + path, query, endpoint, secrets });
+    const ctx: AnswerContext = { endpoint, httpStatus: res.status, secrets };
+    if (!isOkStatus(res.status)) throw classify(errorTable, ctx, { retryAfter: res.headers['retry-after'] });
+    let json: unknown;
+    try {
+      json = JSON.parse(res.body);
+    } catch {
+      throw malformed(errorTable, ctx, 'body is not JSON');
+    }
+    // ${n.todo}: an error inside a 2xx answer is classify(errorTable, ctx, { code, message }).
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw malformed(errorTable, ctx, parsed.error.issues[0]?.path.join('.') || 'shape');
+    return parsed.data;
   }
 }
 `;
