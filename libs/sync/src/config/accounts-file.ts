@@ -28,6 +28,7 @@ const accountSchema = z
     cards: z.string().min(1).optional(),
     caFile: z.string().min(1).optional(),
     orderProcessingSeconds: z.number().positive().max(30 * 86400).optional(),
+    orderDeadlineHours: z.number().positive().finite().optional(),
     quotas: z
       .object({
         requestsPerSecond: z.number().positive().max(100000).optional(),
@@ -77,14 +78,41 @@ function readCaFile(name: string, baseDir: string, caFile: string): string {
   return blocks.join('\n') + '\n';
 }
 
-function describeIssue(where: string, issue: z.ZodIssue): string {
-  const field = issue.path.join('.');
+function describeIssue(where: string, issue: { path: (string | number)[]; message: string }, prefix?: string): string {
+  const field = [...(prefix ? [prefix] : []), ...issue.path].join('.');
   return `${where}${field ? `, field '${field}'` : ''}: ${issue.message}`;
 }
 
 /**
+ * The order deadline of an account: top-level `orderDeadlineHours`, or the old spelling
+ * `options.orderDeadlineHours`, lifted to the top level (and out of `options`). Both at once is an error.
+ */
+function liftOrderDeadline(name: string, raw: unknown): unknown {
+  const a = raw as { orderDeadlineHours?: unknown; options?: unknown } | null;
+  const options = a?.options;
+  if (typeof options !== 'object' || options === null || Array.isArray(options) || !('orderDeadlineHours' in options)) return raw;
+  const { orderDeadlineHours, ...rest } = options as Record<string, unknown>;
+  if (a!.orderDeadlineHours !== undefined) {
+    throw new ConfigError(`carrier accounts file: ${name}, field 'options.orderDeadlineHours': set orderDeadlineHours once (the top-level field replaces it)`);
+  }
+  const lifted = accountSchema.shape.orderDeadlineHours.safeParse(orderDeadlineHours);
+  if (!lifted.success) throw new ConfigError(`carrier accounts file: ${describeIssue(name, lifted.error.issues[0], 'options.orderDeadlineHours')}`);
+  return { ...(raw as object), orderDeadlineHours, options: rest };
+}
+
+/** The account's `options` checked against the platform's schema (none declared: any object passes). */
+function checkOptions(name: string, options: Record<string, unknown> | undefined, manifest: AdapterManifest): void {
+  if (!manifest.options) return;
+  const parsed = manifest.options.safeParse(options ?? {});
+  if (!parsed.success) {
+    throw new ConfigError(`carrier accounts file: ${describeIssue(name, parsed.error.issues[0], 'options')} (options of ${manifest.id})`);
+  }
+}
+
+/**
  * Validates the parsed JSON against the format and against each platform's manifest (known platform,
- * required credential fields present, patterns matched). Returns the accounts or throws ConfigError.
+ * required credential fields present, patterns matched, `options` by the manifest's schema). Returns the
+ * accounts or throws ConfigError naming the account and the field.
  */
 export function parseAccounts(json: unknown, baseDir: string, manifests: (id: string) => AdapterManifest | undefined): LoadedAccount[] {
   const top = fileSchema.safeParse(json);
@@ -92,7 +120,7 @@ export function parseAccounts(json: unknown, baseDir: string, manifests: (id: st
   const seen = new Set<string>();
   return top.data.accounts.map((raw, index) => {
     const name = typeof (raw as { id?: unknown })?.id === 'string' ? `account '${(raw as { id: string }).id}'` : `account #${index + 1}`;
-    const parsed = accountSchema.safeParse(raw);
+    const parsed = accountSchema.safeParse(liftOrderDeadline(name, raw));
     if (!parsed.success) throw new ConfigError(`carrier accounts file: ${describeIssue(name, parsed.error.issues[0])}`);
     const a = parsed.data;
     if (seen.has(a.id)) throw new ConfigError(`carrier accounts file: ${name}, field 'id': duplicate account id`);
@@ -114,6 +142,7 @@ export function parseAccounts(json: unknown, baseDir: string, manifests: (id: st
         throw new ConfigError(`carrier accounts file: ${name}, field 'credentials.${k}': not a credential of ${manifest.id}`);
       }
     }
+    checkOptions(name, a.options, manifest);
     const cardsPath = a.cards ? path.resolve(baseDir, a.cards) : null;
     return { ...a, cardsPath, ...(a.caFile ? { ca: readCaFile(name, baseDir, a.caFile) } : {}) };
   });

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { z } from 'zod';
 import type { AdapterManifest } from '@simgate/core';
 import { fakeManifest } from '../testing/fake-platform';
 import { ConfigError, loadAccountsFile, parseAccounts, secretsOf } from './accounts-file';
@@ -18,6 +19,13 @@ const MANIFESTS = new Map<string, AdapterManifest>([
       { name: 'password', label: 'Password', secret: true },
       { name: 'key', label: 'Key', secret: true, pattern: '^.{9}$' },
     ]),
+  ],
+  [
+    'with-options',
+    {
+      ...manifest('with-options', [{ name: 'password', label: 'Password', secret: true }]),
+      options: z.object({ planMb: z.number().nonnegative().nullable().default(null), cardKey: z.enum(['iccid', 'msisdn']).default('iccid') }).strict(),
+    },
   ],
   ['intl-1nce', manifest('intl-1nce', [{ name: 'username', label: 'User', secret: false }, { name: 'password', label: 'Password', secret: true }])],
 ]);
@@ -145,6 +153,52 @@ describe('parseAccounts', () => {
     expect(a.orderProcessingSeconds).toBe(90);
     expect(errorOf({ accounts: [{ ...good(), orderProcessingSeconds: 0 }] })).toContain("field 'orderProcessingSeconds'");
     expect(errorOf({ accounts: [{ ...good(), orderProcessingSeconds: '1h' }] })).toContain("field 'orderProcessingSeconds'");
+  });
+});
+
+describe('parseAccounts: options and the order deadline', () => {
+  const withOptions = (extra: Record<string, unknown> = {}) => ({
+    id: 'opt-main',
+    platform: 'with-options',
+    baseUrl: 'http://127.0.0.1:7109/',
+    credentials: { password: 'pw-secret-1' },
+    ...extra,
+  });
+
+  it("validates each account's options against its platform's schema at load, naming the account and the option", () => {
+    const [a] = parseAccounts({ accounts: [withOptions({ options: { planMb: 100, cardKey: 'msisdn' } })] }, '/etc/simgate', lookup);
+    expect(a.options).toEqual({ planMb: 100, cardKey: 'msisdn' });
+    const wrongType = errorOf({ accounts: [withOptions({ options: { planMb: '100' } })] });
+    expect(wrongType).toContain("account 'opt-main'");
+    expect(wrongType).toContain("field 'options.planMb'");
+    const wrongValue = errorOf({ accounts: [withOptions({ options: { cardKey: 'imsi' } })] });
+    expect(wrongValue).toContain("account 'opt-main', field 'options.cardKey'");
+    const unknown = errorOf({ accounts: [withOptions({ options: { planMB: 5 } })] });
+    expect(unknown).toContain("account 'opt-main', field 'options'");
+    expect(unknown).toContain('planMB');
+  });
+
+  it('accepts no options when the schema has defaults; a platform without a schema takes any options', () => {
+    expect(parseAccounts({ accounts: [withOptions()] }, '/etc/simgate', lookup)[0].options).toBeUndefined();
+    const [a] = parseAccounts({ accounts: [{ ...good(), options: { anything: true } }] }, '/etc/simgate', lookup);
+    expect(a.options).toEqual({ anything: true });
+  });
+
+  it('takes orderDeadlineHours at the top level of an account, a positive number', () => {
+    const [a] = parseAccounts({ accounts: [withOptions({ orderDeadlineHours: 48 })] }, '/etc/simgate', lookup);
+    expect(a.orderDeadlineHours).toBe(48);
+    expect(errorOf({ accounts: [withOptions({ orderDeadlineHours: 0 })] })).toContain("account 'opt-main', field 'orderDeadlineHours'");
+    expect(errorOf({ accounts: [withOptions({ orderDeadlineHours: '2d' })] })).toContain("field 'orderDeadlineHours'");
+  });
+
+  it('lifts the old spelling options.orderDeadlineHours to the top level, out of the options the schema checks', () => {
+    const [a] = parseAccounts({ accounts: [withOptions({ options: { planMb: 5, orderDeadlineHours: 72 } })] }, '/etc/simgate', lookup);
+    expect(a.orderDeadlineHours).toBe(72);
+    expect(a.options).toEqual({ planMb: 5 });
+    expect(errorOf({ accounts: [withOptions({ options: { orderDeadlineHours: -1 } })] })).toContain("account 'opt-main', field 'options.orderDeadlineHours'");
+    expect(errorOf({ accounts: [withOptions({ orderDeadlineHours: 24, options: { orderDeadlineHours: 72 } })] })).toContain(
+      "account 'opt-main', field 'options.orderDeadlineHours'",
+    );
   });
 });
 
