@@ -160,6 +160,23 @@ describe(`new-carrier: npm run new-carrier -- ${ID} in a scratch copy`, () => {
     expect(changedPaths(dir)).toEqual(before);
   });
 
+  it('is discovered by the registry and by the simulator set, on the next free port offset', () => {
+    const script = `
+      const { discoverSimulators } = require('./mocks/src/sim/platform');
+      const { discoverPlatforms } = require('./libs/carriers/src/registry');
+      process.stdout.write(JSON.stringify({
+        simulators: discoverSimulators().map((s) => [s.id, s.portOffset]),
+        platforms: discoverPlatforms().map((p) => p.manifest.id),
+      }));`;
+    const r = run(process.execPath, ['-r', '@swc-node/register', '-e', script], dir);
+    expect(r.code).toBe(0);
+    const found = JSON.parse(r.out) as { simulators: [string, number][]; platforms: string[] };
+    expect(found.platforms).toContain(ID);
+    const offsets = found.simulators.map(([, offset]) => offset);
+    expect(found.simulators.find(([id]) => id === ID)).toEqual([ID, Math.max(...offsets)]);
+    expect(new Set(offsets).size).toBe(offsets.length);
+  });
+
   it('still type-checks (npx tsc --noEmit -p tsconfig.json)', () => {
     const r = run(
       process.execPath,
