@@ -1,42 +1,24 @@
+import { CardStatus, type CardRecord, type CardRef, type Carrier, type SuspendReason } from '@simgate/core';
+import { canonicalJson, chunks } from './canonical';
+import { HISTORY_COLUMNS, INSERT_HISTORY, SELECT_HISTORY, type StatusChange } from './card-history';
 import {
-  CardStatus,
-  type Card,
-  type CardRecord,
-  type CardRef,
-  type Carrier,
-  type Plan,
-  type SuspendReason,
-} from '@simgate/core';
-import { canonicalJson, chunks, sameInstant } from './canonical';
+  COLUMNS,
+  COLUMNS_NO_RAW,
+  RECORDSET,
+  UPDATE_SET,
+  differs,
+  merge,
+  rowToCard,
+  type CardRow,
+  type CardSource,
+  type StoredCard,
+} from './card-columns';
+import { fromRow, toRow } from './columns';
 import type { Db, Queryable } from './db';
 import { toUsage, type StoredUsage, type UsageRow } from './usage.repository';
 
-export interface CardRow {
-  iccid: string;
-  account_id: string;
-  platform: string;
-  carrier: string;
-  msisdn: string | null;
-  imsi: string | null;
-  imei: string | null;
-  status: string;
-  suspend_reason: string | null;
-  suspend_reasons: string[];
-  raw_status: string;
-  raw_reason: string | null;
-  raw: Record<string, unknown> | null;
-  plan: Plan | null;
-  pool_id: string | null;
-  activated_at: Date | null;
-  opened_at: Date | null;
-  as_of: Date;
-  synced_at: Date;
-  sync_error: Record<string, unknown> | null;
-}
-
-export interface StoredCard extends Card {
-  syncError: Record<string, unknown> | null;
-}
+export { rowToCard, type CardRow, type CardSource, type StoredCard } from './card-columns';
+export type { StatusChange } from './card-history';
 
 export interface CardUpsertStats {
   inserted: number;
@@ -44,20 +26,6 @@ export interface CardUpsertStats {
   unchanged: number;
   /** Cards whose normalized status or reasons changed (each also landed in the history). */
   statusChanges: number;
-}
-
-export interface StatusChange {
-  iccid: string;
-  accountId: string;
-  prevStatus: CardStatus | null;
-  prevReason: SuspendReason | null;
-  status: CardStatus;
-  suspendReason: SuspendReason | null;
-  suspendReasons: SuspendReason[];
-  rawStatus: string;
-  rawReason: string | null;
-  asOf: Date;
-  observedAt: Date;
 }
 
 export interface CardFilter {
@@ -71,17 +39,6 @@ export interface CardFilter {
   q?: string;
 }
 
-export interface CardSource {
-  accountId: string;
-  platform: string;
-  carrier: Carrier;
-}
-
-const COLUMNS = `iccid, account_id, platform, carrier, msisdn, imsi, imei, status, suspend_reason, suspend_reasons,
-  raw_status, raw_reason, raw, plan, pool_id, activated_at, opened_at, as_of, synced_at, sync_error`;
-/** The same without the carrier's raw payload (`raw` undefined): for readers that never show it, such as the console's card views. */
-const COLUMNS_NO_RAW = COLUMNS.replace(' raw,', '');
-
 /** The latest usage cycle's columns of `getWithUsage`, prefixed `u_` (all null when the card has none). */
 type UsageColumns = { [K in Exclude<keyof UsageRow, 'iccid' | 'raw'> as `u_${K}`]: UsageRow[K] | null };
 
@@ -89,85 +46,6 @@ type UsageColumns = { [K in Exclude<keyof UsageRow, 'iccid' | 'raw'> as `u_${K}`
 export interface CardReadOptions {
   raw?: boolean;
 }
-
-export function rowToCard(r: CardRow): StoredCard {
-  return {
-    iccid: r.iccid,
-    accountId: r.account_id,
-    platform: r.platform,
-    carrier: r.carrier as Carrier,
-    msisdn: r.msisdn,
-    imsi: r.imsi,
-    imei: r.imei,
-    status: r.status as CardStatus,
-    suspendReason: r.suspend_reason as SuspendReason | null,
-    suspendReasons: (r.suspend_reasons ?? []) as SuspendReason[],
-    rawStatus: r.raw_status,
-    rawReason: r.raw_reason,
-    raw: r.raw ?? undefined,
-    plan: r.plan,
-    poolId: r.pool_id,
-    activatedAt: r.activated_at,
-    openedAt: r.opened_at,
-    asOf: r.as_of,
-    syncedAt: r.synced_at,
-    syncError: r.sync_error,
-  };
-}
-
-/** The row a record produces over the stored one: known identifiers and dates are kept when the record lacks them. */
-function merge(src: CardSource, rec: CardRecord, prev: CardRow | undefined, syncedAt: Date): CardRow {
-  return {
-    iccid: rec.iccid,
-    account_id: src.accountId,
-    platform: src.platform,
-    carrier: src.carrier,
-    msisdn: rec.msisdn ?? prev?.msisdn ?? null,
-    imsi: rec.imsi ?? prev?.imsi ?? null,
-    imei: rec.imei ?? prev?.imei ?? null,
-    status: rec.status,
-    suspend_reason: rec.suspendReason,
-    suspend_reasons: [...rec.suspendReasons],
-    raw_status: rec.rawStatus,
-    raw_reason: rec.rawReason,
-    raw: rec.raw ?? prev?.raw ?? null,
-    plan: rec.plan ?? prev?.plan ?? null,
-    pool_id: rec.poolId ?? prev?.pool_id ?? null,
-    activated_at: rec.activatedAt ?? prev?.activated_at ?? null,
-    opened_at: rec.openedAt ?? prev?.opened_at ?? null,
-    as_of: rec.asOf,
-    synced_at: syncedAt,
-    sync_error: null,
-  };
-}
-
-/** Whether two rows differ in content (`synced_at` is not content). */
-function differs(a: CardRow, b: CardRow): boolean {
-  return (
-    a.account_id !== b.account_id ||
-    a.msisdn !== b.msisdn ||
-    a.imsi !== b.imsi ||
-    a.imei !== b.imei ||
-    a.status !== b.status ||
-    a.suspend_reason !== b.suspend_reason ||
-    a.suspend_reasons.join(',') !== b.suspend_reasons.join(',') ||
-    a.raw_status !== b.raw_status ||
-    a.raw_reason !== b.raw_reason ||
-    a.pool_id !== b.pool_id ||
-    !sameInstant(a.activated_at, b.activated_at) ||
-    !sameInstant(a.opened_at, b.opened_at) ||
-    !sameInstant(a.as_of, b.as_of) ||
-    canonicalJson(a.plan) !== canonicalJson(b.plan) ||
-    canonicalJson(a.raw) !== canonicalJson(b.raw) ||
-    a.sync_error !== null ||
-    b.sync_error !== null
-  );
-}
-
-const RECORDSET = `jsonb_to_recordset($1::jsonb) AS t(
-  iccid text, account_id text, platform text, carrier text, msisdn text, imsi text, imei text, status text,
-  suspend_reason text, suspend_reasons text[], raw_status text, raw_reason text, raw jsonb, plan jsonb, pool_id text,
-  activated_at timestamptz, opened_at timestamptz, as_of timestamptz, synced_at timestamptz, sync_error jsonb)`;
 
 export class CardsRepository {
   /** Rows per statement: large enough to amortize round trips, small enough to keep locks short. */
@@ -237,41 +115,12 @@ export class CardsRepository {
       await tx.query(
         `INSERT INTO cards (${COLUMNS}, updated_at)
          SELECT ${COLUMNS}, now() FROM ${RECORDSET}
-         ON CONFLICT (iccid) DO UPDATE SET
-           account_id = EXCLUDED.account_id, platform = EXCLUDED.platform, carrier = EXCLUDED.carrier,
-           msisdn = EXCLUDED.msisdn, imsi = EXCLUDED.imsi, imei = EXCLUDED.imei, status = EXCLUDED.status,
-           suspend_reason = EXCLUDED.suspend_reason, suspend_reasons = EXCLUDED.suspend_reasons,
-           raw_status = EXCLUDED.raw_status, raw_reason = EXCLUDED.raw_reason, raw = EXCLUDED.raw, plan = EXCLUDED.plan,
-           pool_id = EXCLUDED.pool_id, activated_at = EXCLUDED.activated_at, opened_at = EXCLUDED.opened_at,
-           as_of = EXCLUDED.as_of, synced_at = EXCLUDED.synced_at, sync_error = NULL, updated_at = now()`,
+         ON CONFLICT (iccid) DO UPDATE SET ${UPDATE_SET}, updated_at = now()`,
         [canonicalJson(write)],
       );
     }
     if (changes.length) {
-      await tx.query(
-        `INSERT INTO card_status_history
-           (iccid, account_id, prev_status, prev_reason, status, suspend_reason, suspend_reasons, raw_status, raw_reason, as_of, observed_at)
-         SELECT iccid, account_id, prev_status, prev_reason, status, suspend_reason, suspend_reasons, raw_status, raw_reason, as_of, observed_at
-         FROM jsonb_to_recordset($1::jsonb) AS t(iccid text, account_id text, prev_status text, prev_reason text, status text,
-           suspend_reason text, suspend_reasons text[], raw_status text, raw_reason text, as_of timestamptz, observed_at timestamptz)`,
-        [
-          canonicalJson(
-            changes.map((c) => ({
-              iccid: c.iccid,
-              account_id: c.accountId,
-              prev_status: c.prevStatus,
-              prev_reason: c.prevReason,
-              status: c.status,
-              suspend_reason: c.suspendReason,
-              suspend_reasons: c.suspendReasons,
-              raw_status: c.rawStatus,
-              raw_reason: c.rawReason,
-              as_of: c.asOf,
-              observed_at: c.observedAt,
-            })),
-          ),
-        ],
-      );
+      await tx.query(INSERT_HISTORY, [canonicalJson(changes.map((c) => toRow(HISTORY_COLUMNS, c)))]);
     }
     return { inserted, updated, unchanged: batch.length - write.length, changes };
   }
@@ -407,36 +256,8 @@ export class CardsRepository {
   }
 
   async history(iccid: string, limit = 200): Promise<StatusChange[]> {
-    const r = await this.db.query<{
-      iccid: string;
-      account_id: string;
-      prev_status: string | null;
-      prev_reason: string | null;
-      status: string;
-      suspend_reason: string | null;
-      suspend_reasons: string[];
-      raw_status: string;
-      raw_reason: string | null;
-      as_of: Date;
-      observed_at: Date;
-    }>(
-      `SELECT iccid, account_id, prev_status, prev_reason, status, suspend_reason, suspend_reasons, raw_status, raw_reason, as_of, observed_at
-       FROM card_status_history WHERE iccid = $1 ORDER BY observed_at DESC, id DESC LIMIT $2`,
-      [iccid, limit],
-    );
-    return r.rows.map((h) => ({
-      iccid: h.iccid,
-      accountId: h.account_id,
-      prevStatus: h.prev_status as CardStatus | null,
-      prevReason: h.prev_reason as SuspendReason | null,
-      status: h.status as CardStatus,
-      suspendReason: h.suspend_reason as SuspendReason | null,
-      suspendReasons: (h.suspend_reasons ?? []) as SuspendReason[],
-      rawStatus: h.raw_status,
-      rawReason: h.raw_reason,
-      asOf: h.as_of,
-      observedAt: h.observed_at,
-    }));
+    const r = await this.db.query(SELECT_HISTORY, [iccid, limit]);
+    return r.rows.map((h) => fromRow<StatusChange>(HISTORY_COLUMNS, h));
   }
 
   /** Cards by account, status and primary reason (for metrics and the dashboard). */
