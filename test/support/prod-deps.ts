@@ -58,15 +58,12 @@ function requiresOf(js: string): string[] {
   return [...js.matchAll(REQUIRE)].map((m) => m[2]);
 }
 
-/** Platform folders `discoverPlatforms()` loads by computed path (libs/carriers/src/registry.ts). */
+/** Folders `discoverPlatforms()` loads by computed path: every one with an index (libs/carriers/src/registry.ts). */
 function platformEntries(dir: string, ext: '.ts' | '.js'): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir, { withFileTypes: true })
-    .filter(
-      (e) =>
-        e.isDirectory() && !e.name.startsWith('_') && !['http', 'conformance', 'testing'].includes(e.name),
-    )
+    .filter((e) => e.isDirectory())
     .map((e) => path.join(dir, e.name, `index${ext}`))
     .filter((f) => fs.existsSync(f));
 }
