@@ -111,7 +111,8 @@ function main(argv: string[]): number {
     const todo = namesOf(id).todo;
     process.stdout.write(`generated platform '${id}':\n${files.map((f) => `  ${f}`).join('\n')}\n`);
     process.stdout.write(
-      `next: docs/adding-a-carrier.md; fill in every ${todo} (grep -rn '${todo}' libs mocks test)\n`,
+      `next: docs/adding-a-carrier.md — fill in every ${todo} (grep -rn '${todo}' libs mocks test);\n` +
+        `the conformance kit names the ones left: npm test -- test/conformance/${id}\n`,
     );
     return 0;
   } catch (err) {
