@@ -1,8 +1,8 @@
-import { CardStatus, OperationState, OperationType, SuspendReason, type CarrierError, type OperationReceipt } from '@simgate/core';
+import { CardStatus, OperationState, OperationType, SuspendReason, type CarrierError, type CarrierReceipt } from '@simgate/core';
 import nock from 'nock';
-import { CarrierHttp } from '../http/carrier-http';
+import { CarrierHttp } from '../toolkit/carrier-http';
 import { platform } from './index';
-import { JasperAdapter } from './adapter';
+import { CuccJasperAdapter } from './adapter';
 
 // nock patches Node's http for the whole Jest worker: undo it when this file is done, so later files get real sockets.
 afterAll(() => nock.restore());
@@ -19,8 +19,8 @@ const API_KEY = 'k3y-5ecret-0f-jasper';
 const BASIC = `Basic ${Buffer.from(`${USER}:${API_KEY}`).toString('base64')}`;
 const NOW = new Date('2026-03-15T02:00:00Z');
 
-function makeAdapter(options: Record<string, unknown> = {}): JasperAdapter {
-  return new JasperAdapter(
+function makeAdapter(options: Record<string, unknown> = {}): CuccJasperAdapter {
+  return new CuccJasperAdapter(
     { id: 'cucc-main', platform: 'cucc-jasper', baseUrl: BASE, credentials: { username: USER, apiKey: API_KEY }, options },
     { http: new CarrierHttp({ platform: 'cucc-jasper', timeoutMs: 2000 }), now: () => NOW },
   );
@@ -214,10 +214,11 @@ describe('operations', () => {
     on('put', `devices/${ICCID_1}`, 200, { iccid: ICCID_1, effectiveDate: '2026-03-15T02:00:00Z' });
     const r = await makeAdapter().submit(order(type), [], NOW);
     expect(seen[0]).toMatchObject({ method: 'PUT', auth: BASIC, body: { status } });
-    expect(r).toMatchObject({ confirmBy: 'STATUS', carrierRef: null, expectedStatus: expected, iccids: [ICCID_1], deadline: new Date(NOW.getTime() + 72 * 3600_000) });
+    expect(r).toMatchObject({ confirmBy: 'STATUS', carrierRef: null, expectedStatus: expected, iccids: [ICCID_1] });
+    expect(r).not.toHaveProperty('deadline'); // the sync engine sets deadlines
   });
 
-  const receipt = (): OperationReceipt => ({ type: OperationType.SUSPEND, iccids: [ICCID_1], confirmBy: 'STATUS', carrierRef: null, expectedStatus: CardStatus.SUSPENDED, submittedAt: NOW, deadline: new Date(NOW.getTime() + 3600_000) });
+  const receipt = (): CarrierReceipt => ({ type: OperationType.SUSPEND, iccids: [ICCID_1], confirmBy: 'STATUS', carrierRef: null, expectedStatus: CardStatus.SUSPENDED, submittedAt: NOW });
 
   it('URL called: progress re-reads the device (no inference reads)', async () => {
     const s = on('get', `devices/${ICCID_1}`, 200, DEVICE_ACTIVE);
@@ -226,11 +227,12 @@ describe('operations', () => {
     expect(seen).toHaveLength(1);
   });
 
-  it('success parsed: COMPLETED once the device shows the status; FAILED past the deadline', async () => {
+  it('success parsed: COMPLETED once the device shows the status; still SUBMITTED days later while it does not (the engine applies deadlines)', async () => {
     on('get', `devices/${ICCID_1}`, 200, DEVICE_DEACTIVATED_BY_USER);
     expect((await makeAdapter().progress(receipt(), [], NOW)).state).toBe(OperationState.COMPLETED);
     on('get', `devices/${ICCID_1}`, 200, DEVICE_ACTIVE);
-    expect((await makeAdapter().progress(receipt(), [], new Date(NOW.getTime() + 2 * 3600_000))).state).toBe(OperationState.FAILED);
+    const late = await makeAdapter().progress(receipt(), [], new Date(NOW.getTime() + 5 * 24 * 3600_000));
+    expect(late).toMatchObject({ state: OperationState.SUBMITTED, items: [{ iccid: ICCID_1, state: OperationState.SUBMITTED, message: 'status ACTIVATED' }] });
   });
 
   it('error parsed: 10000029 (back to pre-activation) is Rejected; bad credentials are Rejected and the key never shows', async () => {

@@ -5,32 +5,29 @@ import {
   OperationState,
   OperationType,
   Rejected,
-  Transient,
   type AdapterDeps,
-  type AdapterManifest,
   type BatchResult,
   type BillingCycleRule,
   type CardRecord,
   type CardRef,
   type CarrierAccountConfig,
   type CarrierAdapter,
-  type CarrierError,
+  type CarrierReceipt,
   type Cursor,
   type DailyUsage,
   type InventoryPage,
   type OperationItemProgress,
   type OperationOrder,
   type OperationProgress,
-  type OperationReceipt,
   type PendingOrderState,
   type PoolMembersPage,
   type PoolRecord,
   type UsageSnapshot,
 } from '@simgate/core';
-import { DateTime } from 'luxon';
-import { JasperClient } from './client';
-import { isCardScoped, PLATFORM } from './errors';
-import { JASPER_MANIFEST } from './manifest';
+import { cardScoped, mapped, readPerCard, uniqueRefs } from '../toolkit';
+import { CuccJasperClient } from './client';
+import { errorTable } from './errors';
+import { manifest, options, type Options } from './manifest';
 import { cycleStartParam, jasperCycle, mapCtdUsage, mapDevice, mapDeviceProgress, mapZoneUsage, needsInference, type Inference } from './map';
 import {
   auditTrailsSchema,
@@ -40,43 +37,12 @@ import {
   devicesPageSchema,
   JASPER_STATUS,
   usageInZoneSchema,
+  type AuditTrails,
   type DevicesPage,
 } from './wire';
 
-/** Account options (`options` in the accounts file). */
-export interface JasperOptions {
-  /** Plan volume per cycle in MB: Jasper serves none (carriers.md §5). Null: quota and remaining unknown. */
-  planMb: number | null;
-  /** First day of the billing cycle (Jasper lets each account choose; default 27). */
-  cycleStartDay: number;
-  /** `modifiedSince` of a first full sync (no stored high-water mark). */
-  initialModifiedSince: string;
-  /** The next increment starts this long before the listing started (clock skew, equal timestamps). */
-  modifiedSinceOverlapSeconds: number;
-  /** Devices per list page (≤ 50). */
-  pageSize: number;
-  /** `daysOfHistory` of the audit trail read for DEACTIVATED cards (≤ 365). */
-  auditDays: number;
-  /** At most this many audit pages per card. */
-  maxAuditPages: number;
-}
-
-export function parseJasperOptions(options: Record<string, unknown> | undefined): JasperOptions {
-  const o = options ?? {};
-  const int = (v: unknown, min: number, max: number, dflt: number): number =>
-    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : dflt;
-  const planMb = typeof o.planMb === 'number' && Number.isFinite(o.planMb) && o.planMb >= 0 ? o.planMb : null;
-  const initial = typeof o.initialModifiedSince === 'string' && DateTime.fromISO(o.initialModifiedSince).isValid ? o.initialModifiedSince : '2000-01-01T00:00:00Z';
-  return {
-    planMb,
-    cycleStartDay: int(o.cycleStartDay, 1, 28, 27),
-    initialModifiedSince: initial,
-    modifiedSinceOverlapSeconds: int(o.modifiedSinceOverlapSeconds, 0, 86_400, 300),
-    pageSize: int(o.pageSize, 1, 50, 50),
-    auditDays: int(o.auditDays, 1, 365, 365),
-    maxAuditPages: int(o.maxAuditPages, 1, 100, 10),
-  };
-}
+const PLATFORM = manifest.id;
+const isCardScoped = cardScoped(errorTable);
 
 /** The listing position kept between pages (the sync checkpoint). */
 interface ListCursor {
@@ -110,53 +76,27 @@ function isoUtc(d: Date): string {
   return `${d.toISOString().slice(0, 19)}Z`;
 }
 
-function uniqueIccids(refs: readonly CardRef[]): string[] {
-  return [...new Set(refs.map((r) => r.iccid))];
-}
-
-/** Wraps an error that concerns one card only (a malformed answer about it), so the others go on. */
-class CardFailure extends Error {
-  constructor(readonly error: CarrierError) {
-    super(error.message);
-  }
-}
-
-/** Mapping a card's answers: a failure there is that card's (Transient for a malformed payload). */
-function mapped<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (err) {
-    throw new CardFailure(
-      isCarrierError(err) ? err : new Transient(`Jasper: could not map the answer (${err instanceof Error ? err.message : String(err)})`, { platform: PLATFORM }),
-    );
-  }
-}
-
-/** A per-card failure: a Rejected answer about the card, or a CardFailure. Anything else aborts the call. */
-function asCardFailure(err: unknown): CarrierError | null {
-  if (err instanceof CardFailure) return err.error;
-  // A card's own read failing (refused, or a passing fault: 5xx, timeout, malformed answer) is that card's
-  // failure; the sync engine retries failed cards alone. Account-wide errors are thrown.
-  if (isCarrierError(err) && (err.kind === 'REJECTED' || err.kind === 'TRANSIENT')) return err;
-  return null;
+/** A mapper's failure is the card's failure (Transient for anything but a carrier error). */
+function mapOne<T>(f: () => T): T {
+  return mapped(PLATFORM, 'Jasper', f);
 }
 
 /** The Jasper adapter: one per carrier account. Never sleeps, retries or counts; one request at a time. */
-export class JasperAdapter implements CarrierAdapter {
-  readonly manifest: AdapterManifest = JASPER_MANIFEST;
+export class CuccJasperAdapter implements CarrierAdapter {
+  readonly manifest = manifest;
   readonly account: Pick<CarrierAccountConfig, 'id' | 'platform' | 'baseUrl'>;
-  readonly options: JasperOptions;
+  readonly options: Options;
   readonly cycle: BillingCycleRule;
-  private readonly client: JasperClient;
+  private readonly client: CuccJasperClient;
 
   constructor(config: CarrierAccountConfig, deps: AdapterDeps) {
     const { username, apiKey } = config.credentials;
     if (!username) throw new Rejected(`account ${config.id}: credentials.username is missing`, { platform: PLATFORM });
     if (!apiKey) throw new Rejected(`account ${config.id}: credentials.apiKey is missing`, { platform: PLATFORM });
     this.account = { id: config.id, platform: config.platform, baseUrl: config.baseUrl };
-    this.options = parseJasperOptions(config.options);
+    this.options = options.parse(config.options ?? {});
     this.cycle = jasperCycle(this.options.cycleStartDay);
-    this.client = new JasperClient({ baseUrl: config.baseUrl, username, apiKey, http: deps.http });
+    this.client = new CuccJasperClient({ baseUrl: config.baseUrl, username, apiKey, http: deps.http });
   }
 
   private get quotaBytes(): number | null {
@@ -185,17 +125,9 @@ export class JasperAdapter implements CarrierAdapter {
       const known = new Set([...state.prev, ...listed]);
       slid = again.devices.map((d) => d.iccid).filter((i) => !known.has(i));
     }
-    const cards: CardRecord[] = [];
-    const failures: { iccid: string; error: CarrierError }[] = [];
-    for (const iccid of [...new Set([...listed, ...slid])]) {
-      try {
-        cards.push(await this.readDevice(iccid, at));
-      } catch (err) {
-        const failure = asCardFailure(err);
-        if (!failure) throw err;
-        failures.push({ iccid, error: failure });
-      }
-    }
+    const read = await readPerCard(uniqueRefs([...listed, ...slid].map((iccid) => ({ iccid }))), (ref) => this.readDevice(ref.iccid, at));
+    const cards = read.items;
+    const failures = read.failures;
     if (page.lastPage) {
       const mark = new Date(Date.parse(state.startedAt) - this.options.modifiedSinceOverlapSeconds * 1000);
       return { cards, next: null, highWaterMark: isoUtc(mark), total: null, ...(failures.length ? { failures } : {}) };
@@ -224,11 +156,11 @@ export class JasperAdapter implements CarrierAdapter {
       inference.ctd = ctd;
       if (!ctd.overageLimitReached) inference.audit = await this.auditPages(path);
     }
-    return mapped(() => mapDevice(device, inference, { planMb: this.options.planMb }, at));
+    return mapOne(() => mapDevice(device, inference, { planMb: this.options.planMb }, at));
   }
 
-  private async auditPages(path: string): Promise<unknown[]> {
-    const pages: unknown[] = [];
+  private async auditPages(path: string): Promise<AuditTrails[]> {
+    const pages: AuditTrails[] = [];
     for (let n = 1; n <= this.options.maxAuditPages; n++) {
       const page = await this.client.request('GET', `${path}/auditTrails`, 'devices/{iccid}/auditTrails', auditTrailsSchema, {
         query: { daysOfHistory: String(this.options.auditDays), pageNumber: String(n) },
@@ -240,17 +172,7 @@ export class JasperAdapter implements CarrierAdapter {
   }
 
   async fetchCards(refs: CardRef[], at: Date): Promise<BatchResult<CardRecord>> {
-    const result: BatchResult<CardRecord> = { items: [], failures: [] };
-    for (const iccid of uniqueIccids(refs)) {
-      try {
-        result.items.push(await this.readDevice(iccid, at));
-      } catch (err) {
-        const failure = asCardFailure(err);
-        if (!failure) throw err;
-        result.failures.push({ iccid, error: failure });
-      }
-    }
-    return result;
+    return this.perCard(refs, (iccid) => this.readDevice(iccid, at));
   }
 
   // ------------------------------------------------------------------------------------------- usage
@@ -259,7 +181,7 @@ export class JasperAdapter implements CarrierAdapter {
   async fetchUsage(refs: CardRef[], at: Date): Promise<BatchResult<UsageSnapshot>> {
     return this.perCard(refs, async (iccid) => {
       const answer = await this.client.request('GET', `devices/${encodeURIComponent(iccid)}/ctdUsages`, 'devices/{iccid}/ctdUsages', ctdUsageSchema);
-      return mapped(() => mapCtdUsage(iccid, answer, this.quotaBytes, this.cycle, at));
+      return mapOne(() => mapCtdUsage(iccid, answer, this.quotaBytes, this.cycle, at));
     });
   }
 
@@ -270,22 +192,13 @@ export class JasperAdapter implements CarrierAdapter {
       const answer = await this.client.request('GET', `devices/${encodeURIComponent(iccid)}/usageInZone`, 'devices/{iccid}/usageInZone', usageInZoneSchema, {
         query: { cycleStartDate },
       });
-      return mapped(() => mapZoneUsage(iccid, answer, this.quotaBytes, this.cycle, label, at));
+      return mapOne(() => mapZoneUsage(iccid, answer, this.quotaBytes, this.cycle, label, at));
     });
   }
 
-  private async perCard<T>(refs: CardRef[], read: (iccid: string) => Promise<T>): Promise<BatchResult<T>> {
-    const result: BatchResult<T> = { items: [], failures: [] };
-    for (const iccid of uniqueIccids(refs)) {
-      try {
-        result.items.push(await read(iccid));
-      } catch (err) {
-        const failure = asCardFailure(err);
-        if (!failure) throw err;
-        result.failures.push({ iccid, error: failure });
-      }
-    }
-    return result;
+  /** One card after the other (one call in flight); a refusal or passing fault about a card is its failure. */
+  private perCard<T>(refs: CardRef[], read: (iccid: string) => Promise<T>): Promise<BatchResult<T>> {
+    return readPerCard(uniqueRefs(refs), (ref) => read(ref.iccid));
   }
 
   async fetchDailyUsage(): Promise<DailyUsage[]> {
@@ -308,7 +221,7 @@ export class JasperAdapter implements CarrierAdapter {
    * card of a several-card order fails, the receipt covers the cards accepted so far and `raw.notSubmitted`
    * lists the rest; when the first fails, the error is thrown.
    */
-  async submit(order: OperationOrder, _refs: CardRef[], at: Date): Promise<OperationReceipt> {
+  async submit(order: OperationOrder, _refs: CardRef[], at: Date): Promise<CarrierReceipt> {
     const target =
       order.type === OperationType.SUSPEND ? JASPER_STATUS.DEACTIVATED
       : order.type === OperationType.ACTIVATE || order.type === OperationType.RESUME ? JASPER_STATUS.ACTIVATED
@@ -340,7 +253,6 @@ export class JasperAdapter implements CarrierAdapter {
       carrierRef: null,
       expectedStatus: target === JASPER_STATUS.DEACTIVATED ? CardStatus.SUSPENDED : CardStatus.ACTIVE,
       submittedAt: at,
-      deadline: new Date(at.getTime() + this.manifest.orderProcessing.deadlineHours * 3600_000),
       raw: { targetStatus: target, effectiveDate: effective, ...(notSubmitted.length ? { notSubmitted } : {}) },
     };
   }
@@ -351,27 +263,18 @@ export class JasperAdapter implements CarrierAdapter {
    * the last day's history); a passing fault about one card is that card's failure.
    */
   async pendingOrders(refs: CardRef[], _at: Date): Promise<BatchResult<PendingOrderState>> {
-    const result: BatchResult<PendingOrderState> = { items: [], failures: [] };
-    for (const iccid of uniqueIccids(refs)) {
-      try {
-        const page = await this.client.request('GET', `devices/${encodeURIComponent(iccid)}/auditTrails`, 'devices/{iccid}/auditTrails', auditTrailsSchema, {
-          query: { daysOfHistory: '1', pageNumber: '1' },
-        });
-        const pending = page.deviceAuditTrails.some((e) => e.field === 'status' && e.status !== null && e.status.toLowerCase() !== 'executed');
-        result.items.push({ iccid, pending });
-      } catch (err) {
-        const failure = asCardFailure(err);
-        if (!failure) throw err;
-        result.failures.push({ iccid, error: failure });
-      }
-    }
-    return result;
+    return this.perCard(refs, async (iccid) => {
+      const page = await this.client.request('GET', `devices/${encodeURIComponent(iccid)}/auditTrails`, 'devices/{iccid}/auditTrails', auditTrailsSchema, {
+        query: { daysOfHistory: '1', pageNumber: '1' },
+      });
+      const pending = page.deviceAuditTrails.some((e) => e.field === 'status' && e.status !== null && e.status.toLowerCase() !== 'executed');
+      return { iccid, pending };
+    });
   }
 
-  /** Re-reads each device: COMPLETED when it shows the expected status; pending until then or the deadline. */
-  async progress(receipt: OperationReceipt, _refs: CardRef[], at: Date): Promise<OperationProgress> {
+  /** Re-reads each device: COMPLETED when it shows the expected status; SUBMITTED until then (the engine applies deadlines). */
+  async progress(receipt: CarrierReceipt, _refs: CardRef[], _at: Date): Promise<OperationProgress> {
     if (receipt.confirmBy !== 'STATUS') throw new Rejected(`Jasper receipts are confirmed by STATUS, not ${receipt.confirmBy}`, { platform: PLATFORM });
-    const pastDeadline = at.getTime() >= receipt.deadline.getTime();
     const items: OperationItemProgress[] = [];
     for (const iccid of receipt.iccids) {
       let item: OperationItemProgress;
@@ -382,7 +285,6 @@ export class JasperAdapter implements CarrierAdapter {
         if (isCarrierError(err) && err.kind === 'REJECTED' && isCardScoped(err)) item = { iccid, state: OperationState.FAILED, message: err.message };
         else throw err;
       }
-      if (item.state === OperationState.SUBMITTED && pastDeadline) item = { ...item, state: OperationState.FAILED, message: `${item.message ?? ''}; still pending at the deadline`.replace(/^; /, '') };
       items.push(item);
     }
     const pending = items.some((i) => i.state === OperationState.SUBMITTED);

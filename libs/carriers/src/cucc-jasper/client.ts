@@ -1,9 +1,10 @@
 import type { HttpMethod, HttpPort } from '@simgate/core';
 import type { ZodType, ZodTypeDef } from 'zod';
-import { classify, malformed } from './errors';
+import { classify, isOkStatus, malformed, type AnswerContext } from '../toolkit';
+import { errorTable } from './errors';
 import { errorBodySchema } from './wire';
 
-export interface JasperClientOptions {
+export interface CuccJasperClientOptions {
   baseUrl: string;
   username: string;
   apiKey: string;
@@ -14,11 +15,11 @@ export interface JasperClientOptions {
  * HTTP for Jasper: Basic auth (`base64(username:apiKey)`) on every call, JSON in and out. Error answers are
  * classified by their `errorCode` first, their HTTP status second; a body that does not parse is Transient.
  */
-export class JasperClient {
+export class CuccJasperClient {
   private readonly base: string;
   private readonly authorization: string;
 
-  constructor(private readonly options: JasperClientOptions) {
+  constructor(private readonly options: CuccJasperClientOptions) {
     this.base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
     this.authorization = `Basic ${Buffer.from(`${options.username}:${options.apiKey}`, 'utf8').toString('base64')}`;
   }
@@ -51,7 +52,7 @@ export class JasperClient {
       secrets,
       ...(opts.order ? { order: true } : {}),
     });
-    const ctx = { endpoint, httpStatus: res.status, secrets, retryAfter: res.headers['retry-after'] };
+    const ctx: AnswerContext = { endpoint, httpStatus: res.status, secrets };
     let json: unknown = undefined;
     let parsed = true;
     try {
@@ -60,11 +61,12 @@ export class JasperClient {
       parsed = false;
     }
     const err = parsed ? errorBodySchema.safeParse(json) : null;
-    if (res.status < 200 || res.status >= 300) throw classify(ctx, err?.success ? err.data : null);
-    if (!parsed) throw malformed(ctx, 'body is not JSON');
-    if (err?.success) throw classify(ctx, err.data);
+    const refusal = { retryAfter: res.headers['retry-after'], ...(err?.success ? { code: err.data.errorCode, message: err.data.errorMessage } : {}) };
+    if (!isOkStatus(res.status)) throw classify(errorTable, ctx, refusal);
+    if (!parsed) throw malformed(errorTable, ctx, 'body is not JSON');
+    if (err?.success) throw classify(errorTable, ctx, refusal);
     const out = schema.safeParse(json);
-    if (!out.success) throw malformed(ctx, `${out.error.issues[0]?.path.join('.') || 'shape'}: ${out.error.issues[0]?.message ?? ''}`);
+    if (!out.success) throw malformed(errorTable, ctx, `${out.error.issues[0]?.path.join('.') || 'shape'}: ${out.error.issues[0]?.message ?? ''}`);
     return out.data;
   }
 }

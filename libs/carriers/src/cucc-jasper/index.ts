@@ -1,15 +1,14 @@
 import type { CarrierPlatform } from '@simgate/core';
-import { JasperAdapter } from './adapter';
-import { JASPER_MANIFEST } from './manifest';
+import { CuccJasperAdapter } from './adapter';
+import { manifest } from './manifest';
 
-export { JASPER_MANIFEST } from './manifest';
-export { JasperAdapter, parseJasperOptions, type JasperOptions } from './adapter';
-export { JasperClient } from './client';
-export { JASPER_ERRORS } from './errors';
-export * as jasperMap from './map';
+export { CuccJasperAdapter } from './adapter';
+export { CuccJasperClient } from './client';
+export { errorTable } from './errors';
+export { manifest, options, type Options } from './manifest';
 
 /** China Unicom CMP (Jasper Control Center REST): registered by the registry through this export. */
 export const platform: CarrierPlatform = {
-  manifest: JASPER_MANIFEST,
-  connect: (account, deps) => new JasperAdapter(account, deps),
+  manifest,
+  connect: (account, deps) => new CuccJasperAdapter(account, deps),
 };

@@ -2,16 +2,20 @@
 // moved too, and zone.spec.ts runs the same mappers in a child process whose TZ really is Los Angeles.
 process.env.TZ = 'America/Los_Angeles';
 
-import { CardStatus, isCarrierError, OperationState, SuspendReason as R } from '@simgate/core';
+import { CardStatus, OperationState, SuspendReason as R } from '@simgate/core';
 import { Settings } from 'luxon';
 import { DEVICE_STATUS, cycleStartParam, inferDeactivation, jasperCycle, mapCtdUsage, mapDevice, mapDeviceProgress, mapZoneUsage, parseJasperDate } from './map';
-import { JASPER_ERRORS } from './errors';
+import { classify } from '../toolkit';
+import { errorTable } from './errors';
+import { auditTrailsSchema, ctdUsageSchema, deviceSchema, usageInZoneSchema } from './wire';
 
 Settings.defaultZone = 'America/Los_Angeles';
 
 const AT = new Date('2026-03-26T16:30:00Z'); // 2026-03-27 00:30 in Shanghai: the April cycle has begun
-const device = (status: string, extra: Record<string, unknown> = {}) => ({ iccid: '89860100000000000011', status, ...extra });
-const audit = (entries: Record<string, unknown>[], lastPage = true) => ({ iccid: 'x', pageNumber: 1, lastPage, deviceAuditTrails: entries });
+// The payloads as the client hands them to the mappers: parsed by the wire schemas.
+const device = (status: string, extra: Record<string, unknown> = {}) => deviceSchema.parse({ iccid: '89860100000000000011', status, ...extra });
+const audit = (entries: Record<string, unknown>[], lastPage = true) => auditTrailsSchema.parse({ iccid: 'x', pageNumber: 1, lastPage, deviceAuditTrails: entries });
+const ctd = (x: Record<string, unknown>) => ctdUsageSchema.parse(x);
 const change = (value: string, userName: string, effectiveDate: string, priorValue = 'ACTIVATED') => ({ field: 'status', priorValue, value, effectiveDate, status: 'Executed', userName });
 
 describe('Jasper status → status (§5)', () => {
@@ -40,8 +44,8 @@ describe('Jasper status → status (§5)', () => {
 
 describe('DEACTIVATED reason inference (§2, §5)', () => {
   it('overageLimitReached → OVER_QUOTA (the audit trail is not needed)', () => {
-    expect(inferDeactivation({ ctd: { ctdDataUsage: 5, overageLimitReached: true } }).reason).toBe(R.OVER_QUOTA);
-    const c = mapDevice(device('DEACTIVATED'), { ctd: { ctdDataUsage: 5, overageLimitReached: true }, audit: [audit([change('DEACTIVATED', 'ops-user', '2026-03-01T00:00:00Z')])] }, { planMb: null }, AT);
+    expect(inferDeactivation({ ctd: ctd({ ctdDataUsage: 5, overageLimitReached: true }) }).reason).toBe(R.OVER_QUOTA);
+    const c = mapDevice(device('DEACTIVATED'), { ctd: ctd({ ctdDataUsage: 5, overageLimitReached: true }), audit: [audit([change('DEACTIVATED', 'ops-user', '2026-03-01T00:00:00Z')])] }, { planMb: null }, AT);
     expect(c).toMatchObject({ status: CardStatus.SUSPENDED, suspendReason: R.OVER_QUOTA, raw: expect.objectContaining({ overageLimitReached: true }) });
   });
 
@@ -57,7 +61,7 @@ describe('DEACTIVATED reason inference (§2, §5)', () => {
     ['other fields are ignored', [{ field: 'ratePlan', priorValue: 'a', value: 'DEACTIVATED', effectiveDate: '2026-03-05T00:00:00Z', status: 'Executed', userName: 'ops' }], R.UNKNOWN],
     ['a change not yet executed is ignored', [{ ...change('DEACTIVATED', 'ops', '2026-03-05T00:00:00Z'), status: 'Pending' }], R.UNKNOWN],
   ])('%s', (_what, entries, reason) => {
-    expect(inferDeactivation({ ctd: { ctdDataUsage: 0, overageLimitReached: false }, audit: [audit(entries)] }).reason).toBe(reason);
+    expect(inferDeactivation({ ctd: ctd({ ctdDataUsage: 0, overageLimitReached: false }), audit: [audit(entries)] }).reason).toBe(reason);
   });
 
   it('reads every audit page given', () => {
@@ -88,33 +92,28 @@ describe('Jasper dates, plan and usage', () => {
   });
 
   it('cycle-to-date usage: bytes as given, the 27th–26th cycle containing asOf in Shanghai', () => {
-    const u = mapCtdUsage('x', { ctdDataUsage: 123456789, overageLimitReached: false }, 100 * 1048576, jasperCycle(27), AT);
+    const u = mapCtdUsage('x', ctd({ ctdDataUsage: 123456789, overageLimitReached: false }), 100 * 1048576, jasperCycle(27), AT);
     expect(u).toMatchObject({ usedBytes: 123456789, quotaBytes: 104857600, remainingBytes: 104857600 - 123456789, asOf: AT });
     expect(u.cycleStart).toEqual(new Date('2026-03-26T16:00:00Z'));
     expect(u.cycleEnd).toEqual(new Date('2026-04-26T16:00:00Z'));
-    const before = mapCtdUsage('x', { ctdDataUsage: '1', overageLimitReached: false }, null, jasperCycle(27), new Date('2026-03-26T15:59:59Z'));
+    const before = mapCtdUsage('x', ctd({ ctdDataUsage: '1', overageLimitReached: false }), null, jasperCycle(27), new Date('2026-03-26T15:59:59Z'));
     expect(before.cycleStart).toEqual(new Date('2026-02-26T16:00:00Z'));
     expect(before.remainingBytes).toBeNull();
   });
 
   it('the start day is configurable', () => {
-    const u = mapCtdUsage('x', { ctdDataUsage: 0 }, null, jasperCycle(1), AT);
+    const u = mapCtdUsage('x', ctd({ ctdDataUsage: 0 }), null, jasperCycle(1), AT);
     expect(u.cycleStart).toEqual(new Date('2026-02-28T16:00:00Z'));
   });
 
   it('past cycle: cycleStartDate yyyy-MM-ddZ and the sum over zones', () => {
     expect(cycleStartParam(jasperCycle(27), '2026-03')).toBe('2026-02-27Z');
-    const u = mapZoneUsage('x', { cycleStartDate: '2026-02-27Z', deviceCycleUsageInZones: { China: [{ zone: 'China', dataUsage: 100 }, { zone: 'China', dataUsage: 50 }], Roaming: [{ zone: 'Roaming', dataUsage: 7 }] } }, null, jasperCycle(27), '2026-03', AT);
+    const u = mapZoneUsage('x', usageInZoneSchema.parse({ cycleStartDate: '2026-02-27Z', deviceCycleUsageInZones: { China: [{ zone: 'China', dataUsage: 100 }, { zone: 'China', dataUsage: 50 }], Roaming: [{ zone: 'Roaming', dataUsage: 7 }] } }), null, jasperCycle(27), '2026-03', AT);
     expect(u).toMatchObject({ usedBytes: 157, cycleStart: new Date('2026-02-26T16:00:00Z'), cycleEnd: new Date('2026-03-26T16:00:00Z'), asOf: new Date('2026-03-26T16:00:00Z') });
   });
 
-  it.each([[-1], [1.5], ['12a'], [null]])('ctdDataUsage %p is malformed → Transient', (v) => {
-    try {
-      mapCtdUsage('x', { ctdDataUsage: v }, null, jasperCycle(27), AT);
-      throw new Error('no throw');
-    } catch (e) {
-      expect(isCarrierError(e) && e.kind === 'TRANSIENT').toBe(true);
-    }
+  it.each([[-1], [1.5], ['12a'], [null]])('ctdDataUsage %p is malformed: the wire schema refuses it (the client makes it Transient)', (v) => {
+    expect(ctdUsageSchema.safeParse({ ctdDataUsage: v }).success).toBe(false);
   });
 
   it('progress of a STATUS receipt', () => {
@@ -125,7 +124,9 @@ describe('Jasper dates, plan and usage', () => {
 });
 
 describe('Jasper error table', () => {
-  it.each(Object.entries(JASPER_ERRORS))('%s: the retryable column matches the class', (_code, rule) => {
-    expect(new rule.error('x').retryable).toBe(rule.retryable);
+  it.each(Object.entries(errorTable.codes))('%s: classified as its row says (retryable unless refused)', (code, rule) => {
+    const err = classify(errorTable, { endpoint: 'x', secrets: [], httpStatus: 400 }, { code, message: 'm' });
+    expect(err.kind).toBe(rule.kind);
+    expect(err.retryable).toBe(rule.kind !== 'REJECTED');
   });
 });

@@ -19,22 +19,16 @@ import {
   type UsageSnapshot,
 } from '@simgate/core';
 import { DateTime } from 'luxon';
-import { PLATFORM } from './errors';
-import { auditTrailsSchema, ctdUsageSchema, deviceSchema, JASPER_STATUS, usageInZoneSchema, type AuditEntry } from './wire';
+import { manifest } from './manifest';
+import { JASPER_STATUS, type AuditEntry, type AuditTrails, type CtdUsage, type Device, type UsageInZone } from './wire';
 
 /**
- * Jasper wire → core, carriers.md §5. Pure: time comes in as `at`. Each mapper takes the raw payload,
- * validates it and returns a core record, or throws `Transient` for a malformed payload.
+ * Jasper wire → core, carriers.md §5. Pure: time comes in as `at`. The client validated every payload against
+ * wire.ts already; a total the schema lets through but no record can hold throws `Transient` (malformed).
  */
 
 function bad(what: string): Transient {
-  return new Transient(`Jasper: malformed ${what}`, { platform: PLATFORM });
-}
-
-function parse<T>(schema: { safeParse(x: unknown): { success: true; data: T } | { success: false } }, raw: unknown, what: string): T {
-  const r = schema.safeParse(raw);
-  if (!r.success) throw bad(what);
-  return r.data;
+  return new Transient(`Jasper: malformed ${what}`, { platform: manifest.id });
 }
 
 /** The billing cycle: 27th–26th in Asia/Shanghai by default; the start day is account-configurable. */
@@ -107,9 +101,9 @@ export function byNamedUser(entry: AuditEntry | null): boolean {
 
 export interface Inference {
   /** `ctdUsages` of the card, when it was read. */
-  ctd?: unknown;
+  ctd?: CtdUsage;
   /** Every `auditTrails` page read, in order. */
-  audit?: unknown[];
+  audit?: AuditTrails[];
 }
 
 export interface DeactivationReading {
@@ -124,9 +118,9 @@ export interface DeactivationReading {
  * DEACTIVATED made by a named user (not `system`) → MANUAL; else UNKNOWN.
  */
 export function inferDeactivation(input: Inference): DeactivationReading {
-  const ctd = input.ctd === undefined ? null : parse(ctdUsageSchema, input.ctd, 'ctdUsages answer');
+  const ctd = input.ctd ?? null;
   if (ctd?.overageLimitReached) return { reason: SuspendReason.OVER_QUOTA, overageLimitReached: true, deactivatedBy: null, deactivatedAt: null };
-  const entries = (input.audit ?? []).flatMap((p) => parse(auditTrailsSchema, p, 'auditTrails page').deviceAuditTrails);
+  const entries = (input.audit ?? []).flatMap((p) => p.deviceAuditTrails);
   const latest = latestDeactivation(entries);
   return {
     reason: byNamedUser(latest) ? SuspendReason.MANUAL : SuspendReason.UNKNOWN,
@@ -142,8 +136,7 @@ export interface DeviceOptions {
 }
 
 /** `devices/{iccid}` (+ the inference reads for DEACTIVATED) → card record. */
-export function mapDevice(device: unknown, inference: Inference, options: DeviceOptions, at: Date): CardRecord {
-  const d = parse(deviceSchema, device, 'device');
+export function mapDevice(d: Device, inference: Inference, options: DeviceOptions, at: Date): CardRecord {
   const rule = statusRule(d.status);
   const raw: Record<string, unknown> = {};
   for (const k of ['ratePlan', 'communicationPlan', 'customer', 'accountId', 'dateUpdated', 'overageLimitOverride'] as const) if (d[k] !== null) raw[k] = d[k];
@@ -176,8 +169,7 @@ export function mapDevice(device: unknown, inference: Inference, options: Device
 }
 
 /** `ctdUsages` → usage of the cycle containing `at` (bytes as given). */
-export function mapCtdUsage(iccid: string, answer: unknown, quotaBytes: number | null, rule: BillingCycleRule, at: Date): UsageSnapshot {
-  const c = parse(ctdUsageSchema, answer, 'ctdUsages answer');
+export function mapCtdUsage(iccid: string, c: CtdUsage, quotaBytes: number | null, rule: BillingCycleRule, at: Date): UsageSnapshot {
   const raw: Record<string, unknown> = { ctdDataUsage: c.ctdDataUsage, overageLimitReached: c.overageLimitReached };
   for (const k of ['ctdSMSUsage', 'ctdVoiceUsage', 'ctdSessionCount'] as const) if (c[k] !== undefined) raw[k] = c[k];
   return usageSnapshot(iccid, c.ctdDataUsage, quotaBytes, cycleContaining(rule, at), at, raw);
@@ -189,13 +181,12 @@ export function cycleStartParam(rule: BillingCycleRule, label: string): string {
 }
 
 function cycleForLabelChecked(rule: BillingCycleRule, label: string) {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(label)) throw new Rejected(`cycle label must be yyyy-MM, got '${label}'`, { platform: PLATFORM });
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(label)) throw new Rejected(`cycle label must be yyyy-MM, got '${label}'`, { platform: manifest.id });
   return cycleForLabel(rule, label);
 }
 
 /** `usageInZone` → usage of the past cycle `label`: the sum of `dataUsage` over every zone and rate plan. */
-export function mapZoneUsage(iccid: string, answer: unknown, quotaBytes: number | null, rule: BillingCycleRule, label: string, at: Date): UsageSnapshot {
-  const u = parse(usageInZoneSchema, answer, 'usageInZone answer');
+export function mapZoneUsage(iccid: string, u: UsageInZone, quotaBytes: number | null, rule: BillingCycleRule, label: string, at: Date): UsageSnapshot {
   const cycle = cycleForLabelChecked(rule, label);
   let used = 0;
   for (const list of Object.values(u.deviceCycleUsageInZones)) for (const z of list) used += z.dataUsage;
@@ -208,8 +199,7 @@ export function mapZoneUsage(iccid: string, answer: unknown, quotaBytes: number 
  * Progress of one card of a STATUS-confirmed order: COMPLETED when the re-read device shows the expected
  * status, otherwise still SUBMITTED (pending until the platform shows otherwise).
  */
-export function mapDeviceProgress(iccid: string, device: unknown, expected: CardStatus | null): OperationItemProgress {
-  const d = parse(deviceSchema, device, 'device');
+export function mapDeviceProgress(iccid: string, d: Device, expected: CardStatus | null): OperationItemProgress {
   const status = statusRule(d.status)?.status ?? CardStatus.UNKNOWN;
   if (expected !== null && status === expected) return { iccid, state: OperationState.COMPLETED, message: `status ${d.status}` };
   return { iccid, state: OperationState.SUBMITTED, message: `status ${d.status}` };

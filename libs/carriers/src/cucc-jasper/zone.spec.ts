@@ -8,9 +8,10 @@ import * as map from './map';
  */
 const check = (m: typeof map) => {
   const at = new Date('2026-03-26T16:30:00Z');
-  const u = m.mapCtdUsage('x', { ctdDataUsage: 1 }, null, m.jasperCycle(27), at);
-  const before = m.mapCtdUsage('x', { ctdDataUsage: 1 }, null, m.jasperCycle(27), new Date('2026-03-26T15:59:59Z'));
-  const past = m.mapZoneUsage('x', { deviceCycleUsageInZones: {} }, null, m.jasperCycle(27), '2026-03', at);
+  const ctd = { iccid: null, ctdDataUsage: 1, overageLimitReached: false, overageLimitOverride: null };
+  const u = m.mapCtdUsage('x', ctd, null, m.jasperCycle(27), at);
+  const before = m.mapCtdUsage('x', ctd, null, m.jasperCycle(27), new Date('2026-03-26T15:59:59Z'));
+  const past = m.mapZoneUsage('x', { iccid: null, cycleStartDate: null, cycleEndDate: null, deviceCycleUsageInZones: {} }, null, m.jasperCycle(27), '2026-03', at);
   return {
     now: [u.cycleStart, u.cycleEnd],
     before: [before.cycleStart, before.cycleEnd],
