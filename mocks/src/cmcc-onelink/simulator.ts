@@ -1,6 +1,6 @@
 import { seedDigits } from '../sim/ids';
 import { hash32 } from '../sim/random';
-import { SlidingWindow } from '../sim/sliding-window';
+import { KeyedWindows, SlidingWindow } from '../sim/sliding-window';
 import type { CardState } from '../sim/timeline';
 import { BaseSimulator } from '../sim/base';
 import type { SimOptions, SimRequest, SimResponse } from '../sim/types';
@@ -18,9 +18,6 @@ export { ANTI_REPEAT_MS, DEFAULT_ORDER_DELAY_MS, ONELINK_BASE_PATH, ONELINK_CODE
  * cards.ts, pools.ts and orders.ts; this file holds the face: tokens, quotas, faults and the routes.
  */
 export class OneLinkSimulator extends BaseSimulator {
-  readonly platform = 'cmcc-onelink';
-  readonly basePath = ONELINK_BASE_PATH;
-  protected readonly accountName = 'cmcc-main';
   readonly credentials: Record<string, string>;
   readonly fleet: OneLinkFleet;
 
@@ -31,14 +28,15 @@ export class OneLinkSimulator extends BaseSimulator {
   private readonly pools: OneLinkPools;
   private readonly orders: OneLinkOrders;
   private readonly quotaAll: SlidingWindow;
-  private readonly quotaPath = new Map<string, SlidingWindow>();
+  private readonly quotaPath: KeyedWindows;
   private readonly quotaFactor: number;
 
   constructor(options: SimOptions) {
-    super(options, 101, DEFAULT_ORDER_DELAY_MS);
+    super(options, { platform: 'cmcc-onelink', basePath: ONELINK_BASE_PATH, accountName: 'cmcc-main', faultSalt: 101, defaultOrderDelayMs: DEFAULT_ORDER_DELAY_MS });
     this.fleet = new OneLinkFleet(options.cards, options.seed, options.clock.nowMs());
     this.quotaFactor = options.quotaFactor ?? 1;
     this.quotaAll = new SlidingWindow(Math.max(1, Math.round(10 * this.quotaFactor)), 1000);
+    this.quotaPath = new KeyedWindows(Math.max(1, Math.round(this.quotaFactor)), 1000);
     this.credentials = { appid: '1000' + seedDigits(options.seed, 20, 8), password: 'Pw' + seedDigits(options.seed, 21, 8) };
     this.cards = new OneLinkCards(this.fleet, this.clock);
     this.pools = new OneLinkPools(this.cards);
@@ -148,14 +146,7 @@ export class OneLinkSimulator extends BaseSimulator {
   private checkQuota(appid: string, path: string): void {
     void appid; // one account per simulator: the per-appid window is the simulator's window
     const t = this.realNow();
-    let perPath: SlidingWindow | undefined;
-    if (path.startsWith('change/')) {
-      perPath = this.quotaPath.get(path);
-      if (!perPath) {
-        perPath = new SlidingWindow(Math.max(1, Math.round(this.quotaFactor)), 1000);
-        this.quotaPath.set(path, perPath);
-      }
-    }
+    const perPath = path.startsWith('change/') ? this.quotaPath.of(path) : undefined;
     if (!this.quotaAll.canAccept(t) || (perPath && !perPath.canAccept(t))) {
       this.counters.quotaViolations++;
       throw new OneLinkError('rateLimit');

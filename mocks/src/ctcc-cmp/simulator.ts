@@ -1,4 +1,4 @@
-import { SlidingWindow } from '../sim/sliding-window';
+import { KeyedWindows } from '../sim/sliding-window';
 import { BaseSimulator } from '../sim/base';
 import type { SimOptions, SimRequest, SimResponse } from '../sim/types';
 import { naturalOrdering, splitKey, strEncNative as strEnc } from './des';
@@ -59,24 +59,20 @@ export interface CtccSimOptions extends SimOptions {
 type Answer = SimResponse & { kind: 'json' | 'xml' | 'text' };
 
 export class CtccSimulator extends BaseSimulator {
-  readonly platform = 'ctcc-cmp';
-  readonly basePath = CTCC_BASE_PATH;
-  protected readonly accountName = 'ctcc-main';
   readonly fleet: CtccFleet;
   readonly credentials: Record<string, string>;
-  private readonly windows = new Map<string, SlidingWindow>();
+  private readonly windows: KeyedWindows;
   private readonly creds: CtccCredentials;
   private readonly keys: [string, string, string];
-  private readonly quotaPerSecond: number;
   private txSeq = 0;
   private passWordHex: string | undefined;
   /** Per card that received orders: the last kind asked and an epoch that moves when the kind changes. */
   private readonly lastOrder = new Map<number, { kind: string; epoch: number }>();
 
   constructor(options: CtccSimOptions) {
-    super(options, 0x43_54, 2 * 3_600_000);
+    super(options, { platform: 'ctcc-cmp', basePath: CTCC_BASE_PATH, accountName: 'ctcc-main', faultSalt: 0x43_54, defaultOrderDelayMs: 2 * 3_600_000 });
     this.fleet = new CtccFleet(options.cards, options.seed, options.clock.nowMs());
-    this.quotaPerSecond = Math.max(1, Math.round(CTCC_QUOTA_PER_SECOND * (options.quotaFactor ?? 1)));
+    this.windows = new KeyedWindows(Math.max(1, Math.round(CTCC_QUOTA_PER_SECOND * (options.quotaFactor ?? 1))), 1000);
     this.creds = {
       userId: options.credentials?.userId ?? 'simgate_ctcc',
       password: options.credentials?.password ?? 'Ct#2026pw',
@@ -138,12 +134,7 @@ export class CtccSimulator extends BaseSimulator {
     const q = req.query;
     // Quota first, per user_id, in real elapsed time; a refused request does not count.
     const userKey = q.user_id ?? '';
-    let window = this.windows.get(userKey);
-    if (!window) {
-      window = new SlidingWindow(this.quotaPerSecond, 1000);
-      this.windows.set(userKey, window);
-    }
-    if (!window.tryAccept(Date.now())) {
+    if (!this.windows.of(userKey).tryAccept(Date.now())) {
       this.counters.quotaViolations++;
       return text(CTCC_ERRORS.rateLimited);
     }

@@ -27,9 +27,6 @@ type Json = Record<string, unknown>;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class JasperSimulator extends BaseSimulator {
-  readonly platform = 'cucc-jasper';
-  readonly basePath = JASPER_BASE_PATH;
-  protected readonly accountName = 'cucc-main';
   readonly credentials: Record<string, string>;
   readonly fleet: JasperFleet;
   readonly accountId: string;
@@ -43,7 +40,7 @@ export class JasperSimulator extends BaseSimulator {
   private readonly pendingStatus = new Map<number, { status: JasperStatus; submittedAt: number; at: number }[]>();
 
   constructor(options: SimOptions) {
-    super(options, 202, DEFAULT_ORDER_DELAY_MS);
+    super(options, { platform: 'cucc-jasper', basePath: JASPER_BASE_PATH, accountName: 'cucc-main', faultSalt: 202, defaultOrderDelayMs: DEFAULT_ORDER_DELAY_MS });
     this.credentials = { username: 'api_' + seedDigits(options.seed, 40, 6), apiKey: 'k' + seedDigits(options.seed, 41, 8) + seedDigits(options.seed, 42, 8) };
     this.fleet = new JasperFleet(options.cards, options.seed, options.clock.nowMs(), this.credentials.username);
     const factor = options.quotaFactor ?? 1;

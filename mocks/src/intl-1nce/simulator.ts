@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SlidingWindow } from '../sim/sliding-window';
+import { KeyedWindows, SlidingWindow } from '../sim/sliding-window';
 import { BaseSimulator } from '../sim/base';
 import type { SimOptions, SimRequest, SimResponse } from '../sim/types';
 import { DAY_MS, IntlFleet, MB, addUtcMonths, type IntlCardView, type IntlPendingChange } from './fleet';
@@ -33,26 +33,22 @@ interface Token {
 }
 
 export class IntlSimulator extends BaseSimulator {
-  readonly platform = 'intl-1nce';
-  readonly basePath = INTL_BASE_PATH;
-  protected readonly accountName = 'intl-main';
   readonly fleet: IntlFleet;
   readonly credentials: Record<string, string>;
   /** Live bearer tokens → expiry on the simulator clock. */
   readonly tokens = new Map<string, Token>();
   private readonly creds: IntlCredentials;
   private readonly simsWindow: SlidingWindow;
-  private readonly tokenWindows = new Map<string, SlidingWindow>();
-  private readonly tokensPerMinute: number;
+  private readonly tokenWindows: KeyedWindows;
   private readonly lastOrder = new Map<number, { kind: string; epoch: number }>();
   private minted = 0;
 
   constructor(options: IntlSimOptions) {
-    super(options, 0x31_4e, 15 * 60_000);
+    super(options, { platform: 'intl-1nce', basePath: INTL_BASE_PATH, accountName: 'intl-main', faultSalt: 0x31_4e, defaultOrderDelayMs: 15 * 60_000 });
     this.fleet = new IntlFleet(options.cards, options.seed, options.clock.nowMs());
     const factor = options.quotaFactor ?? 1;
     this.simsWindow = new SlidingWindow(Math.max(1, Math.round(SIMS_PER_SECOND * factor)), 1000);
-    this.tokensPerMinute = Math.max(1, Math.round(TOKENS_PER_MINUTE * factor));
+    this.tokenWindows = new KeyedWindows(Math.max(1, Math.round(TOKENS_PER_MINUTE * factor)), 60_000);
     this.creds = { username: options.credentials?.username ?? 'simgate-api@example.com', password: options.credentials?.password ?? '1nce-Secret-2026' };
     this.credentials = { ...this.creds };
   }
@@ -117,12 +113,7 @@ export class IntlSimulator extends BaseSimulator {
 
   private token(req: SimRequest): SimResponse {
     const ip = req.headers['x-forwarded-for']?.split(',')[0].trim() || 'loopback';
-    let window = this.tokenWindows.get(ip);
-    if (!window) {
-      window = new SlidingWindow(this.tokensPerMinute, 60_000);
-      this.tokenWindows.set(ip, window);
-    }
-    if (!window.tryAccept(Date.now())) {
+    if (!this.tokenWindows.of(ip).tryAccept(Date.now())) {
       this.counters.quotaViolations++;
       return error(429, 'TooManyRequests', 'Too Many Requests');
     }

@@ -33,3 +33,22 @@ export class SlidingWindow {
     this.times.push(nowMs);
   }
 }
+
+/** One sliding window per key (a user, a client IP, an endpoint), each made on first use. */
+export class KeyedWindows {
+  private readonly byKey = new Map<string, SlidingWindow>();
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
+
+  of(key: string): SlidingWindow {
+    let window = this.byKey.get(key);
+    if (!window) {
+      window = new SlidingWindow(this.limit, this.windowMs);
+      this.byKey.set(key, window);
+    }
+    return window;
+  }
+}
