@@ -15,7 +15,7 @@ import {
 } from './card-columns';
 import { fromRow, toRow } from './columns';
 import type { Db, Queryable } from './db';
-import { toUsage, type StoredUsage, type UsageRow } from './usage.repository';
+import { USAGE_COLUMNS, toUsage, type StoredUsage, type UsageRow } from './usage.repository';
 
 export { rowToCard, type CardRow, type CardSource, type StoredCard } from './card-columns';
 export type { StatusChange } from './card-history';
@@ -39,8 +39,10 @@ export interface CardFilter {
   q?: string;
 }
 
-/** The latest usage cycle's columns of `getWithUsage`, prefixed `u_` (all null when the card has none). */
-type UsageColumns = { [K in Exclude<keyof UsageRow, 'iccid' | 'raw'> as `u_${K}`]: UsageRow[K] | null };
+/** The columns of the latest usage cycle `getWithUsage` reads with a card (its raw payload aside). */
+const LATEST_USAGE = Object.keys(USAGE_COLUMNS).filter((name) => name !== 'iccid' && name !== 'raw') as Exclude<keyof UsageRow, 'iccid' | 'raw'>[];
+/** Those columns prefixed `u_` (all null when the card has none). */
+type UsageColumns = { [K in (typeof LATEST_USAGE)[number] as `u_${K}`]: UsageRow[K] | null };
 
 /** Read options: `raw: false` leaves the carrier's raw payload out (it can be the largest column of a card). */
 export interface CardReadOptions {
@@ -165,10 +167,9 @@ export class CardsRepository {
    */
   async getWithUsage(iccid: string): Promise<{ card: StoredCard; usage: StoredUsage | null } | null> {
     const r = await this.db.query<CardRow & UsageColumns>(
-      `SELECT c.*, u.cycle_start AS u_cycle_start, u.cycle_end AS u_cycle_end, u.used_bytes AS u_used_bytes, u.quota_bytes AS u_quota_bytes,
-              u.remaining_bytes AS u_remaining_bytes, u.as_of AS u_as_of, u.synced_at AS u_synced_at
+      `SELECT c.*, ${LATEST_USAGE.map((name) => `u.${name} AS u_${name}`).join(', ')}
        FROM (SELECT ${COLUMNS_NO_RAW} FROM cards WHERE iccid = $1) c
-       LEFT JOIN LATERAL (SELECT cycle_start, cycle_end, used_bytes, quota_bytes, remaining_bytes, as_of, synced_at FROM usage_cycles
+       LEFT JOIN LATERAL (SELECT ${LATEST_USAGE.join(', ')} FROM usage_cycles
                           WHERE usage_cycles.iccid = c.iccid ORDER BY cycle_start DESC LIMIT 1) u ON true`,
       [iccid],
       { prepare: true },
@@ -178,17 +179,7 @@ export class CardsRepository {
     const usage =
       row.u_cycle_start === null
         ? null
-        : toUsage({
-            iccid: row.iccid,
-            cycle_start: row.u_cycle_start,
-            cycle_end: row.u_cycle_end!,
-            used_bytes: row.u_used_bytes!,
-            quota_bytes: row.u_quota_bytes,
-            remaining_bytes: row.u_remaining_bytes,
-            as_of: row.u_as_of!,
-            synced_at: row.u_synced_at!,
-            raw: null,
-          });
+        : toUsage({ iccid: row.iccid, raw: null, ...Object.fromEntries(LATEST_USAGE.map((name) => [name, row[`u_${name}`]])) } as UsageRow);
     return { card: rowToCard(row), usage };
   }
 

@@ -9,6 +9,13 @@ export interface Column<T = unknown> {
   field: string;
   /** The object's value of a stored one, when not the same. */
   read?: (stored: T) => unknown;
+  /** The field is left out of the object when the stored value is null (a raw payload the carrier did not give). */
+  optional?: boolean;
+}
+
+/** A column of SQL type `sql` holding `field`, read as is. */
+export function col<T>(sql: string, field: string, read?: (stored: T) => unknown): Column<T> {
+  return read ? { sql, field, read } : { sql, field };
 }
 
 export type Columns = Record<string, Column<never>>;
@@ -37,11 +44,20 @@ export function recordsetOf(cols: Columns, param = '$1', except: readonly string
   return `jsonb_to_recordset(${param}::jsonb) AS t(${list})`;
 }
 
-/** The object a row holds: every declared field, in table order. */
+/** The `SET` list of an upsert: the columns but `except` (the key, columns an update keeps) from the row proposed. */
+export function updateSet(cols: Columns, except: readonly string[]): string {
+  return entries(cols)
+    .filter(([name]) => !except.includes(name))
+    .map(([name]) => `${name} = EXCLUDED.${name}`)
+    .join(', ');
+}
+
+/** The object a row holds: every declared field, in table order (`optional` ones only when set). */
 export function fromRow<T>(cols: Columns, row: object): T {
   const out: Record<string, unknown> = {};
   for (const [name, c] of entries(cols)) {
     const v = (row as Record<string, unknown>)[name];
+    if (c.optional && !v) continue;
     out[c.field] = c.read ? c.read(v) : v;
   }
   return out as T;

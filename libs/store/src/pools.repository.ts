@@ -1,44 +1,29 @@
-import type { Pool, PoolRecord, PoolState, PoolType } from '@simgate/core';
+import type { Pool, PoolRecord } from '@simgate/core';
 import { canonicalJson, sameInstant } from './canonical';
+import { col, columnList, fromRow, recordsetOf, toRow, updateSet, type RowOf } from './columns';
 import type { Db } from './db';
 
-interface PoolRow {
-  account_id: string;
-  pool_id: string;
-  platform: string;
-  name: string | null;
-  type: string;
-  state: string;
-  per_card_bytes: number | null;
-  total_bytes: number | null;
-  used_bytes: number;
-  remaining_bytes: number | null;
-  member_count: number | null;
-  as_of: Date;
-  synced_at: Date;
-  raw: Record<string, unknown> | null;
-}
+/** The columns of `pools`, in table order. */
+const POOL_COLUMNS = {
+  account_id: col<string>('text', 'accountId'),
+  pool_id: col<string>('text', 'poolId'),
+  platform: col<string>('text', 'platform'),
+  name: col<string | null>('text', 'name'),
+  type: col<string>('text', 'type'),
+  state: col<string>('text', 'state'),
+  per_card_bytes: col<number | null>('bigint', 'perCardBytes'),
+  total_bytes: col<number | null>('bigint', 'totalBytes'),
+  used_bytes: col<number>('bigint', 'usedBytes'),
+  remaining_bytes: col<number | null>('bigint', 'remainingBytes'),
+  member_count: col<number | null>('int', 'memberCount'),
+  as_of: col<Date>('timestamptz', 'asOf'),
+  synced_at: col<Date>('timestamptz', 'syncedAt'),
+  raw: { ...col<Record<string, unknown> | null>('jsonb', 'raw'), optional: true },
+};
+const COLS = columnList(POOL_COLUMNS);
 
-const COLS = `account_id, pool_id, platform, name, type, state, per_card_bytes, total_bytes, used_bytes, remaining_bytes,
-  member_count, as_of, synced_at, raw`;
-
-function toPool(r: PoolRow): Pool {
-  return {
-    accountId: r.account_id,
-    poolId: r.pool_id,
-    platform: r.platform,
-    name: r.name,
-    type: r.type as PoolType,
-    state: r.state as PoolState,
-    perCardBytes: r.per_card_bytes,
-    totalBytes: r.total_bytes,
-    usedBytes: r.used_bytes,
-    remainingBytes: r.remaining_bytes,
-    memberCount: r.member_count,
-    asOf: r.as_of,
-    syncedAt: r.synced_at,
-    ...(r.raw ? { raw: r.raw } : {}),
-  };
+function toPool(r: RowOf<typeof POOL_COLUMNS>): Pool {
+  return fromRow<Pool>(POOL_COLUMNS, r);
 }
 
 export class PoolsRepository {
@@ -66,33 +51,9 @@ export class PoolsRepository {
     if (!changed.length) return { written: 0 };
     await this.db.query(
       `INSERT INTO pools (${COLS})
-       SELECT ${COLS} FROM jsonb_to_recordset($1::jsonb) AS t(account_id text, pool_id text, platform text, name text, type text,
-         state text, per_card_bytes bigint, total_bytes bigint, used_bytes bigint, remaining_bytes bigint, member_count int,
-         as_of timestamptz, synced_at timestamptz, raw jsonb)
-       ON CONFLICT (account_id, pool_id) DO UPDATE SET name = EXCLUDED.name, type = EXCLUDED.type, state = EXCLUDED.state,
-         per_card_bytes = EXCLUDED.per_card_bytes, total_bytes = EXCLUDED.total_bytes, used_bytes = EXCLUDED.used_bytes,
-         remaining_bytes = EXCLUDED.remaining_bytes, member_count = EXCLUDED.member_count, as_of = EXCLUDED.as_of,
-         synced_at = EXCLUDED.synced_at, raw = EXCLUDED.raw`,
-      [
-        canonicalJson(
-          changed.map((p) => ({
-            account_id: accountId,
-            pool_id: p.poolId,
-            platform,
-            name: p.name,
-            type: p.type,
-            state: p.state,
-            per_card_bytes: p.perCardBytes,
-            total_bytes: p.totalBytes,
-            used_bytes: p.usedBytes,
-            remaining_bytes: p.remainingBytes,
-            member_count: p.memberCount,
-            as_of: p.asOf,
-            synced_at: syncedAt,
-            raw: p.raw ?? null,
-          })),
-        ),
-      ],
+       SELECT ${COLS} FROM ${recordsetOf(POOL_COLUMNS)}
+       ON CONFLICT (account_id, pool_id) DO UPDATE SET ${updateSet(POOL_COLUMNS, ['account_id', 'pool_id', 'platform'])}`,
+      [canonicalJson(changed.map((p) => toRow(POOL_COLUMNS, { ...p, accountId, platform, syncedAt, raw: p.raw ?? null })))],
     );
     return { written: changed.length };
   }
@@ -122,7 +83,7 @@ export class PoolsRepository {
   }
 
   async list(filter: { accountId?: string } = {}): Promise<Pool[]> {
-    const r = await this.db.query<PoolRow>(
+    const r = await this.db.query<RowOf<typeof POOL_COLUMNS>>(
       `SELECT ${COLS} FROM pools WHERE ($1::text IS NULL OR account_id = $1) ORDER BY account_id, pool_id`,
       [filter.accountId ?? null],
     );
@@ -130,7 +91,7 @@ export class PoolsRepository {
   }
 
   async get(accountId: string, poolId: string): Promise<Pool | null> {
-    const r = await this.db.query<PoolRow>(`SELECT ${COLS} FROM pools WHERE account_id = $1 AND pool_id = $2`, [accountId, poolId]);
+    const r = await this.db.query<RowOf<typeof POOL_COLUMNS>>(`SELECT ${COLS} FROM pools WHERE account_id = $1 AND pool_id = $2`, [accountId, poolId]);
     return r.rows[0] ? toPool(r.rows[0]) : null;
   }
 

@@ -1,35 +1,30 @@
 import type { DailyUsage, UsageSnapshot } from '@simgate/core';
 import { canonicalJson, chunks, sameInstant } from './canonical';
+import { col, columnList, fromRow, recordsetOf, toRow, updateSet, type RowOf } from './columns';
 import type { Db } from './db';
 
 export interface StoredUsage extends UsageSnapshot {
   syncedAt: Date;
 }
 
-export interface UsageRow {
-  iccid: string;
-  cycle_start: Date;
-  cycle_end: Date;
-  used_bytes: number;
-  quota_bytes: number | null;
-  remaining_bytes: number | null;
-  as_of: Date;
-  synced_at: Date;
-  raw: Record<string, unknown> | null;
-}
+/** The columns of `usage_cycles`, in table order. */
+export const USAGE_COLUMNS = {
+  iccid: col<string>('text', 'iccid'),
+  cycle_start: col<Date>('timestamptz', 'cycleStart'),
+  cycle_end: col<Date>('timestamptz', 'cycleEnd'),
+  used_bytes: col<number>('bigint', 'usedBytes'),
+  quota_bytes: col<number | null>('bigint', 'quotaBytes'),
+  remaining_bytes: col<number | null>('bigint', 'remainingBytes'),
+  as_of: col<Date>('timestamptz', 'asOf'),
+  synced_at: col<Date>('timestamptz', 'syncedAt'),
+  raw: { ...col<Record<string, unknown> | null>('jsonb', 'raw'), optional: true },
+};
+const COLS = columnList(USAGE_COLUMNS);
+
+export type UsageRow = RowOf<typeof USAGE_COLUMNS>;
 
 export function toUsage(r: UsageRow): StoredUsage {
-  return {
-    iccid: r.iccid,
-    cycleStart: r.cycle_start,
-    cycleEnd: r.cycle_end,
-    usedBytes: r.used_bytes,
-    quotaBytes: r.quota_bytes,
-    remainingBytes: r.remaining_bytes,
-    asOf: r.as_of,
-    syncedAt: r.synced_at,
-    ...(r.raw ? { raw: r.raw } : {}),
-  };
+  return fromRow<StoredUsage>(USAGE_COLUMNS, r);
 }
 
 export class UsageRepository {
@@ -41,8 +36,7 @@ export class UsageRepository {
     for (const batch of chunks(snapshots, 1000)) {
       const keys = batch.map((s) => `${s.iccid}|${s.cycleStart.toISOString()}`);
       const prev = await this.db.query<UsageRow>(
-        `SELECT iccid, cycle_start, cycle_end, used_bytes, quota_bytes, remaining_bytes, as_of, synced_at, raw
-         FROM usage_cycles WHERE (iccid, cycle_start) IN (
+        `SELECT ${COLS} FROM usage_cycles WHERE (iccid, cycle_start) IN (
            SELECT iccid, cycle_start FROM jsonb_to_recordset($1::jsonb) AS k(iccid text, cycle_start timestamptz))`,
         [canonicalJson(batch.map((s) => ({ iccid: s.iccid, cycle_start: s.cycleStart })))],
       );
@@ -60,28 +54,9 @@ export class UsageRepository {
       });
       if (!changed.length) continue;
       await this.db.query(
-        `INSERT INTO usage_cycles (iccid, cycle_start, cycle_end, used_bytes, quota_bytes, remaining_bytes, as_of, synced_at, raw)
-         SELECT iccid, cycle_start, cycle_end, used_bytes, quota_bytes, remaining_bytes, as_of, $2::timestamptz, raw
-         FROM jsonb_to_recordset($1::jsonb) AS t(iccid text, cycle_start timestamptz, cycle_end timestamptz, used_bytes bigint,
-           quota_bytes bigint, remaining_bytes bigint, as_of timestamptz, raw jsonb)
-         ON CONFLICT (iccid, cycle_start) DO UPDATE SET cycle_end = EXCLUDED.cycle_end, used_bytes = EXCLUDED.used_bytes,
-           quota_bytes = EXCLUDED.quota_bytes, remaining_bytes = EXCLUDED.remaining_bytes, as_of = EXCLUDED.as_of,
-           synced_at = EXCLUDED.synced_at, raw = EXCLUDED.raw`,
-        [
-          canonicalJson(
-            changed.map((s) => ({
-              iccid: s.iccid,
-              cycle_start: s.cycleStart,
-              cycle_end: s.cycleEnd,
-              used_bytes: s.usedBytes,
-              quota_bytes: s.quotaBytes,
-              remaining_bytes: s.remainingBytes,
-              as_of: s.asOf,
-              raw: s.raw ?? null,
-            })),
-          ),
-          syncedAt,
-        ],
+        `INSERT INTO usage_cycles (${COLS}) SELECT ${COLS} FROM ${recordsetOf(USAGE_COLUMNS)}
+         ON CONFLICT (iccid, cycle_start) DO UPDATE SET ${updateSet(USAGE_COLUMNS, ['iccid', 'cycle_start'])}`,
+        [canonicalJson(changed.map((s) => toRow(USAGE_COLUMNS, { ...s, syncedAt, raw: s.raw ?? null })))],
       );
       written += changed.length;
     }
@@ -108,8 +83,7 @@ export class UsageRepository {
   async current(iccids: readonly string[]): Promise<Map<string, StoredUsage>> {
     if (!iccids.length) return new Map();
     const r = await this.db.query<UsageRow>(
-      `SELECT DISTINCT ON (iccid) iccid, cycle_start, cycle_end, used_bytes, quota_bytes, remaining_bytes, as_of, synced_at, raw
-       FROM usage_cycles WHERE iccid = ANY($1::text[]) ORDER BY iccid, cycle_start DESC`,
+      `SELECT DISTINCT ON (iccid) ${COLS} FROM usage_cycles WHERE iccid = ANY($1::text[]) ORDER BY iccid, cycle_start DESC`,
       [iccids],
       { prepare: true },
     );
@@ -118,7 +92,7 @@ export class UsageRepository {
 
   async cycles(iccid: string, from: Date | null, to: Date | null): Promise<StoredUsage[]> {
     const r = await this.db.query<UsageRow>(
-      `SELECT iccid, cycle_start, cycle_end, used_bytes, quota_bytes, remaining_bytes, as_of, synced_at, raw FROM usage_cycles
+      `SELECT ${COLS} FROM usage_cycles
        WHERE iccid = $1 AND ($2::timestamptz IS NULL OR cycle_end > $2) AND ($3::timestamptz IS NULL OR cycle_start < $3)
        ORDER BY cycle_start`,
       [iccid, from, to],
