@@ -1,55 +1,11 @@
-import {
-  CardStatus,
-  formatInZone,
-  NotSupported,
-  OperationState,
-  OperationType,
-  Rejected,
-  type AdapterDeps,
-  type BatchResult,
-  type CardRecord,
-  type CardRef,
-  type CarrierAccountConfig,
-  type CarrierAdapter,
-  type CarrierReceipt,
-  type Cursor,
-  type DailyUsage,
-  type InventoryPage,
-  type OperationOrder,
-  type OperationProgress,
-  type PoolMembersPage,
-  type PoolRecord,
-  type UsageSnapshot,
-} from '@simgate/core';
-import {
-  accountOptions,
-  cardScoped,
-  checkDayRange,
-  cycleToRead,
-  noPools,
-  pageOfCursor,
-  progressByStatus,
-  readPerCard,
-  refFor,
-  type AnswerContext,
-} from '../toolkit';
+import { CardStatus, formatInZone, NotSupported, OperationType, Rejected } from '@simgate/core';
+import type { CardRef, CarrierAdapter, CarrierReceipt, Cursor, OperationOrder } from '@simgate/core';
+import { accountOptions, completedOnAcceptance, PerCardAdapter, refFor } from '../toolkit';
 import { cardKeyOf, ctccCredentials, CtccCmpClient } from './client';
 import { errorTable } from './errors';
-import { CTCC_PAGE_SIZE, CTCC_PLATFORM_ID, manifest, optionsSchema, type Options } from './manifest';
-import {
-  compactDay,
-  CTCC_CYCLE,
-  CTCC_ZONE,
-  mapCardMainStatus,
-  mapCycleTraffic,
-  mapDailyTraffic,
-  mapOrderAnswer,
-  mapSimListPage,
-  mapTraffic,
-} from './map';
+import { CTCC_PAGE_SIZE, CTCC_PLATFORM_ID, manifest, optionsSchema } from './manifest';
+import { compactDay, CTCC_ZONE, mapCardMainStatus, mapCycleTraffic, mapDailyTraffic, mapOrderAnswer, mapSimListPage, mapTraffic } from './map';
 import type { CtccMethod, CtccParams } from './wire';
-
-const perCard = cardScoped(errorTable);
 
 /** What each operation sends, and the `productMainStatusCd` that confirms it (null: confirmed on acceptance). */
 interface OperationPlan {
@@ -103,24 +59,15 @@ export function operationPlan(order: OperationOrder, ref: CardRef): OperationPla
   }
 }
 
-export class CtccCmpAdapter implements CarrierAdapter {
+/** China Telecom CMP: one request per card, no pools (PerCardAdapter), orders confirmed by `productMainStatusCd`. */
+export class CtccCmpAdapter extends PerCardAdapter implements CarrierAdapter {
   readonly manifest = manifest;
-  readonly account: Pick<CarrierAccountConfig, 'id' | 'platform' | 'baseUrl'>;
-  private readonly client: CtccCmpClient;
-  readonly options: Options;
+  protected readonly errors = errorTable;
+  readonly options = accountOptions(CTCC_PLATFORM_ID, optionsSchema, this.config);
+  private readonly client = new CtccCmpClient(this.deps.http, this.config.baseUrl, ctccCredentials(this.config.credentials));
 
-  constructor(account: CarrierAccountConfig, deps: AdapterDeps) {
-    this.account = { id: account.id, platform: account.platform, baseUrl: account.baseUrl };
-    this.options = accountOptions(CTCC_PLATFORM_ID, optionsSchema, account);
-    this.client = new CtccCmpClient(deps.http, account.baseUrl, ctccCredentials(account.credentials));
-  }
-
-  private ctx(endpoint: string, secrets: readonly string[], httpStatus: number): AnswerContext {
-    return { endpoint, secrets, httpStatus };
-  }
-
-  async listCards(cursor: Cursor | null, _since: string | null, at: Date): Promise<InventoryPage> {
-    const page = pageOfCursor(CTCC_PLATFORM_ID, 'getSIMList', cursor);
+  async listCards(cursor: Cursor | null, _since: string | null, at: Date) {
+    const page = this.pageOf(cursor, 'getSIMList');
     const { res, secrets } = await this.client.call('getSIMList', null, { signed: {}, unsigned: { pageIndex: String(page) } });
     const mapped = mapSimListPage(res.body, at, this.ctx('getSIMList', secrets, res.status), this.options.planMb);
     const total = mapped.totalCount;
@@ -129,11 +76,7 @@ export class CtccCmpAdapter implements CarrierAdapter {
     return { cards: mapped.cards, next: done ? null : String(page + 1), total };
   }
 
-  private perCard<T>(refs: readonly CardRef[], read: (ref: CardRef) => Promise<T>): Promise<BatchResult<T>> {
-    return readPerCard(refs, read, { refusalIsCards: perCard });
-  }
-
-  async fetchCards(refs: CardRef[], at: Date): Promise<BatchResult<CardRecord>> {
+  async fetchCards(refs: CardRef[], at: Date) {
     return this.perCard(refs, (ref) => this.readStatus(ref, at));
   }
 
@@ -142,12 +85,12 @@ export class CtccCmpAdapter implements CarrierAdapter {
    * cancelled card (`7` 拆机) with the unknown-card error `-4` (carriers.md §3), and a card simgate knows
    * would look unknown (conformance finding).
    */
-  private async readStatus(ref: CardRef, at: Date): Promise<CardRecord> {
+  private async readStatus(ref: CardRef, at: Date) {
     const { res, secrets } = await this.client.call('queryCardMainStatus', cardKeyOf(ref, this.options.cardKey), DROP_CARD);
     return mapCardMainStatus(res.body, ref, at, this.ctx('queryCardMainStatus', secrets, res.status), this.options.planMb);
   }
 
-  async fetchUsage(refs: CardRef[], at: Date): Promise<BatchResult<UsageSnapshot>> {
+  async fetchUsage(refs: CardRef[], at: Date) {
     return this.perCard(refs, async (ref) => {
       const { res, secrets } = await this.client.call('queryTraffic', cardKeyOf(ref, this.options.cardKey), {
         signed: {},
@@ -157,8 +100,8 @@ export class CtccCmpAdapter implements CarrierAdapter {
     });
   }
 
-  async fetchDailyUsage(ref: CardRef, from: string, to: string, _at: Date): Promise<DailyUsage[]> {
-    checkDayRange(CTCC_PLATFORM_ID, 'queryTrafficByDate', from, to);
+  async fetchDailyUsage(ref: CardRef, from: string, to: string, _at: Date) {
+    this.checkDays(from, to, 'queryTrafficByDate');
     const { res, secrets } = await this.client.call('queryTrafficByDate', cardKeyOf(ref, this.options.cardKey), {
       signed: {},
       unsigned: { startDate: compactDay(from), endDate: compactDay(to), needDtl: '1' },
@@ -167,8 +110,8 @@ export class CtccCmpAdapter implements CarrierAdapter {
   }
 
   /** A past (or the current) cycle: `queryTrafficByDate` from its first day to its last (or today), one request per card. */
-  async fetchCycleUsage(refs: CardRef[], label: string, at: Date): Promise<BatchResult<UsageSnapshot>> {
-    const { cycle, last } = cycleToRead(CTCC_PLATFORM_ID, CTCC_CYCLE, label, at);
+  async fetchCycleUsage(refs: CardRef[], label: string, at: Date) {
+    const { cycle, last } = this.cycleToRead(label, at);
     const startDate = formatInZone(cycle.start, CTCC_ZONE, 'yyyyMMdd');
     const endDate = formatInZone(last, CTCC_ZONE, 'yyyyMMdd');
     return this.perCard(refs, async (ref) => {
@@ -178,14 +121,6 @@ export class CtccCmpAdapter implements CarrierAdapter {
       });
       return mapCycleTraffic(res.body, ref, label, at, this.ctx('queryTrafficByDate', secrets, res.status), this.options.planMb);
     });
-  }
-
-  async listPools(_at: Date): Promise<PoolRecord[]> {
-    throw noPools(CTCC_PLATFORM_ID);
-  }
-
-  async listPoolMembers(_poolId: string, _cursor: Cursor | null, _at: Date): Promise<PoolMembersPage> {
-    throw noPools(CTCC_PLATFORM_ID);
   }
 
   async submit(order: OperationOrder, refs: CardRef[], at: Date): Promise<CarrierReceipt> {
@@ -219,19 +154,12 @@ export class CtccCmpAdapter implements CarrierAdapter {
   }
 
   /** Re-reads `queryCardMainStatus` until the confirming status shows; pending until then (the engine applies the deadline). */
-  async progress(receipt: CarrierReceipt, refs: CardRef[], at: Date): Promise<OperationProgress> {
+  async progress(receipt: CarrierReceipt, refs: CardRef[], at: Date) {
     const target = CONFIRMING_STATUS[receipt.type];
-    if (target === null) {
-      return {
-        state: OperationState.COMPLETED,
-        items: receipt.iccids.map((iccid) => ({ iccid, state: OperationState.COMPLETED })),
-        message: 'the platform accepted the change (resultCode 0) and serves no read-back',
-      };
-    }
-    return progressByStatus(receipt, refs, {
+    if (target === null) return completedOnAcceptance(receipt, 'the platform accepted the change (resultCode 0) and serves no read-back');
+    return this.confirmByStatus(receipt, refs, {
       target,
       read: async (ref) => (await this.readStatus(ref, at)).rawStatus,
-      refusalIsCards: perCard,
       waiting: (raw) => `productMainStatusCd ${raw}, waiting for ${target}`,
     });
   }

@@ -1,45 +1,12 @@
 import { DateTime } from 'luxon';
-import {
-  CardStatus,
-  cycleContaining,
-  NotSupported,
-  OperationType,
-  Rejected,
-  UTC,
-  type AdapterDeps,
-  type BatchResult,
-  type CardRecord,
-  type CardRef,
-  type CarrierAccountConfig,
-  type CarrierAdapter,
-  type CarrierReceipt,
-  type Cursor,
-  type DailyUsage,
-  type InventoryPage,
-  type OperationOrder,
-  type OperationProgress,
-  type PoolMembersPage,
-  type PoolRecord,
-  type UsageSnapshot,
-} from '@simgate/core';
-import {
-  accountOptions,
-  cardScoped,
-  checkDayRange,
-  cycleToRead,
-  noPools,
-  pageOfCursor,
-  progressByStatus,
-  readPerCard,
-  type AnswerContext,
-} from '../toolkit';
+import { CardStatus, cycleContaining, NotSupported, OperationType, Rejected, UTC } from '@simgate/core';
+import type { CardRef, CarrierAdapter, CarrierReceipt, Cursor, OperationOrder } from '@simgate/core';
+import { accountOptions, PerCardAdapter } from '../toolkit';
 import { Intl1nceClient, oneNceCredentials } from './client';
 import { errorTable } from './errors';
 import { manifest, ONENCE_PAGE_SIZE, ONENCE_PLATFORM_ID, optionsSchema } from './manifest';
 import { decodeSim, mapCycleUsage, mapDailyUsage, mapSimListPage, mapSimWithQuota, mapUsage, nativeIccid, ONENCE_CYCLE } from './map';
 import type { SimStatusChange } from './wire';
-
-const perCard = cardScoped(errorTable);
 
 /** The raw status each supported operation sets (and whose reading confirms it). */
 export const TARGET_STATUS: Readonly<Partial<Record<OperationType, { raw: SimStatusChange['status']; status: CardStatus }>>> = {
@@ -49,23 +16,15 @@ export const TARGET_STATUS: Readonly<Partial<Record<OperationType, { raw: SimSta
 
 const utcDayOf = (t: Date): string => DateTime.fromJSDate(t, { zone: UTC }).toFormat('yyyy-MM-dd');
 
-export class Intl1nceAdapter implements CarrierAdapter {
+/** 1NCE: one SIM per read, no pools (PerCardAdapter), status changes confirmed by re-reading the SIM. */
+export class Intl1nceAdapter extends PerCardAdapter implements CarrierAdapter {
   readonly manifest = manifest;
-  readonly account: Pick<CarrierAccountConfig, 'id' | 'platform' | 'baseUrl'>;
-  private readonly client: Intl1nceClient;
+  protected readonly errors = errorTable;
+  readonly options = accountOptions(ONENCE_PLATFORM_ID, optionsSchema, this.config);
+  private readonly client = new Intl1nceClient(this.deps.http, this.config.baseUrl, oneNceCredentials(this.config.credentials), this.deps.now);
 
-  constructor(account: CarrierAccountConfig, deps: AdapterDeps) {
-    this.account = { id: account.id, platform: account.platform, baseUrl: account.baseUrl };
-    accountOptions(ONENCE_PLATFORM_ID, optionsSchema, account);
-    this.client = new Intl1nceClient(deps.http, account.baseUrl, oneNceCredentials(account.credentials), deps.now);
-  }
-
-  private ctx(endpoint: string, secrets: readonly string[], httpStatus: number): AnswerContext {
-    return { endpoint, secrets, httpStatus };
-  }
-
-  async listCards(cursor: Cursor | null, _since: string | null, at: Date): Promise<InventoryPage> {
-    const page = pageOfCursor(ONENCE_PLATFORM_ID, 'v1/sims', cursor);
+  async listCards(cursor: Cursor | null, _since: string | null, at: Date) {
+    const page = this.pageOf(cursor, 'v1/sims');
     const { res, secrets } = await this.client.call({
       method: 'GET',
       path: 'v1/sims',
@@ -77,10 +36,6 @@ export class Intl1nceAdapter implements CarrierAdapter {
     return { cards: mapped.cards, next: more && mapped.cards.length > 0 ? String(page + 1) : null, total: mapped.totalCount };
   }
 
-  private perCard<T>(refs: readonly CardRef[], read: (ref: CardRef) => Promise<T>): Promise<BatchResult<T>> {
-    return readPerCard(refs, read, { refusalIsCards: perCard });
-  }
-
   private getSim(ref: CardRef) {
     return this.client.call({ method: 'GET', path: `v1/sims/${nativeIccid(ref.iccid)}`, endpoint: 'v1/sims/{iccid}' });
   }
@@ -90,7 +45,7 @@ export class Intl1nceAdapter implements CarrierAdapter {
   }
 
   /** Two requests per card: the SIM, and its data quota (plan volume and expiry: PLAN_EXPIRED shows only there). */
-  async fetchCards(refs: CardRef[], at: Date): Promise<BatchResult<CardRecord>> {
+  async fetchCards(refs: CardRef[], at: Date) {
     return this.perCard(refs, async (ref) => {
       const sim = await this.getSim(ref);
       const quota = await this.getQuota(ref);
@@ -114,7 +69,7 @@ export class Intl1nceAdapter implements CarrierAdapter {
   }
 
   /** Two requests per card: this month's daily stats (UTC) and the lifetime quota. */
-  async fetchUsage(refs: CardRef[], at: Date): Promise<BatchResult<UsageSnapshot>> {
+  async fetchUsage(refs: CardRef[], at: Date) {
     const cycle = cycleContaining(ONENCE_CYCLE, at);
     const from = utcDayOf(cycle.start);
     const to = utcDayOf(at);
@@ -132,29 +87,21 @@ export class Intl1nceAdapter implements CarrierAdapter {
     });
   }
 
-  async fetchDailyUsage(ref: CardRef, from: string, to: string, _at: Date): Promise<DailyUsage[]> {
-    checkDayRange(ONENCE_PLATFORM_ID, 'v1/sims/{iccid}/usage', from, to);
+  async fetchDailyUsage(ref: CardRef, from: string, to: string, _at: Date) {
+    this.checkDays(from, to, 'v1/sims/{iccid}/usage');
     const { res, secrets } = await this.getUsage(ref, from, to);
     return mapDailyUsage(res.body, ref, this.ctx('v1/sims/{iccid}/usage', secrets, res.status));
   }
 
   /** A past (or the current) month: `/usage` from its first day to its last (or today), one request per card. */
-  async fetchCycleUsage(refs: CardRef[], label: string, at: Date): Promise<BatchResult<UsageSnapshot>> {
-    const { cycle, last } = cycleToRead(ONENCE_PLATFORM_ID, ONENCE_CYCLE, label, at);
+  async fetchCycleUsage(refs: CardRef[], label: string, at: Date) {
+    const { cycle, last } = this.cycleToRead(label, at);
     const from = utcDayOf(cycle.start);
     const to = utcDayOf(last);
     return this.perCard(refs, async (ref) => {
       const { res, secrets } = await this.getUsage(ref, from, to);
       return mapCycleUsage(res.body, ref, label, at, this.ctx('v1/sims/{iccid}/usage', secrets, res.status));
     });
-  }
-
-  async listPools(_at: Date): Promise<PoolRecord[]> {
-    throw noPools(ONENCE_PLATFORM_ID);
-  }
-
-  async listPoolMembers(_poolId: string, _cursor: Cursor | null, _at: Date): Promise<PoolMembersPage> {
-    throw noPools(ONENCE_PLATFORM_ID);
   }
 
   /** One card: `PUT /v1/sims/{iccid}`; several: `POST /v1/sims` (201, queued). Confirmed by re-reading the SIM. */
@@ -184,16 +131,15 @@ export class Intl1nceAdapter implements CarrierAdapter {
   }
 
   /** Pending until the SIM reads the target status (the engine applies the deadline). */
-  async progress(receipt: CarrierReceipt, refs: CardRef[], _at: Date): Promise<OperationProgress> {
+  async progress(receipt: CarrierReceipt, refs: CardRef[], _at: Date) {
     const target = TARGET_STATUS[receipt.type];
     if (!target) throw new NotSupported(`${ONENCE_PLATFORM_ID}: ${receipt.type} is not supported`, { platform: ONENCE_PLATFORM_ID });
-    return progressByStatus(receipt, refs, {
+    return this.confirmByStatus(receipt, refs, {
       target: target.raw,
       read: async (ref) => {
         const { res, secrets } = await this.getSim(ref);
         return decodeSim(res.body, this.ctx('v1/sims/{iccid}', secrets, res.status)).status ?? '';
       },
-      refusalIsCards: perCard,
       waiting: (raw) => `status ${raw}, waiting for ${target.raw}`,
     });
   }

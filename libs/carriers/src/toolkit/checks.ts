@@ -96,5 +96,5 @@ export function accountOptions<T>(platform: string, schema: ZodType<T, ZodTypeDe
   const parsed = schema.safeParse(account.options ?? {});
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new Rejected(`${platform}: account '${account.id}', options.${issue.path.join('.')}: ${issue.message}`, { platform });
+  throw new Rejected(`${platform}: account '${account.id}', ${['options', ...issue.path].join('.')}: ${issue.message}`, { platform });
 }

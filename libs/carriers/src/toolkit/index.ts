@@ -29,6 +29,7 @@ export * from './carrier-http';
 export * from './checks';
 export * from './errors';
 export * from './per-card';
+export * from './per-card-adapter';
 export * from './progress';
 export * from './redact';
 export * from './send-context';

@@ -49,3 +49,12 @@ export function overallState(items: readonly OperationItemProgress[]): Operation
   if (items.some((i) => i.state === OperationState.SUBMITTED)) return OperationState.SUBMITTED;
   return items.every((i) => i.state === OperationState.COMPLETED) ? OperationState.COMPLETED : OperationState.FAILED;
 }
+
+/** Progress of an order the carrier applies on acceptance and serves no read-back of: every item COMPLETED. */
+export function completedOnAcceptance(receipt: CarrierReceipt, message: string): OperationProgress {
+  return {
+    state: OperationState.COMPLETED,
+    items: receipt.iccids.map((iccid) => ({ iccid, state: OperationState.COMPLETED })),
+    message,
+  };
+}
