@@ -1,4 +1,5 @@
 import { canonicalJson } from './canonical';
+import { col, fromRow, type RowOf } from './columns';
 import type { Db } from './db';
 
 export type SyncKind = 'inventory' | 'status' | 'usage' | 'pools' | 'orders';
@@ -20,31 +21,22 @@ export interface Checkpoint {
   updatedAt: Date;
 }
 
-interface Row {
-  account_id: string;
-  kind: string;
-  state: string;
-  cursor: string | null;
-  high_water_mark: string | null;
-  started_at: Date | null;
-  last_success_at: Date | null;
-  last_error: Record<string, unknown> | null;
-  cards: number;
-  updated_at: Date;
-}
+/** The columns of `sync_checkpoints`, in table order. */
+const CHECKPOINT_COLUMNS = {
+  account_id: col<string>('text', 'accountId'),
+  kind: col<string>('text', 'kind'),
+  state: col<string>('text', 'state'),
+  cursor: col<string | null>('text', 'cursor'),
+  high_water_mark: col<string | null>('text', 'highWaterMark'),
+  started_at: col<Date | null>('timestamptz', 'startedAt'),
+  last_success_at: col<Date | null>('timestamptz', 'lastSuccessAt'),
+  last_error: col<Record<string, unknown> | null>('jsonb', 'lastError'),
+  cards: col<number>('int', 'cards'),
+  updated_at: col<Date>('timestamptz', 'updatedAt'),
+};
+type Row = RowOf<typeof CHECKPOINT_COLUMNS>;
 
-const toCheckpoint = (r: Row): Checkpoint => ({
-  accountId: r.account_id,
-  kind: r.kind as SyncKind,
-  state: r.state as SyncState,
-  cursor: r.cursor,
-  highWaterMark: r.high_water_mark,
-  startedAt: r.started_at,
-  lastSuccessAt: r.last_success_at,
-  lastError: r.last_error,
-  cards: r.cards,
-  updatedAt: r.updated_at,
-});
+const toCheckpoint = (r: Row): Checkpoint => fromRow<Checkpoint>(CHECKPOINT_COLUMNS, r);
 
 export class CheckpointsRepository {
   constructor(private readonly db: Db) {}

@@ -27,11 +27,11 @@ function entries(cols: Columns): [string, Column<unknown>][] {
   return Object.entries(cols) as [string, Column<unknown>][];
 }
 
-/** The column names, comma-separated, in table order (`except` left out). */
-export function columnList(cols: Columns, except: readonly string[] = []): string {
+/** The column names, comma-separated, in table order (`except` left out), each after `prefix` (a table alias). */
+export function columnList(cols: Columns, except: readonly string[] = [], prefix = ''): string {
   return entries(cols)
     .filter(([name]) => !except.includes(name))
-    .map(([name]) => name)
+    .map(([name]) => prefix + name)
     .join(', ');
 }
 

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { OperationState, type OperationParams, type OperationReceipt, type OperationType } from '@simgate/core';
 import { canonicalJson } from './canonical';
+import { col, columnList, fromRow, type RowOf } from './columns';
 import type { Db } from './db';
 
 /** One resend of an in-doubt item: when, why, and what came of it. */
@@ -30,31 +31,35 @@ export function lastSentAt(item: Pick<OperationItem, 'submittedAt' | 'resends'>)
   return item.resends.length ? item.resends[item.resends.length - 1].at : item.submittedAt;
 }
 
-interface ItemRow {
-  iccid: string;
-  account_id: string | null;
-  state: string;
-  receipt: OperationReceipt | null;
-  error: Record<string, unknown> | null;
-  attempts: number;
-  submitted_at: Date | null;
-  completed_at: Date | null;
-  resends: { at: string; reason: string; outcome: string }[] | null;
-}
+/** The columns of `operation_items` an item is read from, in table order. */
+const ITEM_COLUMNS = {
+  iccid: col<string>('text', 'iccid'),
+  account_id: col<string | null>('text', 'accountId'),
+  state: col<string>('text', 'state'),
+  receipt: col<OperationReceipt | null>('jsonb', 'receipt', (r) => (r ? reviveReceipt(r) : null)),
+  error: col<Record<string, unknown> | null>('jsonb', 'error'),
+  attempts: col<number>('int', 'attempts'),
+  submitted_at: col<Date | null>('timestamptz', 'submittedAt'),
+  completed_at: col<Date | null>('timestamptz', 'completedAt'),
+  resends: col<{ at: string; reason: string; outcome: string }[] | null>('jsonb', 'resends', (rs) =>
+    (rs ?? []).map((r) => ({ at: new Date(r.at), reason: r.reason, outcome: r.outcome })),
+  ),
+};
+type ItemRow = RowOf<typeof ITEM_COLUMNS>;
 
-function itemOf(i: ItemRow): OperationItem {
-  return {
-    iccid: i.iccid,
-    accountId: i.account_id,
-    state: i.state as OperationState,
-    receipt: i.receipt ? reviveReceipt(i.receipt) : null,
-    error: i.error,
-    attempts: i.attempts,
-    submittedAt: i.submitted_at,
-    completedAt: i.completed_at,
-    resends: (i.resends ?? []).map((r) => ({ at: new Date(r.at), reason: r.reason, outcome: r.outcome })),
-  };
-}
+const itemOf = (i: ItemRow): OperationItem => fromRow<OperationItem>(ITEM_COLUMNS, i);
+
+/** The columns of `operations` an operation is read from (its items aside), in table order. */
+const OPERATION_COLUMNS = {
+  id: col<string>('text', 'id'),
+  idempotency_key: col<string>('text', 'idempotencyKey'),
+  type: col<string>('text', 'type'),
+  state: col<string>('text', 'state'),
+  params: col<OperationParams>('jsonb', 'params'),
+  error: col<Record<string, unknown> | null>('jsonb', 'error'),
+  created_at: col<Date>('timestamptz', 'createdAt'),
+  updated_at: col<Date>('timestamptz', 'updatedAt'),
+};
 
 export interface Operation {
   id: string;
@@ -141,34 +146,11 @@ export class OperationsRepository {
   }
 
   async get(id: string): Promise<Operation | null> {
-    const r = await this.db.query<{
-      id: string;
-      idempotency_key: string;
-      type: string;
-      state: string;
-      params: OperationParams;
-      error: Record<string, unknown> | null;
-      created_at: Date;
-      updated_at: Date;
-    }>(`SELECT id, idempotency_key, type, state, params, error, created_at, updated_at FROM operations WHERE id = $1`, [id]);
+    const r = await this.db.query<RowOf<typeof OPERATION_COLUMNS>>(`SELECT ${columnList(OPERATION_COLUMNS)} FROM operations WHERE id = $1`, [id]);
     const o = r.rows[0];
     if (!o) return null;
-    const items = await this.db.query<ItemRow>(
-      `SELECT iccid, account_id, state, receipt, error, attempts, submitted_at, completed_at, resends FROM operation_items
-       WHERE operation_id = $1 ORDER BY iccid`,
-      [id],
-    );
-    return {
-      id: o.id,
-      idempotencyKey: o.idempotency_key,
-      type: o.type as OperationType,
-      state: o.state as OperationState,
-      params: o.params,
-      error: o.error,
-      createdAt: o.created_at,
-      updatedAt: o.updated_at,
-      items: items.rows.map(itemOf),
-    };
+    const items = await this.db.query<ItemRow>(`SELECT ${columnList(ITEM_COLUMNS)} FROM operation_items WHERE operation_id = $1 ORDER BY iccid`, [id]);
+    return { ...fromRow<Omit<Operation, 'items'>>(OPERATION_COLUMNS, o), items: items.rows.map(itemOf) };
   }
 
   /**
@@ -213,8 +195,7 @@ export class OperationsRepository {
     limit: number,
   ): Promise<(OperationItem & { operationId: string; type: OperationType; params: OperationParams; idempotencyKey: string })[]> {
     const r = await this.db.query<ItemRow & { operation_id: string; type: string; params: OperationParams; idempotency_key: string }>(
-      `SELECT i.operation_id, o.type, o.params, o.idempotency_key, i.iccid, i.account_id, i.state, i.receipt, i.error, i.attempts,
-              i.submitted_at, i.completed_at, i.resends
+      `SELECT i.operation_id, o.type, o.params, o.idempotency_key, ${columnList(ITEM_COLUMNS, [], 'i.')}
        FROM operation_items i JOIN operations o ON o.id = i.operation_id
        WHERE i.state = $1 AND ($2::text IS NULL OR i.account_id = $2) ORDER BY i.updated_at, i.operation_id, i.iccid LIMIT $3`,
       [state, accountId, limit],
