@@ -38,8 +38,6 @@ import {
  * or throws a `CarrierError` (`Transient` for an unreadable answer, the table's class for a platform code).
  */
 
-export type { AnswerContext };
-
 export const CTCC_ZONE = SHANGHAI;
 export const CTCC_CYCLE = naturalMonth(SHANGHAI);
 

@@ -1,4 +1,3 @@
-import vm from 'vm';
 import nock from 'nock';
 import {
   AuthExpired,
@@ -24,14 +23,6 @@ import { platform } from './index';
 // nock patches Node's http for the whole Jest worker: undo it when this file is done, so later files get real sockets.
 afterAll(() => nock.restore());
 
-// Jest hands each file a copy of process.env; the host's process is the one whose TZ Node watches.
-const host = vm.runInThisContext('process') as NodeJS.Process;
-const savedTz = host.env.TZ;
-host.env.TZ = 'America/Los_Angeles';
-afterAll(() => {
-  if (savedTz === undefined) delete host.env.TZ;
-  else host.env.TZ = savedTz;
-});
 
 /** karrio's four tests per feature: request built, URL called, success parsed, error parsed. Fixtures at the bottom. */
 

@@ -1,5 +1,5 @@
 import { AuthExpired, type CarrierError, type HttpMethod, type HttpPort, type HttpResponse } from '@simgate/core';
-import { classify, isOkStatus, malformed, redact, requireCredentials, TokenCache, type IssuedToken } from '../toolkit';
+import { classify, isOkStatus, malformed, parseJson, redact, requireCredentials, TokenCache, type IssuedToken } from '../toolkit';
 import { errorTable } from './errors';
 import { ONENCE_PLATFORM_ID } from './manifest';
 import { errorBodySchema, tokenResponseSchema } from './wire';
@@ -93,13 +93,7 @@ export class Intl1nceClient {
     const issuedAt = this.now().getTime();
     if (!isOkStatus(res.status)) throw answerError(res, endpoint, secrets, this.now());
     const ctx = { endpoint, secrets, httpStatus: res.status };
-    let value: unknown;
-    try {
-      value = JSON.parse(res.body);
-    } catch {
-      throw malformed(errorTable, ctx, 'token answer is not JSON');
-    }
-    const parsed = tokenResponseSchema.safeParse(value);
+    const parsed = tokenResponseSchema.safeParse(parseJson(errorTable, res.body, ctx));
     if (!parsed.success) throw malformed(errorTable, ctx, 'token answer has no access_token/expires_in');
     const expiresIn = parsed.data.expires_in;
     return { value: parsed.data.access_token, expiresAt: issuedAt + expiresIn * 1000 - tokenMarginMs(expiresIn) };

@@ -33,8 +33,6 @@ import {
  * whatever the process zone. Every function returns a valid core value or throws a `CarrierError`.
  */
 
-export type { AnswerContext };
-
 export const ONENCE_ZONE = UTC;
 export const ONENCE_CYCLE = naturalMonth(UTC);
 
