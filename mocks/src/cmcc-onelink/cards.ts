@@ -1,8 +1,12 @@
 import type { SimClock } from '../sim/clock';
-import { type CardState, Why } from '../sim/timeline';
+import { type CardState, type Life, Why } from '../sim/timeline';
 import { DAY_MS } from '../sim/zone';
 import { ONELINK_CODES, OneLinkError, kbString, type Row } from './codes';
 import type { OneLinkFleet } from './fleet';
+
+/** Raw `cardStatus` per life, `[variant 0, variant 1]`: the OneLink-PB code set, then the OneLink-CT one. */
+const PB_STATUS: Readonly<Record<Life, readonly [string, string]>> = { TEST: ['07', '06'], INVENTORY: ['07', '06'], ACTIVE: ['00', '00'], STOPPED: ['02', '01'], RETIRED: ['03', '03'], CANCELLED: ['04', '04'] };
+const CT_STATUS: Readonly<Record<Life, readonly [string, string]>> = { TEST: ['6', '6'], INVENTORY: ['1', '7'], ACTIVE: ['2', '2'], STOPPED: ['4', '4'], RETIRED: ['8', '8'], CANCELLED: ['9', '9'] };
 
 /** Stop-reason bits (carriers.md §1): position in the 12-character bitmap and the description. */
 const STOP_BITS: ReadonlyArray<[number, number, string]> = [
@@ -74,35 +78,7 @@ export class OneLinkCards {
 
   /** The raw `cardStatus` of a state, in the code set of the card's platform (OneLink-CT or -PB). */
   cardStatus(i: number, s: CardState): string {
-    if (this.fleet.isPB(i)) {
-      switch (s.life) {
-        case 'TEST':
-        case 'INVENTORY':
-          return s.variant === 1 ? '06' : '07';
-        case 'ACTIVE':
-          return '00';
-        case 'STOPPED':
-          return s.variant === 1 ? '01' : '02';
-        case 'RETIRED':
-          return '03';
-        case 'CANCELLED':
-          return '04';
-      }
-    }
-    switch (s.life) {
-      case 'TEST':
-        return '6';
-      case 'INVENTORY':
-        return s.variant === 1 ? '7' : '1';
-      case 'ACTIVE':
-        return '2';
-      case 'STOPPED':
-        return '4';
-      case 'RETIRED':
-        return '8';
-      case 'CANCELLED':
-        return '9';
-    }
+    return (this.fleet.isPB(i) ? PB_STATUS : CT_STATUS)[s.life][s.variant === 1 ? 1 : 0];
   }
 
   ids(i: number): { msisdn: string; iccid: string } {

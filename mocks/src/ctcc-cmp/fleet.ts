@@ -1,3 +1,4 @@
+import { DerivedFleet } from '../sim/derived-fleet';
 import { hash32, unit } from '../sim/random';
 import { luhnCheckDigit } from '@simgate/core';
 import { DAY_MS, MB, shDay, shDayStart, shMonthStart } from './shanghai-time';
@@ -81,27 +82,11 @@ function uses1349(seed: number, i: number): boolean {
   return i < 9_000_000 && unit(seed, i, 9) < 0.1;
 }
 
-export class CtccFleet {
-  /** Overrides: only cards that changed. */
-  readonly states = new Map<number, CtccCardState>();
-  readonly pending = new Map<number, CtccPendingOrder>();
-  private readonly iccidBatch: string;
-  private readonly msisdnBase: number;
-  private readonly msisdn1349Base: number;
-  private readonly imsiBase: number;
-
-  constructor(
-    readonly size: number,
-    readonly seed: number,
-    /** The instant the fleet's history is anchored to (the clock at creation). */
-    readonly epochMs: number,
-  ) {
-    if (size > 1_000_000_000) throw new Error('ctcc fleet: at most 10^9 cards');
-    this.iccidBatch = String(hash32(seed, 11) % 1000).padStart(3, '0');
-    this.msisdnBase = (hash32(seed, 7) % 500) * 1_000_000;
-    this.msisdn1349Base = (hash32(seed, 8) % 9) * 100_000;
-    this.imsiBase = (hash32(seed, 13) % 9000) * 1_000_000;
-  }
+export class CtccFleet extends DerivedFleet<CtccCardState, CtccPendingOrder> {
+  private readonly iccidBatch = String(hash32(this.seed, 11) % 1000).padStart(3, '0');
+  private readonly msisdnBase = (hash32(this.seed, 7) % 500) * 1_000_000;
+  private readonly msisdn1349Base = (hash32(this.seed, 8) % 9) * 100_000;
+  private readonly imsiBase = (hash32(this.seed, 13) % 9000) * 1_000_000;
 
   iccidOf(i: number): string {
     const body = iccidPrefix(this.seed, i) + this.iccidBatch + String(i).padStart(10, '0');

@@ -1,4 +1,5 @@
 import { luhnCheckDigit } from '@simgate/core';
+import { DerivedFleet } from '../sim/derived-fleet';
 import { hash32, unit } from '../sim/random';
 
 /**
@@ -73,23 +74,10 @@ export function addUtcMonths(ms: number, months: number): number {
   return target.getTime();
 }
 
-export class IntlFleet {
-  readonly states = new Map<number, IntlCardState>();
-  readonly pending = new Map<number, IntlPendingChange[]>();
-  private readonly batch: string;
-  private readonly msisdnBase: number;
-  private readonly imsiBase: number;
-
-  constructor(
-    readonly size: number,
-    readonly seed: number,
-    readonly epochMs: number,
-  ) {
-    if (size > 1_000_000_000) throw new Error('1nce fleet: at most 10^9 cards');
-    this.batch = String(hash32(seed, 21) % 1000).padStart(3, '0');
-    this.msisdnBase = (hash32(seed, 22) % 90) * 100_000_000;
-    this.imsiBase = (hash32(seed, 23) % 90) * 100_000_000;
-  }
+export class IntlFleet extends DerivedFleet<IntlCardState, IntlPendingChange[]> {
+  private readonly batch = String(hash32(this.seed, 21) % 1000).padStart(3, '0');
+  private readonly msisdnBase = (hash32(this.seed, 22) % 90) * 100_000_000;
+  private readonly imsiBase = (hash32(this.seed, 23) % 90) * 100_000_000;
 
   iccidOf(i: number): string {
     return '8988228' + this.batch + String(i).padStart(9, '0');
