@@ -1,5 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** The labels of every per-account metric. */
+const ACCOUNT = ['platform', 'account'] as const;
+
 /**
  * Every simgate metric, declared once, with explicit buckets. Names start `simgate_`; docs/metrics.md
  * describes each. Labels never carry card identifiers or secrets.
@@ -7,162 +10,71 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export class SimgateMetrics {
   readonly registry = new Registry();
 
-  readonly syncDelay = new Gauge({
-    name: 'simgate_sync_delay_seconds',
-    help: 'Seconds since the last successful sync of this kind of data for the account (started time of the last complete sweep).',
-    labelNames: ['platform', 'account', 'kind'] as const,
-    registers: [this.registry],
-  });
+  private gauge<const L extends string>(name: string, labelNames: readonly L[], help: string): Gauge<L> {
+    return new Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
 
-  readonly syncBudget = new Gauge({
-    name: 'simgate_sync_delay_budget_seconds',
-    help: 'Sync delay budget per kind: the alert threshold for simgate_sync_delay_seconds.',
-    labelNames: ['platform', 'account', 'kind'] as const,
-    registers: [this.registry],
-  });
+  private counter<const L extends string>(name: string, labelNames: readonly L[], help: string): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
 
-  readonly stalestCardAge = new Gauge({
-    name: 'simgate_sync_stalest_card_age_seconds',
-    help: "Age of the stalest card's data of this kind: cards that failed their last sync count from their last good read.",
-    labelNames: ['platform', 'account', 'kind'] as const,
-    registers: [this.registry],
-  });
+  private histogram<const L extends string>(name: string, labelNames: readonly L[], buckets: number[], help: string): Histogram<L> {
+    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
+  }
 
-  readonly syncState = new Gauge({
-    name: 'simgate_sync_state',
-    help: 'Current state of each sync kind per account (1 for the current state, 0 otherwise).',
-    labelNames: ['platform', 'account', 'kind', 'state'] as const,
-    registers: [this.registry],
-  });
+  // Sync freshness and jobs.
+  readonly syncDelay = this.gauge('simgate_sync_delay_seconds', [...ACCOUNT, 'kind'],
+    'Seconds since the last successful sync of this kind of data for the account (started time of the last complete sweep).');
+  readonly syncBudget = this.gauge('simgate_sync_delay_budget_seconds', [...ACCOUNT, 'kind'],
+    'Sync delay budget per kind: the alert threshold for simgate_sync_delay_seconds.');
+  readonly stalestCardAge = this.gauge('simgate_sync_stalest_card_age_seconds', [...ACCOUNT, 'kind'],
+    "Age of the stalest card's data of this kind: cards that failed their last sync count from their last good read.");
+  readonly syncState = this.gauge('simgate_sync_state', [...ACCOUNT, 'kind', 'state'],
+    'Current state of each sync kind per account (1 for the current state, 0 otherwise).');
+  readonly jobDuration = this.histogram('simgate_sync_job_duration_seconds', [...ACCOUNT, 'kind', 'outcome'], [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],
+    'Duration of sync jobs by kind and outcome.');
+  readonly cardsProcessed = this.counter('simgate_sync_cards_processed_total', [...ACCOUNT, 'kind', 'result'],
+    'Cards processed by sync jobs, by result: written (new or changed), unchanged, failed (recorded on the card).');
 
-  readonly jobDuration = new Histogram({
-    name: 'simgate_sync_job_duration_seconds',
-    help: 'Duration of sync jobs by kind and outcome.',
-    labelNames: ['platform', 'account', 'kind', 'outcome'] as const,
-    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],
-    registers: [this.registry],
-  });
+  // Carrier requests.
+  readonly carrierRequests = this.counter('simgate_carrier_requests_total', [...ACCOUNT, 'endpoint', 'outcome'],
+    'HTTP requests sent to carrier platforms by endpoint class and outcome (HTTP status class, timeout or network).');
+  readonly carrierLatency = this.histogram('simgate_carrier_request_duration_seconds', [...ACCOUNT, 'endpoint'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    'Latency of carrier HTTP requests by endpoint class.');
+  readonly carrierErrors = this.counter('simgate_carrier_errors_total', [...ACCOUNT, 'kind', 'error'],
+    'Carrier calls that failed, by the core error class (RATE_LIMITED, AUTH_EXPIRED, TRANSIENT, REJECTED, UNAVAILABLE, NOT_SUPPORTED).');
 
-  readonly cardsProcessed = new Counter({
-    name: 'simgate_sync_cards_processed_total',
-    help: 'Cards processed by sync jobs, by result: written (new or changed), unchanged, failed (recorded on the card).',
-    labelNames: ['platform', 'account', 'kind', 'result'] as const,
-    registers: [this.registry],
-  });
+  // Rate limits and retries.
+  readonly rateLimitWait = this.histogram('simgate_rate_limit_wait_seconds', [...ACCOUNT], [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+    "Time requests waited for a slot of the account's quota before being sent.");
+  readonly rateLimitRejections = this.counter('simgate_rate_limit_rejections_total', [...ACCOUNT],
+    "The carrier's own rate-limit answers (each one slows the account down adaptively).");
+  readonly rateLimitFactor = this.gauge('simgate_rate_limit_factor', [...ACCOUNT],
+    'Adaptive share of the quota in use per account (1 = full quota; lower after carrier rate-limit answers).');
+  readonly retries = this.counter('simgate_sync_retries_total', [...ACCOUNT, 'kind', 'reason'],
+    'Retries of carrier calls by sync kind and reason.');
 
-  readonly carrierRequests = new Counter({
-    name: 'simgate_carrier_requests_total',
-    help: 'HTTP requests sent to carrier platforms by endpoint class and outcome (HTTP status class, timeout or network).',
-    labelNames: ['platform', 'account', 'endpoint', 'outcome'] as const,
-    registers: [this.registry],
-  });
+  // Queues, cards and pools.
+  readonly queueJobs = this.gauge('simgate_queue_jobs', ['queue', 'state'],
+    'Jobs in each queue by state (waiting, active, delayed, failed, completed).');
+  readonly cards = this.gauge('simgate_cards', [...ACCOUNT, 'status', 'reason'],
+    'Cards by account, status and primary suspend reason ("" when none).');
+  readonly poolRemaining = this.gauge('simgate_pool_remaining_bytes', [...ACCOUNT, 'pool', 'type'],
+    'Remaining data of each pool (negative when overdrawn).');
+  readonly poolTotal = this.gauge('simgate_pool_total_bytes', [...ACCOUNT, 'pool', 'type'],
+    'Effective total data of each pool in the current cycle.');
 
-  readonly carrierLatency = new Histogram({
-    name: 'simgate_carrier_request_duration_seconds',
-    help: 'Latency of carrier HTTP requests by endpoint class.',
-    labelNames: ['platform', 'account', 'endpoint'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [this.registry],
-  });
-
-  readonly carrierErrors = new Counter({
-    name: 'simgate_carrier_errors_total',
-    help: 'Carrier calls that failed, by the core error class (RATE_LIMITED, AUTH_EXPIRED, TRANSIENT, REJECTED, UNAVAILABLE, NOT_SUPPORTED).',
-    labelNames: ['platform', 'account', 'kind', 'error'] as const,
-    registers: [this.registry],
-  });
-
-  readonly rateLimitWait = new Histogram({
-    name: 'simgate_rate_limit_wait_seconds',
-    help: "Time requests waited for a slot of the account's quota before being sent.",
-    labelNames: ['platform', 'account'] as const,
-    buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
-    registers: [this.registry],
-  });
-
-  readonly rateLimitRejections = new Counter({
-    name: 'simgate_rate_limit_rejections_total',
-    help: "The carrier's own rate-limit answers (each one slows the account down adaptively).",
-    labelNames: ['platform', 'account'] as const,
-    registers: [this.registry],
-  });
-
-  readonly rateLimitFactor = new Gauge({
-    name: 'simgate_rate_limit_factor',
-    help: 'Adaptive share of the quota in use per account (1 = full quota; lower after carrier rate-limit answers).',
-    labelNames: ['platform', 'account'] as const,
-    registers: [this.registry],
-  });
-
-  readonly retries = new Counter({
-    name: 'simgate_sync_retries_total',
-    help: 'Retries of carrier calls by sync kind and reason.',
-    labelNames: ['platform', 'account', 'kind', 'reason'] as const,
-    registers: [this.registry],
-  });
-
-  readonly queueJobs = new Gauge({
-    name: 'simgate_queue_jobs',
-    help: 'Jobs in each queue by state (waiting, active, delayed, failed, completed).',
-    labelNames: ['queue', 'state'] as const,
-    registers: [this.registry],
-  });
-
-  readonly cards = new Gauge({
-    name: 'simgate_cards',
-    help: 'Cards by account, status and primary suspend reason ("" when none).',
-    labelNames: ['platform', 'account', 'status', 'reason'] as const,
-    registers: [this.registry],
-  });
-
-  readonly poolRemaining = new Gauge({
-    name: 'simgate_pool_remaining_bytes',
-    help: 'Remaining data of each pool (negative when overdrawn).',
-    labelNames: ['platform', 'account', 'pool', 'type'] as const,
-    registers: [this.registry],
-  });
-
-  readonly poolTotal = new Gauge({
-    name: 'simgate_pool_total_bytes',
-    help: 'Effective total data of each pool in the current cycle.',
-    labelNames: ['platform', 'account', 'pool', 'type'] as const,
-    registers: [this.registry],
-  });
-
-  readonly operations = new Gauge({
-    name: 'simgate_operations',
-    help: 'Operation items by type and state.',
-    labelNames: ['type', 'state'] as const,
-    registers: [this.registry],
-  });
-
-  readonly operationOldestPending = new Gauge({
-    name: 'simgate_operation_oldest_pending_seconds',
-    help: 'Age of the oldest submitted, not yet finished operation item per account.',
-    labelNames: ['platform', 'account'] as const,
-    registers: [this.registry],
-  });
-
-  readonly operationDeadline = new Gauge({
-    name: 'simgate_operation_deadline_seconds',
-    help: "The platform's order processing deadline (from its manifest).",
-    labelNames: ['platform', 'account'] as const,
-    registers: [this.registry],
-  });
-
-  readonly lifecycleUpcoming = new Gauge({
-    name: 'simgate_cards_lifecycle_upcoming',
-    help: 'Cards with a lifecycle event (forced_activation, cancellation) within the next 7 days.',
-    labelNames: ['platform', 'account', 'event'] as const,
-    registers: [this.registry],
-  });
-
-  readonly operationsSubmitted = new Counter({
-    name: 'simgate_operations_submitted_total',
-    help: 'Operation items sent to carriers, by type and result (accepted, rejected, in_doubt).',
-    labelNames: ['platform', 'account', 'type', 'result'] as const,
-    registers: [this.registry],
-  });
+  // Operations and lifecycle.
+  readonly operations = this.gauge('simgate_operations', ['type', 'state'],
+    'Operation items by type and state.');
+  readonly operationOldestPending = this.gauge('simgate_operation_oldest_pending_seconds', [...ACCOUNT],
+    'Age of the oldest submitted, not yet finished operation item per account.');
+  readonly operationDeadline = this.gauge('simgate_operation_deadline_seconds', [...ACCOUNT],
+    "The platform's order processing deadline (from its manifest).");
+  readonly lifecycleUpcoming = this.gauge('simgate_cards_lifecycle_upcoming', [...ACCOUNT, 'event'],
+    'Cards with a lifecycle event (forced_activation, cancellation) within the next 7 days.');
+  readonly operationsSubmitted = this.counter('simgate_operations_submitted_total', [...ACCOUNT, 'type', 'result'],
+    'Operation items sent to carriers, by type and result (accepted, rejected, in_doubt).');
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'simgate_process_' });
