@@ -1,10 +1,10 @@
-import { CardStatus, formatInZone, NotSupported, OperationType, Rejected } from '@simgate/core';
+import { CardStatus, formatInZone, NotSupported, OperationType, Rejected, SHANGHAI } from '@simgate/core';
 import type { CardRef, CarrierAdapter, CarrierReceipt, Cursor, OperationOrder } from '@simgate/core';
 import { accountOptions, completedOnAcceptance, PerCardAdapter, refFor } from '../toolkit';
 import { cardKeyOf, ctccCredentials, CtccCmpClient } from './client';
 import { errorTable } from './errors';
 import { CTCC_PAGE_SIZE, CTCC_PLATFORM_ID, manifest, optionsSchema } from './manifest';
-import { compactDay, CTCC_ZONE, mapCardMainStatus, mapCycleTraffic, mapDailyTraffic, mapOrderAnswer, mapSimListPage, mapTraffic } from './map';
+import { compactDay, mapCardMainStatus, mapCycleTraffic, mapDailyTraffic, mapOrderAnswer, mapSimListPage, mapTraffic } from './map';
 import type { CtccMethod, CtccParams } from './wire';
 
 /** What each operation sends, and the `productMainStatusCd` that confirms it (null: confirmed on acceptance). */
@@ -112,8 +112,8 @@ export class CtccCmpAdapter extends PerCardAdapter implements CarrierAdapter {
   /** A past (or the current) cycle: `queryTrafficByDate` from its first day to its last (or today), one request per card. */
   async fetchCycleUsage(refs: CardRef[], label: string, at: Date) {
     const { cycle, last } = this.cycleToRead(label, at);
-    const startDate = formatInZone(cycle.start, CTCC_ZONE, 'yyyyMMdd');
-    const endDate = formatInZone(last, CTCC_ZONE, 'yyyyMMdd');
+    const startDate = formatInZone(cycle.start, SHANGHAI, 'yyyyMMdd');
+    const endDate = formatInZone(last, SHANGHAI, 'yyyyMMdd');
     return this.perCard(refs, async (ref) => {
       const { res, secrets } = await this.client.call('queryTrafficByDate', cardKeyOf(ref, this.options.cardKey), {
         signed: {},

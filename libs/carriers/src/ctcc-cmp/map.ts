@@ -5,7 +5,6 @@ import {
   cycleContaining,
   MB,
   monthlyPlan,
-  naturalMonth,
   parseLocalDateTime,
   SHANGHAI,
   statusWithReasons,
@@ -20,6 +19,7 @@ import {
 } from '@simgate/core';
 import { classify, cycleOfLabel as cycleOf, emptyToNull, malformed, parseJson, parseWith, wholeNumber, type AnswerContext } from '../toolkit';
 import { errorTable } from './errors';
+import { manifest } from './manifest';
 import {
   cardMainStatusResponseSchema,
   orderResponseSchema,
@@ -37,9 +37,6 @@ import {
  * passed in), Asia/Shanghai whatever the process zone. Every function either returns a valid core value
  * or throws a `CarrierError` (`Transient` for an unreadable answer, the table's class for a platform code).
  */
-
-export const CTCC_ZONE = SHANGHAI;
-export const CTCC_CYCLE = naturalMonth(SHANGHAI);
 
 // ---------------------------------------------------------------------------------------------------------
 // Status (carriers.md §5, ctcc-cmp block), as data.
@@ -111,7 +108,7 @@ export function mbTextToBytes(value: string | null): number | null {
 /** Shanghai wall-clock text → instant; null when empty or unreadable. */
 export function shanghaiTime(value: string | null): Date | null {
   if (!value || !value.trim()) return null;
-  return parseLocalDateTime(value, CTCC_ZONE);
+  return parseLocalDateTime(value, SHANGHAI);
 }
 
 /** `yyyyMMdd` → `yyyy-MM-dd`, checked against the calendar; null otherwise. */
@@ -119,7 +116,7 @@ export function dayFromCompact(value: string | null): string | null {
   if (!value || !/^\d{8}$/.test(value.trim())) return null;
   const v = value.trim();
   const day = `${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6, 8)}`;
-  const parsed = parseLocalDateTime(day, CTCC_ZONE);
+  const parsed = parseLocalDateTime(day, SHANGHAI);
   return parsed ? day : null;
 }
 
@@ -271,7 +268,7 @@ export function mapTraffic(body: string, ref: CardRef, at: Date, ctx: AnswerCont
   const used = mbTextToBytes(a.TOTAL_BYTES_CNT);
   if (used === null) throw malformed(errorTable, ctx, `TOTAL_BYTES_CNT '${a.TOTAL_BYTES_CNT ?? ''}' is no MB amount`);
   const quota = planMb === null ? null : Math.round(planMb * MB);
-  return usageSnapshot(ref.iccid, used, quota, cycleContaining(CTCC_CYCLE, at), at, {
+  return usageSnapshot(ref.iccid, used, quota, cycleContaining(manifest.billingCycle, at), at, {
     TOTAL_BYTES_CNT: a.TOTAL_BYTES_CNT,
     GROUP_TRANSACTIONID: a.GROUP_TRANSACTIONID,
   });
@@ -297,7 +294,7 @@ export function mapOrderAnswer(body: string, ctx: AnswerContext): OrderResponse 
 
 /** The cycle billed in `label` (`yyyy-MM`), or null when the label is no month. */
 export function cycleOfLabel(label: string): ReturnType<typeof cycleOf> {
-  return cycleOf(CTCC_CYCLE, label);
+  return cycleOf(manifest.billingCycle, label);
 }
 
 /**

@@ -5,7 +5,7 @@ import { accountOptions, PerCardAdapter } from '../toolkit';
 import { Intl1nceClient, oneNceCredentials } from './client';
 import { errorTable } from './errors';
 import { manifest, ONENCE_PAGE_SIZE, ONENCE_PLATFORM_ID, optionsSchema } from './manifest';
-import { decodeSim, mapCycleUsage, mapDailyUsage, mapSimListPage, mapSimWithQuota, mapUsage, nativeIccid, ONENCE_CYCLE } from './map';
+import { decodeSim, mapCycleUsage, mapDailyUsage, mapSimListPage, mapSimWithQuota, mapUsage, nativeIccid } from './map';
 import type { SimStatusChange } from './wire';
 
 /** The raw status each supported operation sets (and whose reading confirms it). */
@@ -70,7 +70,7 @@ export class Intl1nceAdapter extends PerCardAdapter implements CarrierAdapter {
 
   /** Two requests per card: this month's daily stats (UTC) and the lifetime quota. */
   async fetchUsage(refs: CardRef[], at: Date) {
-    const cycle = cycleContaining(ONENCE_CYCLE, at);
+    const cycle = cycleContaining(this.manifest.billingCycle, at);
     const from = utcDayOf(cycle.start);
     const to = utcDayOf(at);
     return this.perCard(refs, async (ref) => {

@@ -5,7 +5,6 @@ import {
   cycleContaining,
   lifetimePlan,
   MB,
-  naturalMonth,
   primaryReason,
   statusWithReasons,
   SuspendReason,
@@ -18,6 +17,7 @@ import {
 } from '@simgate/core';
 import { cycleOfLabel as cycleOf, emptyToNull, malformed, parseJson, parseWith, wholeNumber, type AnswerContext } from '../toolkit';
 import { errorTable } from './errors';
+import { manifest } from './manifest';
 import {
   dataQuotaSchema,
   simListSchema,
@@ -32,9 +32,6 @@ import {
  * 1NCE answers → the core model (carriers.md §4, §5). Pure: no I/O, no clock (`at` is passed in), UTC
  * whatever the process zone. Every function returns a valid core value or throws a `CarrierError`.
  */
-
-export const ONENCE_ZONE = UTC;
-export const ONENCE_CYCLE = naturalMonth(UTC);
 
 // ---------------------------------------------------------------------------------------------------------
 // Units, identifiers, times.
@@ -217,7 +214,7 @@ function statBytes(stat: UsageStat, i: number, ctx: AnswerContext): { day: strin
 export function mapUsage(usageBody: string, quotaBody: string, ref: CardRef, at: Date, usageCtx: AnswerContext, quotaCtx: AnswerContext): UsageSnapshot {
   const usage = decodeJson(usageBody, usageResponseSchema, usageCtx);
   const quota = decodeQuota(quotaBody, quotaCtx);
-  const cycle = cycleContaining(ONENCE_CYCLE, at);
+  const cycle = cycleContaining(manifest.billingCycle, at);
   const first = DateTime.fromJSDate(cycle.start, { zone: UTC }).toFormat('yyyy-MM-dd');
   const last = DateTime.fromJSDate(new Date(cycle.end.getTime() - 1), { zone: UTC }).toFormat('yyyy-MM-dd');
   let used = 0;
@@ -262,7 +259,7 @@ export function mapDailyUsage(usageBody: string, ref: CardRef, ctx: AnswerContex
 
 /** The cycle billed in `label` (`yyyy-MM`, a UTC natural month), or null when the label is no month. */
 export function cycleOfLabel(label: string): ReturnType<typeof cycleOf> {
-  return cycleOf(ONENCE_CYCLE, label);
+  return cycleOf(manifest.billingCycle, label);
 }
 
 /**
