@@ -5,7 +5,7 @@ import type { Simgate } from '@simgate/sync';
 import type { Response } from 'express';
 import type { CardFilter } from '@simgate/store';
 import { z } from 'zod';
-import { Problem, notFound } from '../common/problem';
+import { Problem, found } from '../common/problem';
 import { calendarDay, parse, parseNoQuery } from '../common/validation';
 import { SIMGATE } from '../tokens';
 import { CardsService, decodeCursor } from './cards.service';
@@ -132,9 +132,7 @@ export class CardsController {
   async get(@Param() params: unknown, @Query() query: unknown) {
     const { iccid } = parse(iccidParam, params, 'params');
     parseNoQuery(query);
-    const card = await this.cards.get(iccid);
-    if (!card) throw notFound('card', iccid);
-    return card;
+    return found('card', iccid, this.cards.get(iccid));
   }
 
   @Get('cards/:iccid/history')
@@ -142,8 +140,7 @@ export class CardsController {
   async history(@Param() params: unknown, @Query() query: unknown) {
     const { iccid } = parse(iccidParam, params, 'params');
     parseNoQuery(query);
-    const card = await this.sg.store.cards.get(iccid);
-    if (!card) throw notFound('card', iccid);
+    const card = await found('card', iccid, this.sg.store.cards.get(iccid));
     const zone = zoneOf(card, this.manifestOf(card.platform));
     const h = await this.sg.store.cards.history(iccid);
     return { items: h.map((x) => ({ ...x, asOf: isoInZone(x.asOf, zone), observedAt: isoInZone(x.observedAt, zone) })) };
@@ -154,8 +151,7 @@ export class CardsController {
   async usage(@Param() params: unknown, @Query() query: unknown) {
     const { iccid } = parse(iccidParam, params, 'params');
     const q = parse(usageQuery, query, 'query');
-    const card = await this.sg.store.cards.get(iccid);
-    if (!card) throw notFound('card', iccid);
+    const card = await found('card', iccid, this.sg.store.cards.get(iccid));
     const manifest = this.manifestOf(card.platform);
     const zone = zoneOf(card, manifest);
     if (q.granularity === 'cycle') {
@@ -200,8 +196,7 @@ export class CardsController {
   async diagnosis(@Param() params: unknown, @Query() query: unknown) {
     const { iccid } = parse(iccidParam, params, 'params');
     parseNoQuery(query);
-    const card = await this.cards.get(iccid);
-    if (!card) throw notFound('card', iccid);
+    const card = await found('card', iccid, this.cards.get(iccid));
     return { iccid, ...diagnose(card, this.cards.now(), this.sg.config.intervals.status * this.sg.config.budgetFactor) };
   }
 }

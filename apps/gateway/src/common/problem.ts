@@ -27,6 +27,13 @@ export class Problem extends HttpException {
 
 export const notFound = (what: string, id: string) => new Problem(404, `${what.toUpperCase()}_NOT_FOUND`, `${what} '${id}' not found`);
 
+/** What a look-up found, or the 404 problem of `what` `id` when it found nothing. */
+export async function found<T>(what: string, id: string, lookup: Promise<T | null | undefined>): Promise<T> {
+  const value = await lookup;
+  if (!value) throw notFound(what, id);
+  return value;
+}
+
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',

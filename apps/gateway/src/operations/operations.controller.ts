@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Simgate } from '@simgate/sync';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { notFound } from '../common/problem';
+import { found } from '../common/problem';
 import { parse, parseNoQuery } from '../common/validation';
 import { SIMGATE } from '../tokens';
 import { OperationsService, createOperation, operationView } from './operations.service';
@@ -38,8 +38,6 @@ export class OperationsController {
   async get(@Param() params: unknown, @Query() query: unknown) {
     const { id } = parse(idParam, params, 'params');
     parseNoQuery(query);
-    const op = await this.sg.store.operations.get(id);
-    if (!op) throw notFound('operation', id);
-    return operationView(op);
+    return operationView(await found('operation', id, this.sg.store.operations.get(id)));
   }
 }

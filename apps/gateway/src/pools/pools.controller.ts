@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CardStatus, PoolType, forwardPoolTotals, usageVisible, type Pool } from '@simgate/core';
 import type { Simgate } from '@simgate/sync';
 import { z } from 'zod';
-import { notFound } from '../common/problem';
+import { found } from '../common/problem';
 import { parse, parseNoQuery } from '../common/validation';
 import { SIMGATE } from '../tokens';
 
@@ -62,8 +62,7 @@ export class PoolsController {
     const { id } = parse(poolParam, params, 'params');
     parseNoQuery(query);
     const sep = id.indexOf(':');
-    const pool = await this.sg.store.pools.get(id.slice(0, sep), id.slice(sep + 1));
-    if (!pool) throw notFound('pool', id);
+    const pool = await found('pool', id, this.sg.store.pools.get(id.slice(0, sep), id.slice(sep + 1)));
     return this.view(pool, true);
   }
 }
