@@ -18,6 +18,17 @@ export function col<T>(sql: string, field: string, read?: (stored: T) => unknown
   return read ? { sql, field, read } : { sql, field };
 }
 
+
+/**
+ * The last columns of a table of carrier reads (pools, usage cycles): when the carrier's answer held, when simgate
+ * stored it, and the carrier's raw payload (left out of the object when the carrier gave none).
+ */
+export const READ_STAMP = {
+  as_of: col<Date>('timestamptz', 'asOf'),
+  synced_at: col<Date>('timestamptz', 'syncedAt'),
+  raw: { sql: 'jsonb', field: 'raw', optional: true } as Column<Record<string, unknown> | null>,
+};
+
 export type Columns = Record<string, Column<never>>;
 
 /** The row type a column table declares. */

@@ -1,6 +1,6 @@
 import type { Pool, PoolRecord } from '@simgate/core';
 import { canonicalJson, sameInstant } from './canonical';
-import { col, columnList, fromRow, recordsetOf, toRow, updateSet, type RowOf } from './columns';
+import { READ_STAMP, col, columnList, fromRow, recordsetOf, toRow, updateSet, type RowOf } from './columns';
 import type { Db } from './db';
 
 /** The columns of `pools`, in table order. */
@@ -16,9 +16,7 @@ const POOL_COLUMNS = {
   used_bytes: col<number>('bigint', 'usedBytes'),
   remaining_bytes: col<number | null>('bigint', 'remainingBytes'),
   member_count: col<number | null>('int', 'memberCount'),
-  as_of: col<Date>('timestamptz', 'asOf'),
-  synced_at: col<Date>('timestamptz', 'syncedAt'),
-  raw: { ...col<Record<string, unknown> | null>('jsonb', 'raw'), optional: true },
+  ...READ_STAMP,
 };
 const COLS = columnList(POOL_COLUMNS);
 

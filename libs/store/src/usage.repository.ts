@@ -1,6 +1,6 @@
 import type { DailyUsage, UsageSnapshot } from '@simgate/core';
 import { canonicalJson, chunks, sameInstant } from './canonical';
-import { col, columnList, fromRow, recordsetOf, toRow, updateSet, type RowOf } from './columns';
+import { READ_STAMP, col, columnList, fromRow, recordsetOf, toRow, updateSet, type RowOf } from './columns';
 import type { Db } from './db';
 
 export interface StoredUsage extends UsageSnapshot {
@@ -15,9 +15,7 @@ export const USAGE_COLUMNS = {
   used_bytes: col<number>('bigint', 'usedBytes'),
   quota_bytes: col<number | null>('bigint', 'quotaBytes'),
   remaining_bytes: col<number | null>('bigint', 'remainingBytes'),
-  as_of: col<Date>('timestamptz', 'asOf'),
-  synced_at: col<Date>('timestamptz', 'syncedAt'),
-  raw: { ...col<Record<string, unknown> | null>('jsonb', 'raw'), optional: true },
+  ...READ_STAMP,
 };
 const COLS = columnList(USAGE_COLUMNS);
 
