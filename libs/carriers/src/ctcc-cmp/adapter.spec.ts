@@ -13,14 +13,12 @@ import {
   type OperationOrder,
   type CarrierReceipt,
 } from '@simgate/core';
+import { caught, useNock } from '../../../../test/support/carrier-specs';
 import { CarrierHttp } from '../toolkit/carrier-http';
 import { platform } from './index';
 import { naturalOrdering, strEnc } from './str-enc';
 
-// nock patches Node's http for the whole Jest worker: undo it when this file is done, so later files get real sockets.
-afterAll(() => nock.restore());
-
-
+useNock();
 
 /** karrio's four tests per feature: request built, URL called, success parsed, error parsed. Fixtures at the bottom. */
 
@@ -43,19 +41,6 @@ function intercept(body: string, status = 200): { scope: nock.Scope; seen: { que
     .reply(status, body);
   return { scope, seen };
 }
-
-async function caught(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
-
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
 
 describe('ctcc-cmp platform', () => {
   it('exports `platform` for the registry', () => {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { anyValueWith, field, typedOrValid, validDaily } from '../../../../test/support/carrier-specs';
 import {
   AuthExpired,
   OperationType,
@@ -10,7 +11,6 @@ import {
   SuspendReason,
   Transient,
   type CardRecord,
-  type DailyUsage,
   type UsageSnapshot,
 } from '@simgate/core';
 import { cardScoped, type AnswerContext } from '../toolkit';
@@ -188,29 +188,9 @@ function validUsage(u: UsageSnapshot): void {
   else expect(u.remainingBytes).toBe(u.quotaBytes - u.usedBytes);
 }
 
-function validDaily(d: DailyUsage[]): void {
-  for (const x of d) {
-    expect(x.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(Number.isSafeInteger(x.usedBytes) && x.usedBytes >= 0).toBe(true);
-  }
-}
 
-/** Runs `f`; a non-carrier throw fails the property. */
-function typedOrValid<T>(f: () => T, valid: (v: T) => void): boolean {
-  let v: T;
-  try {
-    v = f();
-  } catch (e) {
-    if (isCarrierError(e)) return true;
-    throw e;
-  }
-  valid(v);
-  return true;
-}
 
-const anyText = fc.oneof(fc.string(), fc.fullUnicodeString(), fc.constantFrom('', '0', '4', '5', '已断网', '未断网', '512.00MB', '20261301', '2026-13-01 25:00:00'));
-const anyValue = fc.oneof(anyText, fc.integer(), fc.double(), fc.constant(null), fc.boolean(), fc.array(fc.string(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
-const field = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+const anyValue = anyValueWith(['', '0', '4', '5', '已断网', '未断网', '512.00MB', '20261301', '2026-13-01 25:00:00']);
 
 const simListBody = fc
   .record({

@@ -17,12 +17,11 @@ import {
   type OperationOrder,
   type CarrierReceipt,
 } from '@simgate/core';
+import { caught, useNock } from '../../../../test/support/carrier-specs';
 import { CarrierHttp } from '../toolkit/carrier-http';
 import { platform } from './index';
 
-// nock patches Node's http for the whole Jest worker: undo it when this file is done, so later files get real sockets.
-afterAll(() => nock.restore());
-
+useNock();
 
 /** karrio's four tests per feature: request built, URL called, success parsed, error parsed. Fixtures at the bottom. */
 
@@ -63,21 +62,9 @@ function api(method: 'get' | 'put' | 'post', path: RegExp | string, status: numb
   return { scope, seen };
 }
 
-async function caught(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
-
-beforeAll(() => nock.disableNetConnect());
 beforeEach(() => {
   clock = new Date(AT);
 });
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
 
 describe('intl-1nce platform', () => {
   it('exports `platform` for the registry, with its manifest as data', () => {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { anyValueWith, field, typedOrValid, validDaily } from '../../../../test/support/carrier-specs';
 import {
   AuthExpired,
   OperationType,
@@ -10,7 +11,6 @@ import {
   SuspendReason,
   Transient,
   type CardRecord,
-  type DailyUsage,
   type UsageSnapshot,
 } from '@simgate/core';
 import { cardScoped, retryAfterSeconds, ruleOf, type AnswerContext } from '../toolkit';
@@ -177,28 +177,9 @@ function validUsage(u: UsageSnapshot): void {
   if (u.remainingBytes !== null) expect(Number.isSafeInteger(u.remainingBytes)).toBe(true);
 }
 
-function validDaily(d: DailyUsage[]): void {
-  for (const x of d) {
-    expect(x.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(Number.isSafeInteger(x.usedBytes) && x.usedBytes >= 0).toBe(true);
-  }
-}
 
-function typedOrValid<T>(f: () => T, valid: (v: T) => void): boolean {
-  let v: T;
-  try {
-    v = f();
-  } catch (e) {
-    if (isCarrierError(e)) return true;
-    throw e;
-  }
-  valid(v);
-  return true;
-}
 
-const anyText = fc.oneof(fc.string(), fc.fullUnicodeString(), fc.constantFrom('', 'Enabled', 'Disabled', '2', '500', '-1', '2026-02-30', '2026-11-30T00:00:00+0000', 'constructor'));
-const anyValue = fc.oneof(anyText, fc.integer(), fc.double(), fc.constant(null), fc.boolean(), fc.array(fc.string(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
-const field = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+const anyValue = anyValueWith(['', 'Enabled', 'Disabled', '2', '500', '-1', '2026-02-30', '2026-11-30T00:00:00+0000', 'constructor']);
 
 const simArb = fc.record({
   iccid: field(fc.oneof(fc.constantFrom('8988228066602306720'), anyValue)),

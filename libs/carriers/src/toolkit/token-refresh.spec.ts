@@ -3,11 +3,11 @@ import nock from 'nock';
 import { CmccOnelinkClient } from '../cmcc-onelink/client';
 import { changeStatusSchema, simStatusSchema } from '../cmcc-onelink/wire';
 import { Intl1nceClient } from '../intl-1nce/client';
+import { caught, useNock } from '../../../../test/support/carrier-specs';
 import { CarrierHttp } from './carrier-http';
 import { TokenCache } from './token-cache';
 
-// nock patches Node's http for the whole Jest worker: undo it when this file is done, so later files get real sockets.
-afterAll(() => nock.restore());
+useNock();
 
 /**
  * Clients refresh a refused token themselves: a call answered "token expired/unknown" (OneLink 12021, 1NCE
@@ -18,16 +18,8 @@ afterAll(() => nock.restore());
 
 const now = (): Date => new Date('2026-03-15T02:00:00Z');
 
-async function caught(p: Promise<unknown>): Promise<CarrierError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as CarrierError;
-  }
-  throw new Error('expected a rejection');
-}
+const refusal = async (p: Promise<unknown>): Promise<CarrierError> => (await caught(p)) as CarrierError;
 
-afterEach(() => nock.cleanAll());
 
 describe('TokenCache.use', () => {
   it('retries once with a fresh token on a refusal, never on other errors', async () => {
@@ -134,7 +126,7 @@ describe('OneLink client: 12021', () => {
   it('raises AuthExpired only when the fresh token is refused too, and never shows the password or a token', async () => {
     const s = server(() => EXPIRED);
     const c = client();
-    const err = await caught(c.call('query/sim-status', { msisdn: '1440000000001' }, simStatusSchema));
+    const err = await refusal(c.call('query/sim-status', { msisdn: '1440000000001' }, simStatusSchema));
     expect(err).toBeInstanceOf(AuthExpired);
     expect(err.details).toMatchObject({ carrierCode: '12021' });
     expect(s.calls.map((x) => x.token)).toEqual(['tok-1', 'tok-2']);
@@ -239,7 +231,7 @@ describe('1NCE client: 401', () => {
 
   it('raises AuthExpired when the fresh bearer is refused too; secrets stay out of the error', async () => {
     const s = server(() => [401, UNAUTHORIZED]);
-    const err = await caught(client().call({ method: 'GET', path: 'v1/sims', endpoint: 'v1/sims' }));
+    const err = await refusal(client().call({ method: 'GET', path: 'v1/sims', endpoint: 'v1/sims' }));
     expect(err).toBeInstanceOf(AuthExpired);
     expect(s.sent.map((x) => x.bearer)).toEqual(['tok-1', 'tok-2']);
     const shown = JSON.stringify(err.toJSON()) + err.message;

@@ -1,0 +1,60 @@
+import { afterAll, afterEach, beforeAll, expect } from '@jest/globals';
+import fc from 'fast-check';
+import nock from 'nock';
+import { isCarrierError, type DailyUsage } from '@simgate/core';
+
+/**
+ * What the carrier adapters' specs share: nock for the file (no real network, interceptors cleared after each
+ * test, nock undone when the file is done so later files of the same Jest worker get real sockets), the error
+ * a promise rejects with, and the fuzz helpers of the mapper specs (any answer → a valid value or a typed
+ * CarrierError).
+ */
+
+/** Call at the top of a spec file that answers with nock. */
+export function useNock(): void {
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => nock.cleanAll());
+  afterAll(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
+}
+
+/** The error `p` rejects with (fails the test when it resolves). */
+export async function caught(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** Runs `f`; a CarrierError passes, any other throw fails the property, a value must pass `valid`. */
+export function typedOrValid<T>(f: () => T, valid: (v: T) => void): boolean {
+  let v: T;
+  try {
+    v = f();
+  } catch (e) {
+    if (isCarrierError(e)) return true;
+    throw e;
+  }
+  valid(v);
+  return true;
+}
+
+export function validDaily(d: DailyUsage[]): void {
+  for (const x of d) {
+    expect(x.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(Number.isSafeInteger(x.usedBytes) && x.usedBytes >= 0).toBe(true);
+  }
+}
+
+/** Any JSON-ish value, the platform's typical `texts` included. */
+export function anyValueWith(texts: readonly string[]): fc.Arbitrary<unknown> {
+  const anyText = fc.oneof(fc.string(), fc.fullUnicodeString(), fc.constantFrom(...texts));
+  return fc.oneof(anyText, fc.integer(), fc.double(), fc.constant(null), fc.boolean(), fc.array(fc.string(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
+}
+
+/** A field that may be absent. */
+export const field = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(a, { nil: undefined });
