@@ -7,12 +7,14 @@ import {
   expandIccidRange,
   firstOfNextMonth,
   isIccid,
+  zoneOf,
+  type Carrier,
   type OperationParams,
 } from '@simgate/core';
 import type { Operation, StoredCard } from '@simgate/store';
 import type { Simgate } from '@simgate/sync';
 import { z } from 'zod';
-import { Problem } from '../common/problem';
+import { Problem, found } from '../common/problem';
 import { GATEWAY_OPTIONS, SIMGATE, clockOf, type GatewayOptions } from '../tokens';
 
 /** The most cards one operation may name (ranges and pools included). */
@@ -83,8 +85,7 @@ export class OperationsService {
     const id = req.poolId!;
     const sep = id.indexOf(':');
     if (sep < 1) throw new Problem(400, 'VALIDATION_FAILED', 'poolId is <accountId>:<poolId>', { field: 'body.poolId' });
-    const pool = await this.sg.store.pools.get(id.slice(0, sep), id.slice(sep + 1));
-    if (!pool) throw new Problem(404, 'POOL_NOT_FOUND', `pool '${id}' not found`);
+    const pool = await found('pool', id, this.sg.store.pools.get(id.slice(0, sep), id.slice(sep + 1)));
     const members = await this.sg.store.pools.members(pool.accountId, pool.poolId);
     if (members.length > MAX_OPERATION_CARDS) {
       throw new Problem(422, 'TOO_MANY_CARDS', `pool '${id}' has ${members.length} members; at most ${MAX_OPERATION_CARDS} per operation`);
@@ -134,15 +135,15 @@ export class OperationsService {
 
   private async rebindsThisMonth(cards: StoredCard[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    const r = await this.sg.store.db.query<{ iccid: string; at: Date; platform: string }>(
-      `SELECT i.iccid, COALESCE(i.submitted_at, i.updated_at) AS at, c.platform FROM operation_items i
+    const r = await this.sg.store.db.query<{ iccid: string; at: Date; platform: string; carrier: Carrier }>(
+      `SELECT i.iccid, COALESCE(i.submitted_at, i.updated_at) AS at, c.platform, c.carrier FROM operation_items i
        JOIN operations o ON o.id = i.operation_id JOIN cards c ON c.iccid = i.iccid
        WHERE o.type = 'REBIND' AND i.state IN ('SUBMITTED', 'COMPLETED') AND i.iccid = ANY($1::text[])`,
       [cards.map((c) => c.iccid)],
     );
     const now = this.now();
     for (const row of r.rows) {
-      const zone = this.sg.registry.has(row.platform) ? this.sg.registry.get(row.platform).manifest.zone : 'Asia/Shanghai';
+      const zone = zoneOf(row, this.sg.registry.has(row.platform) ? this.sg.registry.get(row.platform).manifest : undefined);
       const monthStart = addInZone(firstOfNextMonth(now, zone), zone, { months: -1 });
       if (new Date(row.at) >= monthStart) out.set(row.iccid, (out.get(row.iccid) ?? 0) + 1);
     }
