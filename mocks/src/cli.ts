@@ -7,8 +7,8 @@ import { SimClock, createSimulators, serveAll, writeAccountsFile, type AccountsF
  * (`--clock` stops business time at ISO until moved through the control API; default: the real clock.
  * `--tls-cert/--tls-key` (PEM) serve HTTPS instead of HTTP, the /_sim/ control API included; `--tls-ca` names
  * the CA that signed the certificate and is written as every account's `caFile`.)
- * Starts the four carrier simulators on 127.0.0.1, writes FILE as a carrier accounts file (and the OneLink
- * order list beside it), prints the same JSON on one line when ready, and runs until SIGINT/SIGTERM.
+ * Starts the carrier simulators (one per platform folder) on 127.0.0.1, writes FILE as a carrier accounts file (and the
+ * files its accounts name beside it, e.g. the OneLink order list), prints the same JSON on one line when ready, and runs until SIGINT/SIGTERM.
  */
 
 export interface CliOptions {

@@ -60,9 +60,7 @@ export interface SimulatorSet {
   readonly onelink: OneLinkSimulator & ControlledSimulator;
   /** @deprecated `get<JasperSimulator>('cucc-jasper')`. */
   readonly jasper: JasperSimulator & ControlledSimulator;
-  /** @deprecated `get('ctcc-cmp')`. */
-  readonly ctcc: ControlledSimulator;
-  /** @deprecated `get('intl-1nce')`. */
+  /** @deprecated `get<IntlSimulator>('intl-1nce')`. */
   readonly intl: ControlledSimulator;
 }
 
@@ -89,9 +87,6 @@ export function createSimulators(options: SimulatorsOptions): SimulatorSet {
     },
     get jasper() {
       return get<JasperSimulator>('cucc-jasper');
-    },
-    get ctcc() {
-      return get('ctcc-cmp');
     },
     get intl() {
       return get('intl-1nce');
