@@ -44,41 +44,31 @@ export abstract class CarrierError extends Error {
   }
 }
 
-/** The carrier refused because a quota was exceeded. Wait, then retry. */
-export class RateLimited extends CarrierError {
-  readonly kind = 'RATE_LIMITED' as const;
-  readonly retryable = true;
+/** The base of each carrier error class: its kind and whether a retry may succeed. */
+function carrierErrorClass<K extends CarrierErrorKind>(kind: K, retryable: boolean) {
+  return class extends CarrierError {
+    readonly kind: K = kind;
+    readonly retryable = retryable;
+  };
 }
+
+/** The carrier refused because a quota was exceeded. Wait, then retry. */
+export class RateLimited extends carrierErrorClass('RATE_LIMITED', true) {}
 
 /** The token or session expired or is unknown: refresh the credentials, then retry once. */
-export class AuthExpired extends CarrierError {
-  readonly kind = 'AUTH_EXPIRED' as const;
-  readonly retryable = true;
-}
+export class AuthExpired extends carrierErrorClass('AUTH_EXPIRED', true) {}
 
 /** A passing fault: 5xx, a timeout, a truncated or malformed body. Retry with backoff. */
-export class Transient extends CarrierError {
-  readonly kind = 'TRANSIENT' as const;
-  readonly retryable = true;
-}
+export class Transient extends carrierErrorClass('TRANSIENT', true) {}
 
 /** The carrier understood and refused (bad parameter, unknown card, wrong state, wrong credentials). */
-export class Rejected extends CarrierError {
-  readonly kind = 'REJECTED' as const;
-  readonly retryable = false;
-}
+export class Rejected extends carrierErrorClass('REJECTED', false) {}
 
 /** The carrier cannot be reached at all (connection refused, DNS). Retry much later. */
-export class Unavailable extends CarrierError {
-  readonly kind = 'UNAVAILABLE' as const;
-  readonly retryable = true;
-}
+export class Unavailable extends carrierErrorClass('UNAVAILABLE', true) {}
 
 /** The platform does not offer this operation or read; its manifest says so up front. */
-export class NotSupported extends CarrierError {
-  readonly kind = 'NOT_SUPPORTED' as const;
-  readonly retryable = false;
-}
+export class NotSupported extends carrierErrorClass('NOT_SUPPORTED', false) {}
 
 export function isCarrierError(e: unknown): e is CarrierError {
   return e instanceof CarrierError;

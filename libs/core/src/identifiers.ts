@@ -2,6 +2,12 @@ import { InvalidIdentifier } from './errors';
 
 const DIGITS = /^\d+$/;
 
+/** `value` when it has no `problem`; else InvalidIdentifier. */
+function checked(identifier: InvalidIdentifier['identifier'], value: string, problem: string | null): string {
+  if (problem) throw new InvalidIdentifier(identifier, String(value), problem);
+  return value;
+}
+
 /** The Luhn check digit for a string of digits (the payload without its check digit). */
 export function luhnCheckDigit(payload: string): number {
   let sum = 0;
@@ -40,9 +46,7 @@ export function isIccid(value: string): boolean {
 
 /** Returns the ICCID unchanged or throws `InvalidIdentifier` saying what is wrong. */
 export function parseIccid(value: string): string {
-  const problem = iccidProblem(value);
-  if (problem) throw new InvalidIdentifier('iccid', String(value), problem);
-  return value;
+  return checked('iccid', value, iccidProblem(value));
 }
 
 /** Appends the Luhn check digit to a 18–19 digit ICCID body (1NCE serves ICCIDs without it). */
@@ -60,9 +64,7 @@ export function msisdnProblem(value: string): string | null {
 }
 
 export function parseMsisdn(value: string): string {
-  const problem = msisdnProblem(value);
-  if (problem) throw new InvalidIdentifier('msisdn', String(value), problem);
-  return value;
+  return checked('msisdn', value, msisdnProblem(value));
 }
 
 /** IMSI: 15 digits (MCC + MNC + MSIN); Chinese IMSIs start with 460. */
@@ -74,9 +76,7 @@ export function imsiProblem(value: string): string | null {
 }
 
 export function parseImsi(value: string): string {
-  const problem = imsiProblem(value);
-  if (problem) throw new InvalidIdentifier('imsi', String(value), problem);
-  return value;
+  return checked('imsi', value, imsiProblem(value));
 }
 
 /** IMEI: 15 digits with a Luhn check digit, or a 14-digit IMEI without it, or a 16-digit IMEISV. */
@@ -90,7 +90,5 @@ export function imeiProblem(value: string): string | null {
 }
 
 export function parseImei(value: string): string {
-  const problem = imeiProblem(value);
-  if (problem) throw new InvalidIdentifier('imei', String(value), problem);
-  return value;
+  return checked('imei', value, imeiProblem(value));
 }

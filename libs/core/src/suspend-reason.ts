@@ -41,6 +41,9 @@ export interface RecoveryGuidance {
 
 const R = SuspendReason;
 
+/** A row of the table: the reason is its key; unless it says otherwise, no console resume, no lifting by itself, recoverable. */
+type Row = Pick<RecoveryGuidance, 'labels' | 'actor' | 'severity' | 'action'> & Partial<RecoveryGuidance>;
+
 /**
  * The recovery table. `severity` follows carriers.md §5: VIOLATION, CARRIER_CONTROL, DEVICE_REBIND,
  * PLAN_EXPIRED, CREDIT_CONTROL, OVER_QUOTA, POOL_EXHAUSTED, USAGE_CAP, MANUAL (hardest first). Reasons that
@@ -53,73 +56,41 @@ const R = SuspendReason;
  * for MANUAL. The console operation follows the explicit rule: `resumeAllowed` is true for MANUAL alone, and
  * the "resume" in those two rows is read as the carrier restoring the card once the cause is removed.
  */
-export const RECOVERY: Readonly<Record<SuspendReason, RecoveryGuidance>> = {
-  [R.UNKNOWN]: {
-    reason: R.UNKNOWN, labels: [], actor: 'CARRIER', severity: 100,
-    action: 'The carrier did not say why. Check the raw status and reason, then contact carrier support.',
-    resumeAllowed: false, liftsAtNextCycle: false, recoverable: true,
-  },
-  [R.VIOLATION]: {
-    reason: R.VIOLATION, labels: ['违规停机', '机卡分离', '在手机内使用', '高危地区使用'], actor: 'CARRIER', severity: 90,
-    action: 'Contact carrier support. A card used in a phone cannot be recovered at all.',
-    resumeAllowed: false, liftsAtNextCycle: false, recoverable: true,
-  },
-  [R.CARRIER_CONTROL]: {
-    reason: R.CARRIER_CONTROL, labels: ['异常停用', '运营商管控'], actor: 'CARRIER', severity: 80,
-    action: 'Carrier control: it cannot be self-recovered. Contact carrier support.',
-    resumeAllowed: false, liftsAtNextCycle: false, recoverable: true,
-  },
-  [R.DEVICE_REBIND]: {
-    reason: R.DEVICE_REBIND, labels: ['换绑停用', '机卡分离'], actor: 'CUSTOMER', severity: 70,
-    action: 'Unbind and rebind the card to its new device (IMEI). CMCC within 3 business days; CUCC via the carrier in 1–3 business days; CTCC at most 2 unbinds per natural month.',
-    resumeAllowed: false, liftsAtNextCycle: false, recoverable: true,
-  },
-  [R.PLAN_EXPIRED]: {
-    reason: R.PLAN_EXPIRED, labels: ['套餐到期停机', '过期停机', '套餐到期'], actor: 'CUSTOMER', severity: 60,
-    action: 'Renew the plan; without renewal the card is cancelled 90 days after expiry.',
-    resumeAllowed: false, liftsAtNextCycle: false, recoverable: true,
-  },
-  [R.REAL_NAME]: {
-    reason: R.REAL_NAME, labels: ['实名停用', '未实名制违规停机'], actor: 'CARD_USER', severity: 55,
-    action: 'The card user completes personal real-name verification; the card then returns to 在用 automatically.',
-    resumeAllowed: false, liftsAtNextCycle: false, recoverable: true,
-  },
-  [R.POOL_FROZEN]: {
-    reason: R.POOL_FROZEN, labels: ['流量池冻结停机'], actor: 'CUSTOMER', severity: 52,
-    action: 'Top up the account: arrears froze the backward pool.',
-    resumeAllowed: false, liftsAtNextCycle: false, recoverable: true,
-  },
-  [R.CREDIT_CONTROL]: {
-    reason: R.CREDIT_CONTROL, labels: ['信控停用', '欠费停机'], actor: 'CUSTOMER', severity: 50,
-    action: 'Recharge an add-on pack (叠加包) or top up the balance, then resume.',
-    resumeAllowed: false, liftsAtNextCycle: false, recoverable: true,
-  },
-  [R.OVER_QUOTA]: {
-    reason: R.OVER_QUOTA, labels: ['超流量停机', '自动超停'], actor: 'TIME', severity: 40,
-    action: 'Buy an add-on pack for this month, or wait: the card returns to 在用 next cycle.',
-    resumeAllowed: false, liftsAtNextCycle: true, recoverable: true,
-  },
-  [R.POOL_EXHAUSTED]: {
-    reason: R.POOL_EXHAUSTED, labels: ['流量池停机'], actor: 'TIME', severity: 30,
-    action: 'Activate inactive pool cards, add same-plan cards, buy a pool add-on pack, or wait for the next cycle.',
-    resumeAllowed: false, liftsAtNextCycle: true, recoverable: true,
-  },
-  [R.POOL_THRESHOLD]: {
-    reason: R.POOL_THRESHOLD, labels: ['后向流量池超阈值停机'], actor: 'TIME', severity: 25,
-    action: 'A backward-pool automation rule stopped the card; it returns to 在用 next cycle, or change the rule.',
-    resumeAllowed: false, liftsAtNextCycle: true, recoverable: true,
-  },
-  [R.USAGE_CAP]: {
-    reason: R.USAGE_CAP, labels: ['达量停用', '超流量阈值停机', '达量断网'], actor: 'CUSTOMER', severity: 20,
-    action: 'Raise or remove the usage threshold, or resume it yourself; it returns to 在用 next cycle.',
-    resumeAllowed: false, liftsAtNextCycle: true, recoverable: true,
-  },
-  [R.MANUAL]: {
-    reason: R.MANUAL, labels: ['主动停用', '人工停用', '已停用（主动停机）', '主动停机'], actor: 'CUSTOMER', severity: 10,
-    action: 'Resume (复机) the card in the console.',
-    resumeAllowed: true, liftsAtNextCycle: false, recoverable: true,
-  },
+const TABLE: Record<SuspendReason, Row> = {
+  [R.UNKNOWN]: { labels: [], actor: 'CARRIER', severity: 100,
+    action: 'The carrier did not say why. Check the raw status and reason, then contact carrier support.' },
+  [R.VIOLATION]: { labels: ['违规停机', '机卡分离', '在手机内使用', '高危地区使用'], actor: 'CARRIER', severity: 90,
+    action: 'Contact carrier support. A card used in a phone cannot be recovered at all.' },
+  [R.CARRIER_CONTROL]: { labels: ['异常停用', '运营商管控'], actor: 'CARRIER', severity: 80,
+    action: 'Carrier control: it cannot be self-recovered. Contact carrier support.' },
+  [R.DEVICE_REBIND]: { labels: ['换绑停用', '机卡分离'], actor: 'CUSTOMER', severity: 70,
+    action: 'Unbind and rebind the card to its new device (IMEI). CMCC within 3 business days; CUCC via the carrier in 1–3 business days; CTCC at most 2 unbinds per natural month.' },
+  [R.PLAN_EXPIRED]: { labels: ['套餐到期停机', '过期停机', '套餐到期'], actor: 'CUSTOMER', severity: 60,
+    action: 'Renew the plan; without renewal the card is cancelled 90 days after expiry.' },
+  [R.REAL_NAME]: { labels: ['实名停用', '未实名制违规停机'], actor: 'CARD_USER', severity: 55,
+    action: 'The card user completes personal real-name verification; the card then returns to 在用 automatically.' },
+  [R.POOL_FROZEN]: { labels: ['流量池冻结停机'], actor: 'CUSTOMER', severity: 52,
+    action: 'Top up the account: arrears froze the backward pool.' },
+  [R.CREDIT_CONTROL]: { labels: ['信控停用', '欠费停机'], actor: 'CUSTOMER', severity: 50,
+    action: 'Recharge an add-on pack (叠加包) or top up the balance, then resume.' },
+  [R.OVER_QUOTA]: { labels: ['超流量停机', '自动超停'], actor: 'TIME', severity: 40, liftsAtNextCycle: true,
+    action: 'Buy an add-on pack for this month, or wait: the card returns to 在用 next cycle.' },
+  [R.POOL_EXHAUSTED]: { labels: ['流量池停机'], actor: 'TIME', severity: 30, liftsAtNextCycle: true,
+    action: 'Activate inactive pool cards, add same-plan cards, buy a pool add-on pack, or wait for the next cycle.' },
+  [R.POOL_THRESHOLD]: { labels: ['后向流量池超阈值停机'], actor: 'TIME', severity: 25, liftsAtNextCycle: true,
+    action: 'A backward-pool automation rule stopped the card; it returns to 在用 next cycle, or change the rule.' },
+  [R.USAGE_CAP]: { labels: ['达量停用', '超流量阈值停机', '达量断网'], actor: 'CUSTOMER', severity: 20, liftsAtNextCycle: true,
+    action: 'Raise or remove the usage threshold, or resume it yourself; it returns to 在用 next cycle.' },
+  [R.MANUAL]: { labels: ['主动停用', '人工停用', '已停用（主动停机）', '主动停机'], actor: 'CUSTOMER', severity: 10, resumeAllowed: true,
+    action: 'Resume (复机) the card in the console.' },
 };
+
+export const RECOVERY: Readonly<Record<SuspendReason, RecoveryGuidance>> = Object.fromEntries(
+  Object.entries(TABLE).map(([reason, row]) => [
+    reason,
+    { reason: reason as SuspendReason, resumeAllowed: false, liftsAtNextCycle: false, recoverable: true, ...row },
+  ]),
+) as Record<SuspendReason, RecoveryGuidance>;
 
 export function recoveryOf(reason: SuspendReason): RecoveryGuidance {
   return RECOVERY[reason];
