@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, expect } from '@jest/globals';
 import fc from 'fast-check';
 import nock from 'nock';
-import { isCarrierError, type DailyUsage } from '@simgate/core';
+import { isCarrierError, type CarrierAdapter, type DailyUsage, type HttpPort } from '@simgate/core';
 
 /**
  * What the carrier adapters' specs share: nock for the file (no real network, interceptors cleared after each
@@ -58,3 +58,37 @@ export function anyValueWith(texts: readonly string[]): fc.Arbitrary<unknown> {
 
 /** A field that may be absent. */
 export const field = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(a, { nil: undefined });
+
+export interface AdapterFuzz {
+  /** The adapter under test, on an HTTP port that answers from the generated list. */
+  connect: (http: HttpPort) => CarrierAdapter;
+  /** One answer of the carrier. */
+  answer: fc.Arbitrary<{ status: number; body: string }>;
+  /** Answers generated per run (they are served in turn, round and round). */
+  answers: number;
+  /** Headers of every answer. */
+  headers?: Record<string, string>;
+  /** The calls, one picked per run. */
+  calls: ((a: CarrierAdapter) => Promise<unknown>)[];
+}
+
+/** Any answers to any adapter call → a result or a typed CarrierError, never another throw. */
+export async function fuzzAdapterCalls(f: AdapterFuzz, numRuns = 300): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(fc.array(f.answer, { minLength: f.answers, maxLength: f.answers }), fc.nat(f.calls.length - 1), async (answers, which) => {
+      let i = 0;
+      const http: HttpPort = {
+        send: async () => {
+          const a = answers[i++ % answers.length];
+          return { status: a.status, headers: { ...f.headers }, body: a.body };
+        },
+      };
+      try {
+        await f.calls[which](f.connect(http));
+      } catch (e) {
+        if (!isCarrierError(e)) throw e;
+      }
+    }),
+    { numRuns },
+  );
+}

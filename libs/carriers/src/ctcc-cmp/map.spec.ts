@@ -1,18 +1,8 @@
 import fc from 'fast-check';
-import { anyValueWith, field, typedOrValid, validDaily } from '../../../../test/support/carrier-specs';
-import {
-  AuthExpired,
-  OperationType,
-  CardStatus,
-  carriesReason,
-  isCarrierError,
-  RateLimited,
-  Rejected,
-  SuspendReason,
-  Transient,
-  type CardRecord,
-  type UsageSnapshot,
-} from '@simgate/core';
+import { anyValueWith, field, fuzzAdapterCalls, typedOrValid, validDaily } from '../../../../test/support/carrier-specs';
+import { AuthExpired, isCarrierError, RateLimited, Rejected, Transient } from '@simgate/core';
+import { CardStatus, carriesReason, OperationType, SuspendReason } from '@simgate/core';
+import type { CardRecord, UsageSnapshot } from '@simgate/core';
 import { cardScoped, type AnswerContext } from '../toolkit';
 import { answerError, parsePlainError } from './client';
 import { errorTable } from './errors';
@@ -292,39 +282,25 @@ describe('adapter fuzz: any answer to any call → a result or a typed CarrierEr
   const bodies = fc.oneof(garbage, simListBody, statusBody, trafficBody, fc.constant('{"resultCode":"0","resultMsg":"ok"}'));
   const answer = fc.record({ status: fc.constantFrom(200, 200, 200, 404, 429, 500), body: bodies });
 
+  const ref = { iccid: '89860312345678901235', hints: { stoppedBySimgate: true } };
+  const receipt = { type: OperationType.SUSPEND, iccids: [ref.iccid], confirmBy: 'STATUS' as const, carrierRef: null, expectedStatus: CardStatus.SUSPENDED, submittedAt: AT };
+  const account = { id: 'f', platform: 'ctcc-cmp', baseUrl: 'http://x/', credentials: { userId: 'u', password: 'pwd12345', key: 'abcdefghi' }, options: { planMb: 100 } };
+
   it('every adapter call', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(answer, { minLength: 3, maxLength: 3 }), fc.nat(7), async (answers, which) => {
-        let i = 0;
-        const http = {
-          send: async () => {
-            const a = answers[i++ % answers.length];
-            return { status: a.status, headers: {}, body: a.body };
-          },
-        };
-        const a = platform.connect(
-          { id: 'f', platform: 'ctcc-cmp', baseUrl: 'http://x/', credentials: { userId: 'u', password: 'pwd12345', key: 'abcdefghi' }, options: { planMb: 100 } },
-          { http, now: () => AT },
-        );
-        const ref = { iccid: '89860312345678901235', hints: { stoppedBySimgate: true } };
-        const receipt = { type: OperationType.SUSPEND, iccids: [ref.iccid], confirmBy: 'STATUS' as const, carrierRef: null, expectedStatus: CardStatus.SUSPENDED, submittedAt: AT };
-        const calls: (() => Promise<unknown>)[] = [
-          () => a.listCards(null, null, AT),
-          () => a.fetchCards([ref], AT),
-          () => a.fetchUsage([ref], AT),
-          () => a.fetchDailyUsage(ref, '2026-11-01', '2026-11-30', AT),
-          () => a.fetchCycleUsage!([ref], '2026-11', AT),
-          () => a.submit({ type: OperationType.SET_USAGE_CAP, iccids: [ref.iccid], params: { capMb: 10 }, idempotencyKey: 'k' }, [], AT),
-          () => a.submit({ type: OperationType.RESUME, iccids: [ref.iccid], params: {}, idempotencyKey: 'k' }, [], AT),
-          () => a.progress(receipt, [], AT),
-        ];
-        try {
-          await calls[which]();
-        } catch (e) {
-          if (!isCarrierError(e)) throw e;
-        }
-      }),
-      { numRuns: 300 },
-    );
+    await fuzzAdapterCalls({
+      connect: (http) => platform.connect(account, { http, now: () => AT }),
+      answer,
+      answers: 3,
+      calls: [
+        (a) => a.listCards(null, null, AT),
+        (a) => a.fetchCards([ref], AT),
+        (a) => a.fetchUsage([ref], AT),
+        (a) => a.fetchDailyUsage(ref, '2026-11-01', '2026-11-30', AT),
+        (a) => a.fetchCycleUsage!([ref], '2026-11', AT),
+        (a) => a.submit({ type: OperationType.SET_USAGE_CAP, iccids: [ref.iccid], params: { capMb: 10 }, idempotencyKey: 'k' }, [], AT),
+        (a) => a.submit({ type: OperationType.RESUME, iccids: [ref.iccid], params: {}, idempotencyKey: 'k' }, [], AT),
+        (a) => a.progress(receipt, [], AT),
+      ],
+    });
   });
 });

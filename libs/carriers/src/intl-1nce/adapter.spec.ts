@@ -1,22 +1,8 @@
 import nock from 'nock';
-import {
-  AuthExpired,
-  CardStatus,
-  NotSupported,
-  OperationState,
-  OperationType,
-  RateLimited,
-  Rejected,
-  SuspendReason,
-  Transient,
-  type CarrierAccountConfig,
-  type CarrierAdapter,
-  type HttpPort,
-  type HttpRequest,
-  type HttpResponse,
-  type OperationOrder,
-  type CarrierReceipt,
-} from '@simgate/core';
+import { AuthExpired, NotSupported, RateLimited, Rejected, Transient } from '@simgate/core';
+import { CardStatus, OperationState, OperationType, SuspendReason } from '@simgate/core';
+import type { CarrierAccountConfig, CarrierAdapter, CarrierReceipt, OperationOrder } from '@simgate/core';
+import type { HttpPort, HttpRequest, HttpResponse } from '@simgate/core';
 import { caught, useNock } from '../../../../test/support/carrier-specs';
 import { CarrierHttp } from '../toolkit/carrier-http';
 import { platform } from './index';

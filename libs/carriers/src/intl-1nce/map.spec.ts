@@ -1,18 +1,8 @@
 import fc from 'fast-check';
-import { anyValueWith, field, typedOrValid, validDaily } from '../../../../test/support/carrier-specs';
-import {
-  AuthExpired,
-  OperationType,
-  CardStatus,
-  carriesReason,
-  isCarrierError,
-  RateLimited,
-  Rejected,
-  SuspendReason,
-  Transient,
-  type CardRecord,
-  type UsageSnapshot,
-} from '@simgate/core';
+import { anyValueWith, field, fuzzAdapterCalls, typedOrValid, validDaily } from '../../../../test/support/carrier-specs';
+import { AuthExpired, isCarrierError, RateLimited, Rejected, Transient } from '@simgate/core';
+import { CardStatus, carriesReason, OperationType, SuspendReason } from '@simgate/core';
+import type { CardRecord, UsageSnapshot } from '@simgate/core';
 import { cardScoped, retryAfterSeconds, ruleOf, type AnswerContext } from '../toolkit';
 import { answerError } from './client';
 import { errorTable } from './errors';
@@ -270,34 +260,24 @@ describe('adapter fuzz: any answer to any call → a result or a typed CarrierEr
   const bodies = fc.oneof(garbage, json(fc.array(simArb, { maxLength: 2 })), json(simArb), json(quotaArb), json(usageArb), fc.constant('{"access_token":"t","expires_in":3600}'));
   const answer = fc.record({ status: fc.constantFrom(200, 200, 200, 201, 400, 401, 404, 422, 429, 500), body: bodies });
 
+  const ref = { iccid: '89882280666023067204' };
+  const account = { id: 'f', platform: 'intl-1nce', baseUrl: 'http://x/', credentials: { username: 'u', password: 'p' } };
+
   it('every adapter call', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(answer, { minLength: 6, maxLength: 6 }), fc.nat(6), async (answers, which) => {
-        let i = 0;
-        const http = {
-          send: async () => {
-            const a = answers[i++ % answers.length];
-            return { status: a.status, headers: { 'x-total-pages': '2' }, body: a.body };
-          },
-        };
-        const a = platform.connect({ id: 'f', platform: 'intl-1nce', baseUrl: 'http://x/', credentials: { username: 'u', password: 'p' } }, { http, now: () => AT });
-        const ref = { iccid: '89882280666023067204' };
-        const calls: (() => Promise<unknown>)[] = [
-          () => a.listCards(null, null, AT),
-          () => a.fetchCards([ref], AT),
-          () => a.fetchUsage([ref], AT),
-          () => a.fetchDailyUsage(ref, '2026-11-01', '2026-11-30', AT),
-          () => a.fetchCycleUsage!([ref], '2026-10', AT),
-          () => a.submit({ type: OperationType.SUSPEND, iccids: [ref.iccid], params: {}, idempotencyKey: 'k' }, [], AT),
-          () => a.progress({ type: OperationType.SUSPEND, iccids: [ref.iccid], confirmBy: 'STATUS', carrierRef: null, expectedStatus: CardStatus.SUSPENDED, submittedAt: AT }, [], AT),
-        ];
-        try {
-          await calls[which]();
-        } catch (e) {
-          if (!isCarrierError(e)) throw e;
-        }
-      }),
-      { numRuns: 300 },
-    );
+    await fuzzAdapterCalls({
+      connect: (http) => platform.connect(account, { http, now: () => AT }),
+      answer,
+      answers: 6,
+      headers: { 'x-total-pages': '2' },
+      calls: [
+        (a) => a.listCards(null, null, AT),
+        (a) => a.fetchCards([ref], AT),
+        (a) => a.fetchUsage([ref], AT),
+        (a) => a.fetchDailyUsage(ref, '2026-11-01', '2026-11-30', AT),
+        (a) => a.fetchCycleUsage!([ref], '2026-10', AT),
+        (a) => a.submit({ type: OperationType.SUSPEND, iccids: [ref.iccid], params: {}, idempotencyKey: 'k' }, [], AT),
+        (a) => a.progress({ type: OperationType.SUSPEND, iccids: [ref.iccid], confirmBy: 'STATUS', carrierRef: null, expectedStatus: CardStatus.SUSPENDED, submittedAt: AT }, [], AT),
+      ],
+    });
   });
 });
