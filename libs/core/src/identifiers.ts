@@ -2,6 +2,14 @@ import { InvalidIdentifier } from './errors';
 
 const DIGITS = /^\d+$/;
 
+/** Why `value` is not `min`..`max` digits (`expected` says how many in the message), or null. */
+function digitsProblem(value: string, min: number, max: number, expected: string): string | null {
+  if (!value) return 'empty';
+  if (!DIGITS.test(value)) return 'must contain digits only';
+  if (value.length < min || value.length > max) return `must be ${expected} digits, got ${value.length}`;
+  return null;
+}
+
 /** `value` when it has no `problem`; else InvalidIdentifier. */
 function checked(identifier: InvalidIdentifier['identifier'], value: string, problem: string | null): string {
   if (problem) throw new InvalidIdentifier(identifier, String(value), problem);
@@ -57,10 +65,7 @@ export function withLuhn(iccidBody: string): string {
 
 /** MSISDN: 11–15 digits (IoT ranges use 13-digit numbers such as 1440…, 1064…, 1410…). */
 export function msisdnProblem(value: string): string | null {
-  if (!value) return 'empty';
-  if (!DIGITS.test(value)) return 'must contain digits only';
-  if (value.length < 11 || value.length > 15) return `must be 11 to 15 digits, got ${value.length}`;
-  return null;
+  return digitsProblem(value, 11, 15, '11 to 15');
 }
 
 export function parseMsisdn(value: string): string {
@@ -69,10 +74,7 @@ export function parseMsisdn(value: string): string {
 
 /** IMSI: 15 digits (MCC + MNC + MSIN); Chinese IMSIs start with 460. */
 export function imsiProblem(value: string): string | null {
-  if (!value) return 'empty';
-  if (!DIGITS.test(value)) return 'must contain digits only';
-  if (value.length !== 15) return `must be 15 digits, got ${value.length}`;
-  return null;
+  return digitsProblem(value, 15, 15, '15');
 }
 
 export function parseImsi(value: string): string {
@@ -81,12 +83,9 @@ export function parseImsi(value: string): string {
 
 /** IMEI: 15 digits with a Luhn check digit, or a 14-digit IMEI without it, or a 16-digit IMEISV. */
 export function imeiProblem(value: string): string | null {
-  if (!value) return 'empty';
-  if (!DIGITS.test(value)) return 'must contain digits only';
-  if (value.length === 14 || value.length === 16) return null;
-  if (value.length !== 15) return `must be 14, 15 or 16 digits, got ${value.length}`;
-  if (!hasValidLuhn(value)) return 'Luhn check digit mismatch';
-  return null;
+  const problem = digitsProblem(value, 14, 16, '14, 15 or 16');
+  if (problem || value.length !== 15) return problem;
+  return hasValidLuhn(value) ? null : 'Luhn check digit mismatch';
 }
 
 export function parseImei(value: string): string {
