@@ -202,14 +202,15 @@ describe('billing cycles (domain.md §3)', () => {
   });
 
   describe('properties', () => {
+    const expectSameCycle = (c: { start: Date; end: Date; label: string }, e: { start: Date; end: Date; label: string }) => {
+      expect(c.start.toISOString()).toBe(e.start.toISOString());
+      expect(c.end.toISOString()).toBe(e.end.toISOString());
+      expect(c.label).toBe(e.label);
+    };
     it('CUCC: the cycle containing t is the 27th–26th cycle computed by hand, in Shanghai', () => {
       fc.assert(
         fc.property(instant, (t) => {
-          const c = cycleContaining(cucc, t);
-          const e = expectedCuccCycle(t);
-          expect(c.start.toISOString()).toBe(e.start.toISOString());
-          expect(c.end.toISOString()).toBe(e.end.toISOString());
-          expect(c.label).toBe(e.label);
+          expectSameCycle(cycleContaining(cucc, t), expectedCuccCycle(t));
         }),
         RUNS,
       );
@@ -221,11 +222,7 @@ describe('billing cycles (domain.md §3)', () => {
             [chinaNatural, H8],
             [overseas, 0],
           ] as const) {
-            const c = cycleContaining(r, t);
-            const e = expectedNaturalCycle(t, off);
-            expect(c.start.toISOString()).toBe(e.start.toISOString());
-            expect(c.end.toISOString()).toBe(e.end.toISOString());
-            expect(c.label).toBe(e.label);
+            expectSameCycle(cycleContaining(r, t), expectedNaturalCycle(t, off));
           }
         }),
         RUNS,
