@@ -6,7 +6,7 @@ import { SimClock } from './sim/clock';
 import { applyFaultRequest } from './sim/control';
 import type { FaultConfig, FaultKind } from './sim/faults';
 import { serve, type ServedSimulator, type SimTls } from './sim/http-face';
-import { discoverSimulators, type SimulatorPlatform } from './sim/platform';
+import { discoverSimulators, portOffsets, type SimulatorPlatform } from './sim/platform';
 import type { ControlledSimulator, SimOptions } from './sim/types';
 
 export { SimClock } from './sim/clock';
@@ -18,7 +18,7 @@ export type { ServedSimulator, SimTls } from './sim/http-face';
 // The nock face (tests only: nock is a devDependency) is `@simgate/mocks/testing/nock`, not exported here,
 // so that production code loading the simulators needs production dependencies only.
 export { CONTROL_PREFIX, handleControl, applyFaultRequest } from './sim/control';
-export { discoverSimulators } from './sim/platform';
+export { discoverSimulators, portOffsets } from './sim/platform';
 export type { AccountSideFile, SimulatorPlatform } from './sim/platform';
 export type { ControlledSimulator, SimOptions, SimRequest, SimResponse, Simulator } from './sim/types';
 
@@ -49,6 +49,8 @@ export interface SimulatorSet {
   get<S extends ControlledSimulator = ControlledSimulator>(platform: string): S;
   /** The platform (its folder's `simulator`) of each of `all`, same order. */
   platforms: readonly SimulatorPlatform[];
+  /** The port offset of each of `all` (`serveAll` listens on port base + it). */
+  portOffsets: readonly number[];
   /** Fault control for one platform (same body as `POST /_sim/faults`). */
   setFaults(platform: string, faults: Partial<FaultConfig> & { force?: Partial<Record<FaultKind, number>>; reset?: boolean }): void;
   /** Counters snapshot of every platform, keyed by platform id. */
@@ -80,6 +82,7 @@ export function createSimulators(options: SimulatorsOptions): SimulatorSet {
     all,
     get,
     platforms,
+    portOffsets: portOffsets(platforms),
     setFaults: (platform, faults) => applyFaultRequest(get(platform), faults as Record<string, unknown>),
     counters: () => Object.fromEntries(all.map((s) => [s.platform, s.counters.snapshot()])),
     get onelink() {
@@ -113,7 +116,7 @@ export interface ServedSet {
 export async function serveAll(simulators: SimulatorSet, portBase = 0, host = '127.0.0.1', tls?: SimTls): Promise<ServedSet> {
   const servers: ServedSimulator[] = [];
   try {
-    for (let k = 0; k < simulators.all.length; k++) servers.push(await serve(simulators.all[k], portBase ? portBase + simulators.platforms[k].portOffset : 0, host, tls));
+    for (let k = 0; k < simulators.all.length; k++) servers.push(await serve(simulators.all[k], portBase ? portBase + simulators.portOffsets[k] : 0, host, tls));
   } catch (err) {
     await Promise.all(servers.map((s) => s.close()));
     throw err;

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PLATFORMS, createSimulators } from '../index';
-import { discoverSimulators } from './platform';
+import { discoverSimulators, portOffsets } from './platform';
 
 /** A scratch tree of platform folders: name → the body of its index.js (undefined: a folder without index). */
 function tree(folders: Record<string, string | undefined>): string {
@@ -24,6 +24,13 @@ describe('simulator discovery', () => {
     ]);
   });
 
+  it('a platform without a port offset takes the next free one, after the declared ones', () => {
+    const dir = tree({ zeta: 'exports.simulator = { id: "zeta", create: () => ({}) };', one: platform('one', 1), alpha: 'exports.simulator = { id: "alpha", create: () => ({}) };', zero: platform('zero', 0) });
+    const found = discoverSimulators(dir);
+    expect(found.map((p) => p.id)).toEqual(['zero', 'one', 'alpha', 'zeta']);
+    expect(portOffsets(found)).toEqual([0, 1, 2, 3]);
+  });
+
   it('refuses two platforms on one port offset', () => {
     const dir = tree({ one: platform('one', 0), two: platform('two', 0) });
     expect(() => discoverSimulators(dir)).toThrow(/'one' and 'two' take the same port offset 0/);
@@ -33,6 +40,7 @@ describe('simulator discovery', () => {
     const sims = createSimulators({ cards: 10, seed: 1 });
     expect(sims.all.map((s) => s.platform)).toEqual([...PLATFORMS]);
     expect(sims.platforms.map((p) => p.id)).toEqual([...PLATFORMS]);
+    expect(sims.portOffsets).toEqual(PLATFORMS.map((_, k) => k));
     for (const id of PLATFORMS) expect(sims.get(id).platform).toBe(id);
     expect(() => sims.get('nope')).toThrow(/unknown platform 'nope'/);
   });

@@ -21,8 +21,11 @@ export interface AccountSideFile {
 export interface SimulatorPlatform<S extends ControlledSimulator = ControlledSimulator> {
   /** The platform id (its folder's name), e.g. `cmcc-onelink`. */
   readonly id: string;
-  /** Its server listens on port base + this (the example accounts files name 7101–7104); unique. */
-  readonly portOffset: number;
+  /**
+   * Its server listens on port base + this (the example accounts files name 7101–7104); unique. Without one
+   * a platform takes the next free offset after the declared ones, in id order.
+   */
+  readonly portOffset?: number;
   create(options: SimOptions): S;
   /** Files the accounts file needs beside it; `stem` is the accounts file's name without `.json`. */
   sideFiles?(sim: S, stem: string): AccountSideFile[];
@@ -35,12 +38,12 @@ export interface SimulatorPlatform<S extends ControlledSimulator = ControlledSim
 
 function isSimulatorPlatform(x: unknown): x is SimulatorPlatform {
   const p = x as SimulatorPlatform | null;
-  return typeof p === 'object' && p !== null && typeof p.id === 'string' && typeof p.create === 'function' && Number.isInteger(p.portOffset);
+  return typeof p === 'object' && p !== null && typeof p.id === 'string' && typeof p.create === 'function' && (p.portOffset === undefined || Number.isInteger(p.portOffset));
 }
 
 /**
- * Every folder of `dir` (default mocks/src) whose index exports `simulator`, in port order. Folders
- * without one (sim, testing) are skipped.
+ * Every folder of `dir` (default mocks/src) whose index exports `simulator`, in port order (declared offsets
+ * first, then the platforms without one by id). Folders without one (sim, testing) are skipped.
  */
 export function discoverSimulators(dir: string = path.join(__dirname, '..')): SimulatorPlatform[] {
   const out: SimulatorPlatform[] = [];
@@ -52,9 +55,17 @@ export function discoverSimulators(dir: string = path.join(__dirname, '..')): Si
     const mod = require(folder) as { simulator?: unknown };
     if (isSimulatorPlatform(mod.simulator)) out.push(mod.simulator);
   }
-  out.sort((a, b) => a.portOffset - b.portOffset);
+  out.sort((a, b) => (a.portOffset ?? Infinity) - (b.portOffset ?? Infinity) || a.id.localeCompare(b.id));
   for (let k = 1; k < out.length; k++) {
-    if (out[k].portOffset === out[k - 1].portOffset) throw new Error(`simulators '${out[k - 1].id}' and '${out[k].id}' take the same port offset ${out[k].portOffset}`);
+    if (out[k].portOffset !== undefined && out[k].portOffset === out[k - 1].portOffset) {
+      throw new Error(`simulators '${out[k - 1].id}' and '${out[k].id}' take the same port offset ${out[k].portOffset}`);
+    }
   }
   return out;
+}
+
+/** The port offset of each platform (in `discoverSimulators` order): its own, or the next free one. */
+export function portOffsets(platforms: readonly SimulatorPlatform[]): number[] {
+  let next = Math.max(-1, ...platforms.map((p) => p.portOffset ?? -1)) + 1;
+  return platforms.map((p) => p.portOffset ?? next++);
 }
