@@ -50,6 +50,13 @@ describe('ctcc-cmp platform', () => {
     expect(m.cooldowns.rebindsPerMonth).toBe(2);
     expect(m.billingCycle).toEqual({ kind: 'NATURAL_MONTH', zone: 'Asia/Shanghai' });
   });
+
+  it('declares its options as a schema: defaults applied, a bad option refused naming the account and the option', () => {
+    expect(platform.manifest.options?.safeParse({})).toEqual({ success: true, data: { planMb: null, cardKey: 'iccid' } });
+    expect(() => connect({ planMb: '100' })).toThrow(/account 'ctcc-main', options\.planMb/);
+    expect(() => connect({ cardKey: 'imsi' })).toThrow(Rejected);
+    expect(() => connect({ orderDeadlineHours: 48 })).toThrow(/options: Unrecognized key/);
+  });
 });
 
 describe('inventory: getSIMList', () => {

@@ -65,6 +65,12 @@ describe('intl-1nce platform', () => {
     expect(m.billingCycle).toEqual({ kind: 'NATURAL_MONTH', zone: 'UTC' });
     expect(m.capabilities.operations).toEqual([OperationType.SUSPEND, OperationType.RESUME]);
   });
+
+  it('takes no options (an order deadline is the account field orderDeadlineHours, applied by the engine)', () => {
+    expect(platform.manifest.options?.safeParse({}).success).toBe(true);
+    const account = { id: 'intl-main', platform: 'intl-1nce', baseUrl: `${HOST}${BASE}/`, credentials: CREDENTIALS, options: { orderDeadlineHours: 2 } };
+    expect(() => platform.connect(account, { http: new CarrierHttp({ platform: 'intl-1nce' }), now: () => clock })).toThrow(/account 'intl-main', options: Unrecognized key/);
+  });
 });
 
 describe('auth: POST /oauth/token', () => {
