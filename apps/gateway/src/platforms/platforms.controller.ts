@@ -15,7 +15,8 @@ export class PlatformsController {
   platforms(@Query() query: unknown) {
     parseNoQuery(query);
     return {
-      items: this.sg.registry.manifests().map((m) => ({
+      // A manifest's `options` is the zod schema of an account's options: code, not part of the answer.
+      items: this.sg.registry.manifests().map(({ options: _optionsSchema, ...m }) => ({
         ...m,
         unsupportedOperations: ['ACTIVATE', 'SUSPEND', 'RESUME', 'REBIND', 'SET_USAGE_CAP'].filter(
           (t) => !m.capabilities.operations.includes(t as never),
