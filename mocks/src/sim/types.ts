@@ -38,7 +38,7 @@ export interface SimOptions {
   /** Fleet size: cards are derived from (seed, index), state is kept only for what changed. */
   cards: number;
   seed: number;
-  /** The simulator's clock (shared by all four in one process). */
+  /** The simulator's clock (shared by every simulator of a set). */
   clock: import('./clock').SimClock;
   /** Delay after which an accepted order completes, in milliseconds of the simulator clock. */
   orderDelayMs?: number;
@@ -47,8 +47,9 @@ export interface SimOptions {
 }
 
 /**
- * What every platform folder under mocks/src exports from its index: `createSimulator(options)`.
- * The returned simulator exposes its controls for tests and benchmarks.
+ * A simulator with its controls for tests and benchmarks: what a platform folder's `simulator.create(options)`
+ * (`SimulatorPlatform`, sim/platform.ts) and its `createSimulator(options)` return. `BaseSimulator`
+ * (sim/base.ts) holds what every one has.
  */
 export interface ControlledSimulator extends Simulator {
   readonly faults: import('./faults').FaultInjector;
