@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, expect } from '@jest/globals';
 import fc from 'fast-check';
-import nock from 'nock';
-import { isCarrierError, type CarrierAdapter, type DailyUsage, type HttpPort } from '@simgate/core';
+import type Nock from 'nock';
+import { isCarrierError, type CardRef, type CarrierAdapter, type DailyUsage, type HttpPort } from '@simgate/core';
 
 /**
  * What the carrier adapters' specs share: nock for the file (no real network, interceptors cleared after each
@@ -10,8 +10,11 @@ import { isCarrierError, type CarrierAdapter, type DailyUsage, type HttpPort } f
  * CarrierError).
  */
 
-/** Call at the top of a spec file that answers with nock. */
-export function useNock(): void {
+/**
+ * Call at the top of a spec file that answers with nock, passing the file's own import: this module does not
+ * load nock (loading it turns interception on for the whole Jest worker).
+ */
+export function useNock(nock: typeof Nock): void {
   beforeAll(() => nock.disableNetConnect());
   afterEach(() => nock.cleanAll());
   afterAll(() => {
@@ -91,4 +94,15 @@ export async function fuzzAdapterCalls(f: AdapterFuzz, numRuns = 300): Promise<v
     }),
     { numRuns },
   );
+}
+
+/** The read calls every adapter serves, for `fuzzAdapterCalls`: inventory, cards, usage, daily usage `days`, the cycle `label`. */
+export function readCalls(ref: CardRef, at: Date, days: [string, string], label: string): ((a: CarrierAdapter) => Promise<unknown>)[] {
+  return [
+    (a) => a.listCards(null, null, at),
+    (a) => a.fetchCards([ref], at),
+    (a) => a.fetchUsage([ref], at),
+    (a) => a.fetchDailyUsage(ref, days[0], days[1], at),
+    (a) => a.fetchCycleUsage!([ref], label, at),
+  ];
 }

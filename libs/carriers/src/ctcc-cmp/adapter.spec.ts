@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { NotSupported, RateLimited, Rejected, Transient } from '@simgate/core';
+import { RateLimited, Rejected, Transient } from '@simgate/core';
 import { CardStatus, OperationState, OperationType, SuspendReason } from '@simgate/core';
 import type { CarrierAccountConfig, CarrierAdapter, CarrierReceipt, OperationOrder } from '@simgate/core';
 import { caught, useNock } from '../../../../test/support/carrier-specs';
@@ -7,7 +7,7 @@ import { CarrierHttp } from '../toolkit/carrier-http';
 import { platform } from './index';
 import { naturalOrdering, strEnc } from './str-enc';
 
-useNock();
+useNock(nock);
 
 /** karrio's four tests per feature: request built, URL called, success parsed, error parsed. Fixtures at the bottom. */
 
@@ -415,13 +415,6 @@ describe('operations: progress (re-reading queryCardMainStatus)', () => {
   });
 });
 
-describe('pools', () => {
-  it('are not supported, as the manifest says', async () => {
-    expect(await caught(connect().listPools(AT))).toBeInstanceOf(NotSupported);
-    expect(await caught(connect().listPoolMembers('p', null, AT))).toBeInstanceOf(NotSupported);
-  });
-});
-
 describe('secrets', () => {
   it('never appear in error messages or details', async () => {
     const secretBody = `-1：用户名或密码错误 ${CREDENTIALS.password} ${CREDENTIALS.key} ${PASSWORD_ENC}`;
@@ -497,35 +490,20 @@ const SIM_LIST_FULL_PAGE = JSON.stringify({
 
 const SIM_LIST_PAST_END = '{"resultCode":"0","resultMsg":"成功","totalCount":"103","pageIndex":"9","simList":[]}';
 
-const STATUS_ACTIVE = JSON.stringify({
-  resultCode: '0',
-  resultMsg: '处理成功！',
-  GROUP_TRANSACTIONID: '1000000190202612010000001',
-  number: '1410012345678',
-  servCreateDate: '2026-04-01 00:00:00',
-  netBlockStatusName: '未断网',
-  productInfo: [{ productMainStatusCd: '4', productMainStatusName: '在用' }],
-});
-
-const STATUS_CUT_OFF = JSON.stringify({
-  resultCode: '0',
-  resultMsg: '处理成功！',
-  GROUP_TRANSACTIONID: '1000000190202612010000002',
-  number: '1410012345679',
-  servCreateDate: '2026-04-01 00:00:00',
-  netBlockStatusName: '已断网',
-  productInfo: [{ productMainStatusCd: '4', productMainStatusName: '在用' }],
-});
-
-const STATUS_STOPPED = JSON.stringify({
-  resultCode: '0',
-  resultMsg: '处理成功！',
-  GROUP_TRANSACTIONID: '1000000190202612010000003',
-  number: '1410012345680',
-  servCreateDate: '2026-04-01 00:00:00',
-  netBlockStatusName: '未断网',
-  productInfo: [{ productMainStatusCd: '5', productMainStatusName: '停机' }],
-});
+/** A `queryCardMainStatus` answer (the three below differ in code, net block, transaction and number only). */
+const statusAnswer = (n: number, net: string, code: string, name: string): string =>
+  JSON.stringify({
+    resultCode: '0',
+    resultMsg: '处理成功！',
+    GROUP_TRANSACTIONID: `100000019020261201000000${n}`,
+    number: `14100123456${77 + n}`,
+    servCreateDate: '2026-04-01 00:00:00',
+    netBlockStatusName: net,
+    productInfo: [{ productMainStatusCd: code, productMainStatusName: name }],
+  });
+const STATUS_ACTIVE = statusAnswer(1, '未断网', '4', '在用');
+const STATUS_CUT_OFF = statusAnswer(2, '已断网', '4', '在用');
+const STATUS_STOPPED = statusAnswer(3, '未断网', '5', '停机');
 
 const TRAFFIC_MONTH =
   '<root><NEW_DATA_TICKET_QRsp><IRESULT>0</IRESULT><TOTAL_BYTES_CNT>512.37MB</TOTAL_BYTES_CNT><GROUP_TRANSACTIONID>1000000190202612010000004</GROUP_TRANSACTIONID><number>89860312345678901235</number></NEW_DATA_TICKET_QRsp></root>';

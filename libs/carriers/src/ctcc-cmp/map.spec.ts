@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { anyValueWith, field, fuzzAdapterCalls, typedOrValid, validDaily } from '../../../../test/support/carrier-specs';
+import { anyValueWith, field, fuzzAdapterCalls, readCalls, typedOrValid, validDaily } from '../../../../test/support/carrier-specs';
 import { AuthExpired, isCarrierError, RateLimited, Rejected, Transient } from '@simgate/core';
 import { CardStatus, carriesReason, OperationType, SuspendReason } from '@simgate/core';
 import type { CardRecord, UsageSnapshot } from '@simgate/core';
@@ -292,11 +292,7 @@ describe('adapter fuzz: any answer to any call → a result or a typed CarrierEr
       answer,
       answers: 3,
       calls: [
-        (a) => a.listCards(null, null, AT),
-        (a) => a.fetchCards([ref], AT),
-        (a) => a.fetchUsage([ref], AT),
-        (a) => a.fetchDailyUsage(ref, '2026-11-01', '2026-11-30', AT),
-        (a) => a.fetchCycleUsage!([ref], '2026-11', AT),
+        ...readCalls(ref, AT, ['2026-11-01', '2026-11-30'], '2026-11'),
         (a) => a.submit({ type: OperationType.SET_USAGE_CAP, iccids: [ref.iccid], params: { capMb: 10 }, idempotencyKey: 'k' }, [], AT),
         (a) => a.submit({ type: OperationType.RESUME, iccids: [ref.iccid], params: {}, idempotencyKey: 'k' }, [], AT),
         (a) => a.progress(receipt, [], AT),

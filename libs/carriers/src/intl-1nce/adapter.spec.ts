@@ -7,7 +7,7 @@ import { caught, useNock } from '../../../../test/support/carrier-specs';
 import { CarrierHttp } from '../toolkit/carrier-http';
 import { platform } from './index';
 
-useNock();
+useNock(nock);
 
 /** karrio's four tests per feature: request built, URL called, success parsed, error parsed. Fixtures at the bottom. */
 
@@ -427,13 +427,6 @@ describe('operations: progress (re-reading the SIM)', () => {
     const a = connect();
     expect((await a.progress(receipt(OperationType.RESUME), [], AT)).state).toBe(OperationState.FAILED);
     expect(await caught(a.progress(receipt(OperationType.RESUME), [], AT))).toBeInstanceOf(RateLimited);
-  });
-});
-
-describe('pools', () => {
-  it('are not supported', async () => {
-    expect(await caught(connect().listPools(AT))).toBeInstanceOf(NotSupported);
-    expect(await caught(connect().listPoolMembers('p', null, AT))).toBeInstanceOf(NotSupported);
   });
 });
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { anyValueWith, field, fuzzAdapterCalls, typedOrValid, validDaily } from '../../../../test/support/carrier-specs';
+import { anyValueWith, field, fuzzAdapterCalls, readCalls, typedOrValid, validDaily } from '../../../../test/support/carrier-specs';
 import { AuthExpired, isCarrierError, RateLimited, Rejected, Transient } from '@simgate/core';
 import { CardStatus, carriesReason, OperationType, SuspendReason } from '@simgate/core';
 import type { CardRecord, UsageSnapshot } from '@simgate/core';
@@ -270,11 +270,7 @@ describe('adapter fuzz: any answer to any call → a result or a typed CarrierEr
       answers: 6,
       headers: { 'x-total-pages': '2' },
       calls: [
-        (a) => a.listCards(null, null, AT),
-        (a) => a.fetchCards([ref], AT),
-        (a) => a.fetchUsage([ref], AT),
-        (a) => a.fetchDailyUsage(ref, '2026-11-01', '2026-11-30', AT),
-        (a) => a.fetchCycleUsage!([ref], '2026-10', AT),
+        ...readCalls(ref, AT, ['2026-11-01', '2026-11-30'], '2026-10'),
         (a) => a.submit({ type: OperationType.SUSPEND, iccids: [ref.iccid], params: {}, idempotencyKey: 'k' }, [], AT),
         (a) => a.progress({ type: OperationType.SUSPEND, iccids: [ref.iccid], confirmBy: 'STATUS', carrierRef: null, expectedStatus: CardStatus.SUSPENDED, submittedAt: AT }, [], AT),
       ],

@@ -7,7 +7,7 @@ import { caught, useNock } from '../../../../test/support/carrier-specs';
 import { CarrierHttp } from './carrier-http';
 import { TokenCache } from './token-cache';
 
-useNock();
+useNock(nock);
 
 /**
  * Clients refresh a refused token themselves: a call answered "token expired/unknown" (OneLink 12021, 1NCE
