@@ -23,7 +23,19 @@
  *   failure as the card's. `chunks(items, size)`, `uniqueRefs(refs)`, `refFor(refs, iccid)`.
  * Orders
  * - `progressByStatus(receipt, refs, { target, read, refusalIsCards, waiting })`: re-read each card, COMPLETED
- *   on the target status, SUBMITTED otherwise (the engine owns deadlines); `overallState(items)`.
+ *   on the target status, SUBMITTED otherwise (the engine owns deadlines); `overallState(items)`;
+ *   `completedOnAcceptance(receipt, message)` for changes the carrier serves no read-back of.
+ * Checks and parsing (messages name the platform, never a secret)
+ * - `accountOptions(platform, optionsSchema, account)` (the manifest's zod schema; `Rejected` naming the
+ *   account and option), `requireCredentials(platform, credentials, names)`, `pageOfCursor`, `checkDayRange`,
+ *   `cycleOfLabel(rule, label)`, `cycleToRead(platform, rule, label, at)` → { cycle, last }, `noPools(platform)`,
+ *   `parseJson(table, body, ctx)`, `parseWith(table, schema, value, ctx)` (malformed on failure),
+ *   `emptyToNull`, `wholeNumber`.
+ * Base class
+ * - `PerCardAdapter`: for platforms read one card per request, without pools (CTCC, 1NCE). Constructor
+ *   (account, deps) → `account`, `config`, `deps`; the subclass declares `manifest` and `errors` (its table)
+ *   and `implements CarrierAdapter`; gives `ctx`, `perCard`, `pageOf`, `checkDays`, `cycleToRead`,
+ *   `confirmByStatus`, and refuses `listPools`/`listPoolMembers`.
  */
 export * from './carrier-http';
 export * from './checks';
