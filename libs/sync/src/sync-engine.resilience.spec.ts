@@ -4,19 +4,15 @@ import {
   Rejected,
   Transient,
   Unavailable,
-  withLuhn,
   type AdapterManifest,
   type BatchResult,
   type CardRecord,
   type CardRef,
-  type CarrierAdapter,
-  type InventoryPage,
-  type PoolMembersPage,
   type UsageSnapshot,
 } from '@simgate/core';
 import { Store } from '@simgate/store';
 import { isAccountWide, isCredentialRefusal } from './retry';
-import { counterValue as counter, fakeEngine, fakeManifest, fakeRecord } from './testing/fake-platform';
+import { FakeCarrierBase, counterValue as counter, fakeEngine, fakeIccids, fakeManifest, fakeRecord } from './testing/fake-platform';
 
 /**
  * Sweeps that survive failures: a batch whose read still fails after its retries is recorded on its cards and
@@ -35,9 +31,7 @@ function record(iccid: string, status: CardStatus = CardStatus.ACTIVE): CardReco
 }
 
 /** A batch read fails with `error()` whenever `when(iccids)` says so; every read is logged. */
-class FakeCarrier implements CarrierAdapter {
-  readonly account: CarrierAdapter['account'];
-  readonly cards = new Map<string, CardRecord>();
+class FakeCarrier extends FakeCarrierBase {
   readonly statusCalls: string[][] = [];
   readonly usageCalls: string[][] = [];
   fail: { when: (iccids: string[], kind: 'status' | 'usage') => boolean; error: () => Error } | null = null;
@@ -45,13 +39,6 @@ class FakeCarrier implements CarrierAdapter {
   cardDown: (iccid: string) => boolean = () => false;
   /** A batch containing one of these cards waits for its promise. */
   readonly gates = new Map<string, Promise<void>>();
-
-  constructor(
-    readonly manifest: AdapterManifest,
-    id: string,
-  ) {
-    this.account = { id, platform: manifest.id, baseUrl: 'http://fake/' };
-  }
 
   private async check(iccids: string[], kind: 'status' | 'usage'): Promise<void> {
     for (const i of iccids) await this.gates.get(i);
@@ -72,7 +59,7 @@ class FakeCarrier implements CarrierAdapter {
     return out;
   }
 
-  async fetchUsage(refs: CardRef[]): Promise<BatchResult<UsageSnapshot>> {
+  override async fetchUsage(refs: CardRef[]): Promise<BatchResult<UsageSnapshot>> {
     const iccids = refs.map((r) => r.iccid);
     this.usageCalls.push(iccids);
     await this.check(iccids, 'usage');
@@ -96,27 +83,7 @@ class FakeCarrier implements CarrierAdapter {
     return calls.filter((b) => b.includes(iccid)).length;
   }
 
-  async listCards(): Promise<InventoryPage> {
-    throw new NotSupported('not in these tests');
-  }
-  async fetchDailyUsage(): Promise<never[]> {
-    return [];
-  }
-  async listPools(): Promise<never[]> {
-    return [];
-  }
-  async listPoolMembers(): Promise<PoolMembersPage> {
-    return { iccids: [], next: null, total: 0 };
-  }
-  async submit(): Promise<never> {
-    throw new NotSupported('not in these tests');
-  }
-  async progress(): Promise<never> {
-    throw new NotSupported('not in these tests');
-  }
 }
-
-
 
 let store: Store;
 let accounts = 0;
@@ -145,9 +112,7 @@ async function setup(o: SetupOptions = {}) {
     sweepDownAfterBatches: o.downAfter,
   });
   const count = o.cards ?? 10;
-  const iccids = Array.from({ length: count }, (_, i) =>
-    withLuhn('8985' + String(n).padStart(6, '0') + String(i).padStart(9, '0')),
-  );
+  const iccids = fakeIccids('8985', n, count);
   const src = { accountId: id, platform: m.id, carrier: m.carrier };
   for (const i of iccids) adapter.cards.set(i, record(i, CardStatus.SUSPENDED));
   if (o.inventory === 'IMPORTED')

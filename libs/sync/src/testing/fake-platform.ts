@@ -1,13 +1,22 @@
 import {
   Carrier,
   CardStatus,
+  NotSupported,
   SuspendReason,
   UTC,
   naturalMonth,
+  withLuhn,
   type AdapterManifest,
+  type BatchResult,
   type CardRecord,
+  type CardRef,
   type CarrierAdapter,
+  type CarrierReceipt,
+  type InventoryPage,
+  type OperationProgress,
   type OperationType,
+  type PoolMembersPage,
+  type UsageSnapshot,
 } from '@simgate/core';
 import type { Store } from '@simgate/store';
 import type { LoadedAccount } from '../config/accounts-file';
@@ -70,6 +79,51 @@ export function fakeRecord(iccid: string, asOf: Date, status: CardStatus = CardS
     poolId: null,
     asOf,
   };
+}
+
+/** `count` valid ICCIDs of test account number `n`, under `prefix` (4 digits), in ascending order. */
+export function fakeIccids(prefix: string, n: number, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => withLuhn(prefix + String(n).padStart(6, '0') + String(i).padStart(9, '0')));
+}
+
+/**
+ * A carrier in memory for engine specs: the cards it knows, and every call a spec does not script answered
+ * "not in these tests" (reads, orders) or empty (daily usage, pools). Specs extend it with what they exercise.
+ */
+export abstract class FakeCarrierBase implements CarrierAdapter {
+  readonly account: CarrierAdapter['account'];
+  readonly cards = new Map<string, CardRecord>();
+
+  constructor(
+    readonly manifest: AdapterManifest,
+    id: string,
+  ) {
+    this.account = { id, platform: manifest.id, baseUrl: 'http://fake/' };
+  }
+
+  abstract fetchCards(refs: CardRef[], at: Date): Promise<BatchResult<CardRecord>>;
+
+  async listCards(_cursor?: string | null): Promise<InventoryPage> {
+    throw new NotSupported('not in these tests');
+  }
+  async fetchUsage(_refs?: CardRef[]): Promise<BatchResult<UsageSnapshot>> {
+    throw new NotSupported('not in these tests');
+  }
+  async fetchDailyUsage(): Promise<never[]> {
+    return [];
+  }
+  async listPools(): Promise<never[]> {
+    return [];
+  }
+  async listPoolMembers(): Promise<PoolMembersPage> {
+    return { iccids: [], next: null, total: 0 };
+  }
+  async submit(..._args: unknown[]): Promise<CarrierReceipt> {
+    throw new NotSupported('not in these tests');
+  }
+  async progress(..._args: unknown[]): Promise<OperationProgress> {
+    throw new NotSupported('not in these tests');
+  }
 }
 
 /** A logger that says nothing. */
