@@ -4,7 +4,7 @@
  * changes only the platform's three places, the project still type-checks, and the conformance kit run on
  * the skeleton fails only on checks whose message names a generated `TODO(acme-iot)`.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,26 +16,20 @@ const TODO = `TODO(${ID})`;
 
 interface Run {
   code: number;
+  /** stdout and stderr. */
   out: string;
+  stdout: string;
 }
 
 function run(cmd: string, args: string[], cwd: string, timeout = 60_000): Run {
-  try {
-    const out = execFileSync(cmd, args, {
-      cwd,
-      encoding: 'utf8',
-      stdio: 'pipe',
-      timeout,
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
-    return { code: 0, out };
-  } catch (err) {
-    const e = err as { status?: number | null; stdout?: string; stderr?: string; message?: string };
-    return {
-      code: e.status ?? -1,
-      out: `${e.stdout ?? ''}${e.stderr ?? ''}${e.status == null ? (e.message ?? '') : ''}`,
-    };
-  }
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`;
+  return { code: r.status ?? -1, out, stdout: r.stdout ?? '' };
 }
 
 const git = (cwd: string, ...args: string[]): Run =>
@@ -170,7 +164,7 @@ describe(`new-carrier: npm run new-carrier -- ${ID} in a scratch copy`, () => {
       }));`;
     const r = run(process.execPath, ['-r', '@swc-node/register', '-e', script], dir);
     expect(r.code).toBe(0);
-    const found = JSON.parse(r.out) as { simulators: [string, number][]; platforms: string[] };
+    const found = JSON.parse(r.stdout) as { simulators: [string, number][]; platforms: string[] };
     expect(found.platforms).toContain(ID);
     const offsets = found.simulators.map(([, offset]) => offset);
     expect(found.simulators.find(([id]) => id === ID)).toEqual([ID, Math.max(...offsets)]);
@@ -188,6 +182,19 @@ describe(`new-carrier: npm run new-carrier -- ${ID} in a scratch copy`, () => {
     const places = placesOf(ID);
     expect(r.out.split('\n').filter((l) => places.some((p) => l.startsWith(p)))).toEqual([]);
     expect(r.out).toBe('');
+    expect(r.code).toBe(0);
+  }, 120_000);
+
+  it('passes its unit tier (one check, the feature tests as it.todo)', () => {
+    const args = [
+      '--expose-gc',
+      '--experimental-vm-modules',
+      'node_modules/jest/bin/jest.js',
+      '--ci',
+      `libs/carriers/src/${ID}`,
+    ];
+    const r = run(process.execPath, args, dir, 120_000);
+    expect(r.out).toMatch(/Tests:\s+4 todo, 1 passed, 5 total/);
     expect(r.code).toBe(0);
   }, 120_000);
 

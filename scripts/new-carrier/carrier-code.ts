@@ -1,173 +1,182 @@
 import type { Names } from './names';
 
 /**
- * Templates of the code files of libs/carriers/src/<id>/: client, adapter, index and the unit-tier spec.
+ * Templates of the code files of libs/carriers/src/<id>/: client, adapter, index and the unit-tier spec,
+ * in the shape of ctcc-cmp and intl-1nce (a PerCardAdapter over a client that answers `{ res, secrets }`).
  * The adapter already refuses what the manifest declares missing (NotSupported); everything else throws a
  * plain Error naming its `TODO(<id>)`, so the conformance kit's failure names the place to fill in.
  */
 
 export function clientTs(n: Names): string {
-  return `import type { AdapterDeps, CarrierAccountConfig } from '@simgate/core';
-import type { ZodType, ZodTypeDef } from 'zod';
-import { classify, isOkStatus, malformed, type AnswerContext } from '../toolkit';
+  return `import type { HttpMethod, HttpPort, HttpResponse } from '@simgate/core';
+import { classify, isOkStatus, requireCredentials } from '../toolkit';
 import { errorTable } from './errors';
-import type { Options } from './manifest';
-import type { WireCard, WireUsage } from './wire';
+import { manifest } from './manifest';
 
 /**
  * ${n.id}: authentication, signing and transport (docs/adding-a-carrier.md, step 4). Each call goes through
- * the toolkit's HTTP layer (\`deps.http\`: timeouts, rate-limit and metrics hooks, redaction); a refusal is
- * classified by errorTable, and the answer is parsed once with the schemas of wire.ts (an unreadable one is
- * \`malformed\`: Transient). It never sleeps, retries or counts. A token platform caches its token with the
- * toolkit's \`TokenCache\` and sends each call through \`tokens.use(call, isRefusal)\`.
+ * the toolkit's HTTP layer (\`http\`: timeouts, rate-limit and metrics hooks, redaction); a refusal is
+ * classified by errorTable; the answer goes back as it came (map.ts decodes it). It never sleeps, retries
+ * or counts. A token platform caches its token with the toolkit's \`TokenCache\` and sends each call through
+ * \`tokens.use(call, isRefusal)\` (see intl-1nce).
  */
+
+/** ${n.todo}: the credential fields of the manifest. */
+export interface ${n.pascal}Credentials {
+  username: string;
+  password: string;
+}
+
+export function ${n.camel}Credentials(credentials: Record<string, string | undefined>): ${n.pascal}Credentials {
+  return requireCredentials(manifest.id, credentials, ['username', 'password']);
+}
+
+export interface ${n.pascal}Call {
+  method: HttpMethod;
+  /** Path under the base URL, e.g. \`cards/8986…\`. */
+  path: string;
+  /** Endpoint class for rate limits and metrics, never a card id: \`cards/{iccid}\`. */
+  endpoint: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  /** The request places an order: the caller's beforeSend runs once its quota slot is held. */
+  order?: boolean;
+}
+
+export interface ${n.pascal}Answer {
+  res: HttpResponse;
+  /** What to keep out of the texts of errors about this answer. */
+  secrets: readonly string[];
+}
+
 export class ${n.pascal}Client {
-  private readonly base: string;
-
   constructor(
-    readonly account: CarrierAccountConfig,
-    private readonly deps: AdapterDeps,
-    readonly options: Options,
-  ) {
-    this.base = account.baseUrl.endsWith('/') ? account.baseUrl : \`\${account.baseUrl}/\`;
-  }
+    private readonly http: HttpPort,
+    private readonly baseUrl: string,
+    private readonly creds: ${n.pascal}Credentials,
+  ) {}
 
-  /** The values to redact wherever a request or an error is shown. */
+  /** Every value to keep out of logs and error texts. */
   secrets(): string[] {
     // ${n.todo}: every secret a request carries (password, key, token, signature).
-    return Object.values(this.account.credentials);
+    return [this.creds.password];
   }
 
-  /** One card as the platform answers it, e.g. \`return this.get('cards/{iccid}', 'cards/' + iccid, {}, cardSchema)\`. */
-  async card(iccid: string): Promise<WireCard> {
-    throw new Error(\`${n.todo}: client.ts card — the platform's read of card \${iccid} (wire.ts)\`);
-  }
-
-  /** One card's usage in the current cycle as the platform answers it. */
-  async usage(iccid: string): Promise<WireUsage> {
-    throw new Error(\`${n.todo}: client.ts usage — the platform's usage read of card \${iccid}\`);
-  }
-
-  /** GET \`path\` (\`endpoint\`: its class for limits and metrics, no card id in it), the answer parsed with \`schema\`. */
-  private async get<T>(
-    endpoint: string,
-    path: string,
-    query: Record<string, string>,
-    schema: ZodType<T, ZodTypeDef, unknown>,
-  ): Promise<T> {
+  /** One call; resolves with a 2xx answer, rejects with the table's class otherwise. */
+  async call(c: ${n.pascal}Call): Promise<${n.pascal}Answer> {
     const secrets = this.secrets();
-    // ${n.todo}: authentication and signing (headers or query parameters) of every call.
-    const res = await this.deps.http.send({ method: 'GET', url: this.base + path, query, endpoint, secrets });
-    const ctx: AnswerContext = { endpoint, httpStatus: res.status, secrets };
+    const res = await this.http.send({
+      method: c.method,
+      url: \`\${this.baseUrl.replace(/\\/+$/, '')}/\${c.path}\`,
+      ...(c.query ? { query: c.query } : {}),
+      // ${n.todo}: authentication and signing of every call (headers or query parameters).
+      headers: { accept: 'application/json' },
+      ...(c.body !== undefined ? { body: c.body } : {}),
+      endpoint: c.endpoint,
+      secrets,
+      ...(c.order ? { order: true } : {}),
+    });
+    const ctx = { endpoint: c.endpoint, secrets, httpStatus: res.status };
     if (!isOkStatus(res.status)) throw classify(errorTable, ctx, { retryAfter: res.headers['retry-after'] });
-    let json: unknown;
-    try {
-      json = JSON.parse(res.body);
-    } catch {
-      throw malformed(errorTable, ctx, 'body is not JSON');
-    }
-    // ${n.todo}: an error inside a 2xx answer is classify(errorTable, ctx, { code, message }).
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) throw malformed(errorTable, ctx, parsed.error.issues[0]?.path.join('.') || 'shape');
-    return parsed.data;
+    // ${n.todo}: an error inside a 2xx answer (many platforms answer HTTP 200 with an error code) is
+    // classify(errorTable, ctx, { code, message }).
+    return { res, secrets };
   }
 }
 `;
 }
 
 export function adapterTs(n: Names): string {
-  return `import {
-  NotSupported,
-  type AdapterDeps,
-  type BatchResult,
-  type CardRecord,
-  type CardRef,
-  type CarrierAccountConfig,
-  type CarrierAdapter,
-  type CarrierReceipt,
-  type Cursor,
-  type DailyUsage,
-  type InventoryPage,
-  type OperationOrder,
-  type OperationProgress,
-  type PoolMembersPage,
-  type PoolRecord,
-  type UsageSnapshot,
-} from '@simgate/core';
-import { cardScoped, readPerCard } from '../toolkit';
-import { ${n.pascal}Client } from './client';
+  return `import { NotSupported } from '@simgate/core';
+import type { CardRef, CarrierAdapter, CarrierReceipt, Cursor } from '@simgate/core';
+import type { DailyUsage, InventoryPage, OperationOrder, OperationProgress } from '@simgate/core';
+import { accountOptions, PerCardAdapter } from '../toolkit';
+import { ${n.pascal}Client, ${n.camel}Credentials, type ${n.pascal}Answer } from './client';
 import { errorTable } from './errors';
-import { manifest, options } from './manifest';
+import { manifest, optionsSchema } from './manifest';
 import { mapCard, mapUsage } from './map';
 
-/** A refusal about one card (its errorTable row has scope CARD) is that card's failure; the others still read. */
-const perCard = { refusalIsCards: cardScoped(errorTable) };
+// ${n.todo}: the endpoint classes (rate limits and metrics; no card id in them) of the calls below.
+const LIST = 'cards';
+const CARD = 'cards/{iccid}';
+const USAGE = 'cards/{iccid}/usage';
 
 function notSupported(what: string): NotSupported {
-  return new NotSupported(\`${n.id}: \${what} is not supported (manifest)\`, { platform: manifest.id });
+  return new NotSupported(\`\${manifest.id}: \${what} is not supported (manifest)\`, { platform: manifest.id });
 }
 
 /**
- * ${n.id}: the adapter, one per carrier account (docs/adding-a-carrier.md, step 7): the client's answers
- * through map.ts. What the manifest declares missing is refused with NotSupported; every \`${n.todo}\` throws
- * until written, and the conformance kit (test/conformance/${n.id}.conformance.spec.ts) names it.
+ * ${n.id}: the adapter, one per carrier account (docs/adding-a-carrier.md, step 7): one request per card, no
+ * pools (the toolkit's PerCardAdapter: per-card reads by the error table's card scope, paging and day checks,
+ * pools refused, progress by re-read status). A platform with batch reads or pools implements CarrierAdapter
+ * directly instead (cmcc-onelink, cucc-jasper). What the manifest declares missing is refused with
+ * NotSupported; every \`${n.todo}\` throws until written, and the conformance kit names it.
  */
-export class ${n.pascal}Adapter implements CarrierAdapter {
+export class ${n.pascal}Adapter extends PerCardAdapter implements CarrierAdapter {
   readonly manifest = manifest;
-  readonly account: Pick<CarrierAccountConfig, 'id' | 'platform' | 'baseUrl'>;
-  readonly client: ${n.pascal}Client;
+  protected readonly errors = errorTable;
+  readonly options = accountOptions(manifest.id, optionsSchema, this.config);
+  private readonly client = new ${n.pascal}Client(
+    this.deps.http,
+    this.config.baseUrl,
+    ${n.camel}Credentials(this.config.credentials),
+  );
 
-  constructor(account: CarrierAccountConfig, deps: AdapterDeps) {
-    this.account = { id: account.id, platform: account.platform, baseUrl: account.baseUrl };
-    this.client = new ${n.pascal}Client(account, deps, options.parse(account.options ?? {}));
-  }
-
-  async listCards(cursor: Cursor | null, since: string | null, at: Date): Promise<InventoryPage> {
-    if (manifest.capabilities.inventory === 'IMPORTED') throw notSupported('listing the inventory');
+  async listCards(cursor: Cursor | null, _since: string | null, at: Date): Promise<InventoryPage> {
+    if (this.manifest.capabilities.inventory === 'IMPORTED') throw notSupported('a card list');
+    const page = this.pageOf(cursor, LIST);
     throw new Error(
-      \`${n.todo}: adapter.ts listCards — one page of the inventory after \${cursor ?? 'the start'} (since \${since}) at \${at.toISOString()}\`,
+      \`${n.todo}: adapter.ts listCards — page \${page} of the inventory at \${at.toISOString()} (next: null on the last)\`,
     );
   }
 
-  async fetchCards(refs: CardRef[], at: Date): Promise<BatchResult<CardRecord>> {
-    // One request per card; a platform with a batch read (manifest statusBatch) asks for \`refs\` at once instead.
-    return readPerCard(refs, async (ref) => mapCard(await this.client.card(ref.iccid), at), perCard);
+  /** The call that reads one card. */
+  private async getCard(ref: CardRef): Promise<${n.pascal}Answer> {
+    // e.g. return this.client.call({ method: 'GET', path: \`cards/\${ref.iccid}\`, endpoint: CARD });
+    throw new Error(\`${n.todo}: adapter.ts getCard — the client call that reads card \${ref.iccid}\`);
   }
 
-  async fetchUsage(refs: CardRef[], at: Date): Promise<BatchResult<UsageSnapshot>> {
-    // One request per card; a platform with a batch read (manifest usageBatch) asks for \`refs\` at once instead.
-    return readPerCard(refs, async (ref) => mapUsage(await this.client.usage(ref.iccid), at), perCard);
+  /** The call that reads one card's usage in the current cycle. */
+  private async getUsage(ref: CardRef): Promise<${n.pascal}Answer> {
+    throw new Error(
+      \`${n.todo}: adapter.ts getUsage — the client call that reads the usage of card \${ref.iccid}\`,
+    );
+  }
+
+  async fetchCards(refs: CardRef[], at: Date) {
+    return this.perCard(refs, async (ref) => {
+      const { res, secrets } = await this.getCard(ref);
+      return mapCard(res.body, at, this.ctx(CARD, secrets, res.status));
+    });
+  }
+
+  async fetchUsage(refs: CardRef[], at: Date) {
+    return this.perCard(refs, async (ref) => {
+      const { res, secrets } = await this.getUsage(ref);
+      return mapUsage(res.body, at, this.ctx(USAGE, secrets, res.status));
+    });
   }
 
   async fetchDailyUsage(ref: CardRef, from: string, to: string, _at: Date): Promise<DailyUsage[]> {
-    if (!manifest.capabilities.dailyUsage) throw notSupported('daily usage');
+    if (!this.manifest.capabilities.dailyUsage) throw notSupported('daily usage');
+    this.checkDays(from, to, USAGE);
     throw new Error(
       \`${n.todo}: adapter.ts fetchDailyUsage — daily usage of \${ref.iccid} from \${from} to \${to}\`,
     );
   }
 
-  async listPools(_at: Date): Promise<PoolRecord[]> {
-    if (!manifest.capabilities.pools) throw notSupported('pools');
-    throw new Error('${n.todo}: adapter.ts listPools — the pools of the account');
-  }
-
-  async listPoolMembers(poolId: string, cursor: Cursor | null, _at: Date): Promise<PoolMembersPage> {
-    if (!manifest.capabilities.pools) throw notSupported('pools');
-    throw new Error(
-      \`${n.todo}: adapter.ts listPoolMembers — one page of pool \${poolId} after \${cursor ?? 'the start'}\`,
-    );
-  }
-
   async submit(order: OperationOrder, refs: CardRef[], _at: Date): Promise<CarrierReceipt> {
-    if (!manifest.capabilities.operations.includes(order.type)) throw notSupported(\`operation \${order.type}\`);
+    const supported = this.manifest.capabilities.operations.includes(order.type);
+    if (!supported) throw notSupported(\`operation \${order.type}\`);
     throw new Error(
       \`${n.todo}: adapter.ts submit — send \${order.type} for \${refs.length} card(s), confirmed by ORDER, JOB or STATUS\`,
     );
   }
 
+  /** Cards the carrier still holds stay SUBMITTED (the engine applies deadlines); STATUS receipts: this.confirmByStatus. */
   async progress(receipt: CarrierReceipt, _refs: CardRef[], _at: Date): Promise<OperationProgress> {
     throw new Error(
-      \`${n.todo}: adapter.ts progress — what the carrier says of \${receipt.type} (cards it still holds stay SUBMITTED)\`,
+      \`${n.todo}: adapter.ts progress — what the carrier says of the \${receipt.type} order\`,
     );
   }
 }
@@ -190,20 +199,35 @@ export const platform: CarrierPlatform = {
 export { ${n.pascal}Adapter } from './adapter';
 export { ${n.pascal}Client } from './client';
 export { errorTable } from './errors';
-export { manifest, options, type Options } from './manifest';
+export { manifest, optionsSchema, type Options } from './manifest';
 `;
 }
 
 export function adapterSpecTs(n: Names): string {
-  return `/**
- * ${n.id}: the unit tier (docs/adding-a-carrier.md, step 10): four tests per feature — the request built, the
- * URL called, a success parsed, an error parsed — with nock against the client, fixtures at the bottom.
- */
+  return `import nock from 'nock';
+import { CarrierHttp } from '../toolkit';
+import { caught, useNock } from '../../../../test/support/carrier-specs';
 import { platform } from './index';
 
+/**
+ * ${n.id}: the unit tier (docs/adding-a-carrier.md, step 10). karrio's four tests per feature — the request
+ * built, the URL called, a success parsed, an error parsed — with nock; fixtures at the bottom of the file.
+ */
+useNock(nock);
+
+const HOST = 'http://${n.id}.test';
+const CREDENTIALS = { username: 'api-user', password: 'api-password' };
+
+function connect(credentials: Record<string, string> = CREDENTIALS) {
+  const account = { id: '${n.id}-main', platform: '${n.id}', baseUrl: \`\${HOST}/\`, credentials };
+  const http = new CarrierHttp({ platform: '${n.id}' });
+  return platform.connect(account, { http, now: () => new Date(0) });
+}
+
 describe('${n.id}', () => {
-  it('registers its manifest under its id', () => {
-    expect(platform.manifest.id).toBe('${n.id}');
+  it('connects an account under its platform id, and refuses one without credentials', async () => {
+    expect(connect().account.platform).toBe('${n.id}');
+    expect((await caught(Promise.resolve().then(() => connect({})))).message).toMatch(/credentials/);
   });
 
   it.todo('${n.todo}: inventory — request built, URL called, success parsed, error parsed');

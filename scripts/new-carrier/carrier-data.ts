@@ -11,8 +11,8 @@ export function wireTs(n: Names): string {
 /**
  * ${n.id}: wire types (docs/adding-a-carrier.md, step 3). One zod schema per answer the adapter reads, written
  * from the platform's wire contract: lenient where the platform is (numbers as strings, absent optional
- * fields), strict where a wrong shape must become a Transient "malformed answer" (the client parses once;
- * map.ts never validates again).
+ * fields), strict where a wrong shape must become a Transient "malformed answer". map.ts decodes each answer
+ * with them, once.
  */
 
 /** ${n.todo}: the platform's answer about one card (replace these two fields). */
@@ -32,8 +32,8 @@ export type WireUsage = z.infer<typeof usageSchema>;
 }
 
 export function manifestTs(n: Names): string {
-  return `import { Carrier, naturalMonth, UTC, type AdapterManifest } from '@simgate/core';
-import { z } from 'zod';
+  return `import { z } from 'zod';
+import { Carrier, naturalMonth, UTC, type AdapterManifest } from '@simgate/core';
 
 /**
  * ${n.id}: the manifest, as data (docs/adding-a-carrier.md, step 2), read by the console, the sync planner
@@ -43,10 +43,11 @@ import { z } from 'zod';
 
 /**
  * The account's \`options\` (accounts file), validated at start-up; defaults applied here, never in the adapter.
- * ${n.todo}: the options the platform needs (plan volume, pool group ids, …), or leave it empty.
+ * ${n.todo}: the options the platform needs (plan volume, pool group ids, …), or none.
  */
-export const options = z.object({}).strict();
-export type Options = z.infer<typeof options>;
+export const optionsSchema = z.object({}).strict();
+
+export type Options = z.infer<typeof optionsSchema>;
 
 export const manifest: AdapterManifest = {
   id: '${n.id}',
@@ -85,23 +86,24 @@ export const manifest: AdapterManifest = {
   cooldowns: { sameCardChangeSeconds: null, rebindsPerMonth: null },
   // ${n.todo}: how long the carrier takes to complete an order; the engine fails it after deadlineHours.
   orderProcessing: { typicalHours: 24, deadlineHours: 72 },
-  options,
+  options: optionsSchema,
 };
 `;
 }
 
 export function errorsTs(n: Names): string {
   return `import type { ErrorTable } from '../toolkit';
+import { manifest } from './manifest';
 
 /**
  * ${n.id}: the error table (docs/adding-a-carrier.md, step 6): the platform's own codes → core error class,
  * as data. The toolkit's \`classify(errorTable, …)\` looks an answer up — its code's row first, then the status
  * rows, then the fallback every platform shares (429 RateLimited, 408 and 5xx Transient, other 4xx Rejected)
  * — and \`malformed(errorTable, …)\` makes an unreadable answer Transient. \`scope: 'CARD'\`: the refusal
- * concerns the one card asked for (a batch read records it as that card's failure and goes on).
+ * concerns the one card asked for (a per-card or batch read records it as that card's failure and goes on).
  */
 export const errorTable: ErrorTable = {
-  platform: '${n.id}',
+  platform: manifest.id,
   codes: {
     // ${n.todo}: every error code the platform's wire contract lists, e.g.
     // '1001': { kind: 'REJECTED', scope: 'CARD', meaning: 'unknown ICCID' },
@@ -109,18 +111,22 @@ export const errorTable: ErrorTable = {
   // ${n.todo}: status rows where the platform differs from the fallback, e.g.
   // statuses: { 401: { kind: 'AUTH_EXPIRED', scope: 'ACCOUNT', meaning: 'token expired' } },
   describe: (f) =>
-    \`${n.id} \${f.endpoint}: \${f.httpStatus !== undefined ? \`HTTP \${f.httpStatus}\` : 'error'}\${f.code ? \` \${f.code}\` : ''}\${f.carrierMessage ? \`: \${f.carrierMessage}\` : ''} (\${f.rule.meaning})\`,
+    \`\${manifest.id} \${f.endpoint}: \${f.httpStatus !== undefined ? \`HTTP \${f.httpStatus}\` : 'error'}\${f.code ? \` \${f.code}\` : ''}\${f.carrierMessage ? \`: \${f.carrierMessage}\` : ''} (\${f.rule.meaning})\`,
 };
 `;
 }
 
 export function mapTs(n: Names): string {
   return `import { CardStatus, type CardRecord, type SuspendReason, type UsageSnapshot } from '@simgate/core';
-import type { WireCard, WireUsage } from './wire';
+import { parseJson, parseWith, type AnswerContext } from '../toolkit';
+import { errorTable } from './errors';
+import { cardSchema, usageSchema } from './wire';
 
 /**
- * ${n.id}: wire → core, pure functions (docs/adding-a-carrier.md, step 5). Tables first, code second.
- * Validates nothing: the client parsed the answer with the wire schemas already.
+ * ${n.id}: answers → the core model (docs/adding-a-carrier.md, step 5). Pure: no I/O, no clock (\`at\` is passed
+ * in), the platform's zone whatever the process zone. Each answer is decoded once with the schemas of
+ * wire.ts (\`parseJson\`, \`parseWith\`: an unreadable answer is the table's malformed error, Transient); every
+ * function returns a valid core value or throws a CarrierError.
  */
 export interface StatusRule {
   status: CardStatus;
@@ -128,7 +134,7 @@ export interface StatusRule {
 }
 
 /**
- * Raw status → normalized status and reason, the platform's rows of the normalization table.
+ * Raw status → normalized status and reason, the platform's rows of the wire contract's mapping.
  * Unknown raw values map to UNKNOWN (never a guess); reasons only for SUSPENDED or DEACTIVATED.
  */
 export const statusTable: Readonly<Record<string, StatusRule>> = {
@@ -141,15 +147,17 @@ export function statusOf(raw: string): StatusRule {
   return rule ?? { status: CardStatus.UNKNOWN, reason: null };
 }
 
-/** One card's record; \`at\` is the time of the read. */
-export function mapCard(card: WireCard, at: Date): CardRecord {
+/** One card's answer → its record at \`at\` (rawStatus kept; status and reason by statusOf). */
+export function mapCard(body: string, at: Date, ctx: AnswerContext): CardRecord {
+  const card = parseWith(errorTable, cardSchema, parseJson(errorTable, body, ctx), ctx);
   throw new Error(
-    \`${n.todo}: map.ts mapCard — the CardRecord of \${card.iccid} (status \${statusOf(card.status).status}) at \${at.toISOString()}\`,
+    \`${n.todo}: map.ts mapCard — the CardRecord of \${card.iccid} (\${statusOf(card.status).status})\`,
   );
 }
 
-/** One card's usage in the billing cycle containing \`at\` (cycleContaining(manifest.billingCycle, at)), in integer bytes. */
-export function mapUsage(usage: WireUsage, at: Date): UsageSnapshot {
+/** One card's usage answer → its snapshot in the cycle containing \`at\` (cycleContaining(manifest.billingCycle, at)), integer bytes. */
+export function mapUsage(body: string, at: Date, ctx: AnswerContext): UsageSnapshot {
+  const usage = parseWith(errorTable, usageSchema, parseJson(errorTable, body, ctx), ctx);
   throw new Error(
     \`${n.todo}: map.ts mapUsage — the UsageSnapshot of \${usage.iccid} at \${at.toISOString()}\`,
   );
