@@ -2,49 +2,44 @@ import type { Names } from './names';
 
 /** Templates of mocks/src/<id>/: the simulator skeleton, and the index the simulator set discovers. */
 
+/** A fault salt of its own for the platform (its faults are drawn apart from the others'): a hash of the id. */
+export function faultSaltOf(id: string): string {
+  let h = 0;
+  for (const c of id) h = (h * 31 + c.charCodeAt(0)) % 0x10000;
+  return `0x${h.toString(16).padStart(4, '0')}`;
+}
+
 export function simulatorTs(n: Names): string {
-  return `import { SimClock } from '../sim/clock';
-import { SimCounters } from '../sim/counters';
-import { FaultInjector } from '../sim/faults';
-import type { ControlledSimulator, SimOptions, SimRequest, SimResponse } from '../sim/types';
+  return `import { BaseSimulator } from '../sim/base';
+import type { SimOptions, SimRequest, SimResponse } from '../sim/types';
 
 /**
  * ${n.id} simulator (docs/adding-a-carrier.md, step 8). It reproduces the platform's wire contract, quirks
  * included, written from the text and never from adapter code (it imports at most types and pure helpers
- * from @simgate/core): a fleet derived from (seed, index), the injectable clock, usage that grows and resets
- * at the cycle boundary, orders that complete after \`orderDelayMs\`, the fault kinds in the platform's own
- * wire form, quotas as sliding windows, counters, and public facts the conformance registration derives
- * its expectations from.
+ * from @simgate/core). BaseSimulator gives the clock, the seeded fault injector, the counters, the order
+ * delay and the account entry; this class adds the fleet derived from (seed, index), usage that grows and
+ * resets at the cycle boundary, orders that complete after \`orderDelayMs\`, the fault kinds in the platform's
+ * own wire form, quotas as sliding windows, and public facts the conformance registration derives its
+ * expectations from.
  */
 export const BASE_PATH = '/${n.id}/';
 
-export class ${n.pascal}Simulator implements ControlledSimulator {
-  readonly platform = '${n.id}';
-  readonly basePath = BASE_PATH;
-  readonly faults: FaultInjector;
-  readonly counters = new SimCounters();
-  readonly clock: SimClock;
+export class ${n.pascal}Simulator extends BaseSimulator {
   readonly credentials: Record<string, string>;
   readonly cards: number;
-  readonly orderDelayMs: number;
 
   constructor(options: SimOptions) {
-    this.clock = options.clock;
+    super(options, {
+      platform: '${n.id}',
+      basePath: BASE_PATH,
+      accountName: '${n.id}-main',
+      faultSalt: ${faultSaltOf(n.id)},
+      // ${n.todo}: the platform's order delay when the wire contract states one.
+      defaultOrderDelayMs: 5 * 60_000,
+    });
     this.cards = options.cards;
-    this.faults = new FaultInjector(options.seed);
-    // ${n.todo}: the platform's order delay when the wire contract states one.
-    this.orderDelayMs = options.orderDelayMs ?? 5 * 60_000;
     // ${n.todo}: the credential fields of the manifest, with values the simulator accepts.
     this.credentials = { username: 'simgate-${n.id}', password: \`pw-\${options.seed}\` };
-  }
-
-  accountEntry(origin: string): Record<string, unknown> {
-    return {
-      id: '${n.id}-main',
-      platform: this.platform,
-      baseUrl: origin + this.basePath,
-      credentials: { ...this.credentials },
-    };
   }
 
   /** ${n.todo}: the status the platform shows for card \`index\` at the clock (a fact the fixture reads). */
