@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { MemoryCardLeases, RedisCardLeases, type CardLeases } from './leases';
+import { REDIS_URL, describeRedis } from './testing/redis-pair';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const REDIS_URL = process.env.REDIS_URL;
-if (!REDIS_URL) {
-  console.log('REDIS_URL is not set: RedisCardLeases tests are skipped (they run in CI).');
-}
 
 interface Harness {
   name: string;
@@ -88,7 +85,7 @@ describe.each([memory, ...(REDIS_URL ? [redisHarness()] : [])].map((h) => [h.nam
   });
 });
 
-(REDIS_URL ? describe : describe.skip)('RedisCardLeases across workers', () => {
+describeRedis('RedisCardLeases across workers', () => {
   const h = redisHarness();
   afterEach(() => h.cleanup());
 

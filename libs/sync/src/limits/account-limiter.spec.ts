@@ -1,40 +1,20 @@
-import { Carrier, naturalMonth, UTC, type AdapterManifest, type QuotaManifest } from '@simgate/core';
+import type { AdapterManifest, QuotaManifest } from '@simgate/core';
 import { AccountLimiter, DEFAULT_MAX_IN_FLIGHT, matches } from './account-limiter';
 import { MemoryInFlightLimiter, type InFlightLimiter } from './in-flight';
 import { MemoryWindowLimiter, type WindowLimiter, type WindowQuota } from './window-limiter';
+import { quotaManifest } from '../testing/quotas';
 
 function manifest(quotas: Partial<QuotaManifest> = {}): AdapterManifest {
-  return {
-    id: 'test-platform',
-    carrier: Carrier.CMCC,
-    label: 'test',
-    zone: UTC,
-    credentials: [],
-    capabilities: {
-      inventory: 'LIST',
-      statusBatch: true,
-      usageBatch: true,
-      dailyUsage: false,
-      dailyUsageDays: 0,
-      pools: false,
-      operations: [],
-      realTimeUsage: true,
-    },
-    batchSizes: { inventoryPage: 10, status: 10, usage: 10, operation: 10 },
-    quotas: {
-      account: { points: 10, durationSeconds: 1 },
-      maxInFlight: null,
-      endpoints: [
-        { match: 'change/*', points: 1, durationSeconds: 1, perEndpoint: true },
-        { match: 'query/*', points: 5, durationSeconds: 1, perEndpoint: false },
-        { match: 'token', points: 600, durationSeconds: 60, perEndpoint: false },
-      ],
-      ...quotas,
-    },
-    billingCycle: naturalMonth(UTC),
-    cooldowns: { sameCardChangeSeconds: null, rebindsPerMonth: null },
-    orderProcessing: { typicalHours: 1, deadlineHours: 24 },
-  };
+  return quotaManifest({
+    account: { points: 10, durationSeconds: 1 },
+    maxInFlight: null,
+    endpoints: [
+      { match: 'change/*', points: 1, durationSeconds: 1, perEndpoint: true },
+      { match: 'query/*', points: 5, durationSeconds: 1, perEndpoint: false },
+      { match: 'token', points: 600, durationSeconds: 60, perEndpoint: false },
+    ],
+    ...quotas,
+  });
 }
 
 /** A fake clock whose sleep advances it. */

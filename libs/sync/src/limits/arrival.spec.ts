@@ -1,43 +1,17 @@
 import fc from 'fast-check';
 import Redis from 'ioredis';
-import { Carrier, naturalMonth, UTC, type AdapterManifest } from '@simgate/core';
 import { AccountLimiter } from './account-limiter';
 import { MemoryInFlightLimiter, RedisInFlightLimiter } from './in-flight';
 import { MemoryWindowLimiter, RedisWindowLimiter, type SlotHandle, type WindowLimiter } from './window-limiter';
-import { redisPairPerTest } from '../testing/redis-pair';
+import { accountQuota, maxInAnyWindow } from '../testing/quotas';
+import { REDIS_URL, describeRedis, redisPairPerTest } from '../testing/redis-pair';
 
 /**
  * The property the carrier checks: at most `points` ARRIVALS in any window [x, x + windowMs). Arrivals happen
  * somewhere between the slot being taken and the request settling; where exactly is up to the network and the
  * scheduler, so the tests below put them anywhere in between, at random.
  */
-function maxArrivalsInAnyWindow(arrivals: readonly number[], windowMs: number): number {
-  const s = [...arrivals].sort((a, b) => a - b);
-  let max = 0;
-  for (let i = 0, j = 0; i < s.length; i++) {
-    while (j < s.length && s[j] < s[i] + windowMs) j++;
-    max = Math.max(max, j - i);
-  }
-  return max;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function manifest(points: number, windowSeconds: number, maxInFlight: number | null, endpoints: AdapterManifest['quotas']['endpoints'] = []): AdapterManifest {
-  return {
-    id: 'test-platform',
-    carrier: Carrier.CUCC,
-    label: 'test',
-    zone: UTC,
-    credentials: [],
-    capabilities: { inventory: 'LIST', statusBatch: true, usageBatch: true, dailyUsage: false, dailyUsageDays: 0, pools: false, operations: [], realTimeUsage: true },
-    batchSizes: { inventoryPage: 10, status: 10, usage: 10, operation: 10 },
-    quotas: { account: { points, durationSeconds: windowSeconds }, maxInFlight, endpoints },
-    billingCycle: naturalMonth(UTC),
-    cooldowns: { sameCardChangeSeconds: null, rebindsPerMonth: null },
-    orderProcessing: { typicalHours: 1, deadlineHours: 24 },
-  };
-}
 
 /**
  * A fake carrier behind the limiter: each request arrives after a random delay (heavy-tailed: mostly short,
@@ -71,15 +45,15 @@ describe('arrivals at the carrier stay within the quota whatever the jitter (in 
   it('one quota, many senders, send-to-arrival delays of up to 1.5 windows', async () => {
     const l = new AccountLimiter(new MemoryWindowLimiter(), new MemoryInFlightLimiter(), { marginMs: 0 });
     // 4 per 60 ms, 16 in flight (more in flight than the quota: slots are the limit, as OneLink at 10/s).
-    l.register({ id: 'a', quotas: { maxInFlight: 16 } }, manifest(4, 0.06, null));
+    l.register({ id: 'a', quotas: { maxInFlight: 16 } }, accountQuota(4, 0.06, null));
     const arrivals = await jitteryCarrier(l, { senders: 24, requests: 160, maxSendDelayMs: 90, maxAnswerMs: 20 });
     expect(arrivals).toHaveLength(160);
-    expect(maxArrivalsInAnyWindow(arrivals, 60)).toBeLessThanOrEqual(4);
+    expect(maxInAnyWindow(arrivals, 60)).toBeLessThanOrEqual(4);
   }, 60_000);
 
   it('an account quota and a per-endpoint quota together', async () => {
     const l = new AccountLimiter(new MemoryWindowLimiter(), new MemoryInFlightLimiter(), { marginMs: 0 });
-    l.register({ id: 'a' }, manifest(6, 0.08, null, [{ match: 'change/*', points: 2, durationSeconds: 0.08, perEndpoint: false }]));
+    l.register({ id: 'a' }, accountQuota(6, 0.08, null, [{ match: 'change/*', points: 2, durationSeconds: 0.08, perEndpoint: false }]));
     const endpoints = ['change/a', 'query', 'change/b', 'query'];
     const arrivals: Record<string, number[]> = {};
     let left = 160;
@@ -96,8 +70,8 @@ describe('arrivals at the carrier stay within the quota whatever the jitter (in 
         }
       }),
     );
-    expect(maxArrivalsInAnyWindow([...arrivals.change, ...arrivals.query], 80)).toBeLessThanOrEqual(6);
-    expect(maxArrivalsInAnyWindow(arrivals.change, 80)).toBeLessThanOrEqual(2);
+    expect(maxInAnyWindow([...arrivals.change, ...arrivals.query], 80)).toBeLessThanOrEqual(6);
+    expect(maxInAnyWindow(arrivals.change, 80)).toBeLessThanOrEqual(2);
   }, 60_000);
 
   it('property: any interleaving of takes and settles, arrivals anywhere between the two (virtual clock)', async () => {
@@ -126,7 +100,7 @@ describe('arrivals at the carrier stay within the quota whatever the jitter (in 
           }
           // Those still in flight arrive now at the latest.
           arrivals.push(...inFlight.map(() => t));
-          expect(maxArrivalsInAnyWindow(arrivals, windowMs)).toBeLessThanOrEqual(points);
+          expect(maxInAnyWindow(arrivals, windowMs)).toBeLessThanOrEqual(points);
         },
       ),
       { numRuns: 300 },
@@ -134,12 +108,8 @@ describe('arrivals at the carrier stay within the quota whatever the jitter (in 
   });
 });
 
-const REDIS_URL = process.env.REDIS_URL;
-if (!REDIS_URL) {
-  console.log('REDIS_URL is not set: the Redis arrival tests are skipped (they run in CI).');
-}
 
-(REDIS_URL ? describe : describe.skip)('arrivals at the carrier stay within the quota whatever the jitter (Redis, two workers)', () => {
+describeRedis('arrivals at the carrier stay within the quota whatever the jitter (Redis, two workers)', () => {
   let a: Redis;
   let b: Redis;
   let prefix: string;
@@ -147,7 +117,7 @@ if (!REDIS_URL) {
 
   const worker = (r: Redis, windows: WindowLimiter = new RedisWindowLimiter(r, `${prefix}:rl`)) => {
     const l = new AccountLimiter(windows, new RedisInFlightLimiter(r, `${prefix}:inflight`, { lockMs: 5000 }), { marginMs: 0 });
-    l.register({ id: 'a', quotas: { maxInFlight: 8 } }, manifest(4, 0.08, null));
+    l.register({ id: 'a', quotas: { maxInFlight: 8 } }, accountQuota(4, 0.08, null));
     return l;
   };
 
@@ -158,7 +128,7 @@ if (!REDIS_URL) {
       jitteryCarrier(w2, { senders: 10, requests: 60, maxSendDelayMs: 120, maxAnswerMs: 20 }),
     ]);
     expect(x.length + y.length).toBe(120);
-    expect(maxArrivalsInAnyWindow([...x, ...y], 80)).toBeLessThanOrEqual(4);
+    expect(maxInAnyWindow([...x, ...y], 80)).toBeLessThanOrEqual(4);
   }, 90_000);
 
   it('an entry never settled (dead worker) frees its slot by itself after maxInFlightMs', async () => {

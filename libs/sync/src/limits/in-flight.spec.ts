@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { Semaphore } from 'redis-semaphore';
 import { MemoryInFlightLimiter, RedisInFlightLimiter, type InFlightLimiter } from './in-flight';
+import { REDIS_URL, describeRedis } from '../testing/redis-pair';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -44,12 +45,8 @@ describe('MemoryInFlightLimiter', () => {
   });
 });
 
-const REDIS_URL = process.env.REDIS_URL;
-if (!REDIS_URL) {
-  console.log('REDIS_URL is not set: RedisInFlightLimiter tests are skipped (they run in CI).');
-}
 
-(REDIS_URL ? describe : describe.skip)('RedisInFlightLimiter', () => {
+describeRedis('RedisInFlightLimiter', () => {
   let a: Redis;
   let b: Redis;
   const prefix = `test-inflight-${randomBytes(6).toString('hex')}`;

@@ -1,30 +1,15 @@
 import Redis from 'ioredis';
 import { withSendContext } from '@simgate/carriers';
-import { Carrier, naturalMonth, UTC, type AdapterManifest } from '@simgate/core';
+import type { AdapterManifest } from '@simgate/core';
 import { AccountLimiter } from './account-limiter';
 import { MemoryInFlightLimiter, RedisInFlightLimiter } from './in-flight';
 import { MemoryWindowLimiter, RedisWindowLimiter } from './window-limiter';
-import { redisPairPerTest } from '../testing/redis-pair';
+import { accountQuota } from '../testing/quotas';
+import { REDIS_URL, describeRedis, redisPairPerTest } from '../testing/redis-pair';
 
 /** Operations a console asked for take the next slot ahead of sweep requests already waiting. */
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function manifest(points: number, windowSeconds: number, maxInFlight: number | null): AdapterManifest {
-  return {
-    id: 'test-platform',
-    carrier: Carrier.CUCC,
-    label: 'test',
-    zone: UTC,
-    credentials: [],
-    capabilities: { inventory: 'LIST', statusBatch: true, usageBatch: true, dailyUsage: false, dailyUsageDays: 0, pools: false, operations: [], realTimeUsage: true },
-    batchSizes: { inventoryPage: 10, status: 10, usage: 10, operation: 10 },
-    quotas: { account: { points, durationSeconds: windowSeconds }, maxInFlight, endpoints: [] },
-    billingCycle: naturalMonth(UTC),
-    cooldowns: { sameCardChangeSeconds: null, rebindsPerMonth: null },
-    orderProcessing: { typicalHours: 1, deadlineHours: 24 },
-  };
-}
 
 /**
  * `sweeps` sweep requests queue up on the sweep limiter; once the first holds its slot (and every other is
@@ -54,7 +39,7 @@ async function race(sweepLimiter: AccountLimiter, opLimiter: AccountLimiter, o: 
 describe('operations go ahead of sweeps at the limiter (in process)', () => {
   it("Jasper-like account (1 in flight, 5/s): an operation arriving behind a queue of sweep requests gets the next slot", async () => {
     const l = new AccountLimiter(new MemoryWindowLimiter(), new MemoryInFlightLimiter());
-    l.register({ id: 'a' }, manifest(5, 1, 1));
+    l.register({ id: 'a' }, accountQuota(5, 1, 1));
     const order = await race(l, l, { sweeps: 6, holdMs: 30, opAfterMs: 10 });
     expect(order).toHaveLength(7);
     expect(order[0]).toBe('sweep0');
@@ -64,7 +49,7 @@ describe('operations go ahead of sweeps at the limiter (in process)', () => {
   it('at the window slots too: sweeps holding in-flight slots and waiting for the window let a later operation go first', async () => {
     const l = new AccountLimiter(new MemoryWindowLimiter(), new MemoryInFlightLimiter());
     // 1 request per 300 ms, 16 in flight: the window is what everyone waits for.
-    l.register({ id: 'a' }, manifest(1, 0.3, 16));
+    l.register({ id: 'a' }, accountQuota(1, 0.3, 16));
     const order = await race(l, l, { sweeps: 4, holdMs: 0, opAfterMs: 50 });
     expect(order[0]).toBe('sweep0');
     expect(order[1]).toBe('op');
@@ -72,7 +57,7 @@ describe('operations go ahead of sweeps at the limiter (in process)', () => {
 
   it('an explicit priority wins over the send context, and without either a request is a sweep', async () => {
     const l = new AccountLimiter(new MemoryWindowLimiter(), new MemoryInFlightLimiter());
-    l.register({ id: 'a' }, manifest(100, 1, 1));
+    l.register({ id: 'a' }, accountQuota(100, 1, 1));
     const hold = await l.acquire('a', { endpoint: 'x' });
     const order: string[] = [];
     const sweep = l.acquire('a', { endpoint: 'x' }).then((r) => (order.push('sweep'), r));
@@ -86,12 +71,8 @@ describe('operations go ahead of sweeps at the limiter (in process)', () => {
   });
 });
 
-const REDIS_URL = process.env.REDIS_URL;
-if (!REDIS_URL) {
-  console.log('REDIS_URL is not set: the Redis priority tests are skipped (they run in CI).');
-}
 
-(REDIS_URL ? describe : describe.skip)('operations go ahead of sweeps at the limiter (Redis, sweeps and the operation on two workers)', () => {
+describeRedis('operations go ahead of sweeps at the limiter (Redis, sweeps and the operation on two workers)', () => {
   let a: Redis;
   let b: Redis;
   let prefix: string;
@@ -104,14 +85,14 @@ if (!REDIS_URL) {
   };
 
   it('Jasper-like account (1 in flight, 5/s): the operation gets the next slot', async () => {
-    const m = manifest(5, 1, 1);
+    const m = accountQuota(5, 1, 1);
     const order = await race(worker(a, m), worker(b, m), { sweeps: 6, holdMs: 60, opAfterMs: 20 });
     expect(order).toHaveLength(7);
     expect(order[1]).toBe('op');
   }, 30_000);
 
   it('at the window slots too', async () => {
-    const m = manifest(1, 0.3, 16);
+    const m = accountQuota(1, 0.3, 16);
     const order = await race(worker(a, m), worker(b, m), { sweeps: 4, holdMs: 0, opAfterMs: 50 });
     expect(order[1]).toBe('op');
   }, 30_000);

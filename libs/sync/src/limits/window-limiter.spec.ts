@@ -1,24 +1,14 @@
 import fc from 'fast-check';
 import Redis from 'ioredis';
 import { MemoryWindowLimiter, RedisWindowLimiter, type WindowLimiter, type WindowQuota } from './window-limiter';
-import { redisPairPerTest } from '../testing/redis-pair';
+import { maxInAnyWindow } from '../testing/quotas';
+import { REDIS_URL, describeRedis, redisPairPerTest } from '../testing/redis-pair';
 
 /** Takes and settles at once (a request answered in no time): the wait, 0 when taken. */
 async function take(l: WindowLimiter, quotas: readonly WindowQuota[]): Promise<number> {
   const r = await l.tryTakeAll(quotas);
   if (r.handle) await l.settle(r.handle);
   return r.waitMs;
-}
-
-/** Accepted times never put more than `points` into any window [s, s + windowMs) starting at an accepted time. */
-function maxInAnyWindow(accepted: readonly number[], windowMs: number): number {
-  const sorted = [...accepted].sort((a, b) => a - b);
-  let max = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (j < sorted.length && sorted[j] < sorted[i] + windowMs) j++;
-    max = Math.max(max, j - i);
-  }
-  return max;
 }
 
 describe('MemoryWindowLimiter', () => {
@@ -149,11 +139,6 @@ describe('MemoryWindowLimiter', () => {
   });
 });
 
-const REDIS_URL = process.env.REDIS_URL;
-if (!REDIS_URL) {
-  console.log('REDIS_URL is not set: RedisWindowLimiter tests are skipped (they run in CI).');
-}
-const describeRedis = REDIS_URL ? describe : describe.skip;
 
 describeRedis('RedisWindowLimiter', () => {
   let a: Redis;

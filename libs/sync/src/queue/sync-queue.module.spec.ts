@@ -10,12 +10,8 @@ import { loadConfig, type SimgateConfig } from '../config/env';
 import { createLogger } from '../logger';
 import { Simgate } from '../simgate';
 import { openSyncQueue, type SyncQueueHandle } from './sync-queue.module';
+import { REDIS_URL, describeRedis } from '../testing/redis-pair';
 
-const REDIS_URL = process.env.REDIS_URL;
-if (!REDIS_URL) {
-  console.log('REDIS_URL is not set: the @nestjs/bull sync queue tests are skipped (they run in CI).');
-}
-const onRedis = REDIS_URL ? describe : describe.skip;
 
 describe('openSyncQueue without REDIS_URL', () => {
   it('makes nothing: Simgate runs the in-process queue', async () => {
@@ -23,7 +19,7 @@ describe('openSyncQueue without REDIS_URL', () => {
   });
 });
 
-onRedis('SyncQueueModule (@nestjs/bull on Redis)', () => {
+describeRedis('SyncQueueModule (@nestjs/bull on Redis)', () => {
   let dir: string;
   let served: ServedSet;
   let observer: Redis;

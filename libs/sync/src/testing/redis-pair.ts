@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 
+/** The Redis server of the tests that need one; set in CI (.ci/run), unset by default. */
+export const REDIS_URL = process.env.REDIS_URL;
+
+/** A describe block of tests that need Redis: run when REDIS_URL is set, else skipped with a note saying so. */
+export function describeRedis(name: string, body: () => void): void {
+  if (!REDIS_URL) console.log(`REDIS_URL is not set: '${name}' is skipped (it runs in CI).`);
+  (REDIS_URL ? describe : describe.skip)(name, body);
+}
+
 /** Two Redis connections (two "workers" sharing one server) and a key prefix fresh for each test. */
 export interface RedisPair {
   a: Redis;
