@@ -12,80 +12,68 @@ async function take(l: WindowLimiter, quotas: readonly WindowQuota[]): Promise<n
 }
 
 describe('MemoryWindowLimiter', () => {
-  it('never accepts more than points in any window, for random request times (property)', async () => {
-    await fc.assert(
+  /**
+   * A property over request times: a quota of 1..`maxPoints` per `windowMs` (within the range), the gaps between
+   * requests, and a memory limiter on a clock starting at `start` that the check moves (`clock.t`).
+   */
+  const windowProperty = (
+    o: { maxPoints: number; windowMs: [number, number]; maxGap: number; maxRequests: number; start: number; runs: number },
+    check: (limiter: MemoryWindowLimiter, q: WindowQuota, gaps: number[], clock: { t: number }) => Promise<void>,
+  ) =>
+    fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 1, max: 6 }),
-        fc.integer({ min: 1, max: 2000 }),
-        fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 120 }),
+        fc.integer({ min: 1, max: o.maxPoints }),
+        fc.integer({ min: o.windowMs[0], max: o.windowMs[1] }),
+        fc.array(fc.integer({ min: 0, max: o.maxGap }), { minLength: 1, maxLength: o.maxRequests }),
         async (points, windowMs, gaps) => {
-          let t = 1_000_000;
-          const limiter = new MemoryWindowLimiter(() => t);
-          const q: WindowQuota = { key: 'acc', points, windowMs };
-          const accepted: number[] = [];
-          for (const g of gaps) {
-            t += g;
-            if ((await take(limiter, [q])) === 0) accepted.push(t);
-          }
-          expect(maxInAnyWindow(accepted, windowMs)).toBeLessThanOrEqual(points);
+          const clock = { t: o.start };
+          await check(new MemoryWindowLimiter(() => clock.t), { key: 'k', points, windowMs }, gaps, clock);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: o.runs },
     );
+
+  it('never accepts more than points in any window, for random request times (property)', async () => {
+    await windowProperty({ maxPoints: 6, windowMs: [1, 2000], maxGap: 400, maxRequests: 120, start: 1_000_000, runs: 300 }, async (limiter, q, gaps, clock) => {
+      const accepted: number[] = [];
+      for (const g of gaps) {
+        clock.t += g;
+        if ((await take(limiter, [q])) === 0) accepted.push(clock.t);
+      }
+      expect(maxInAnyWindow(accepted, q.windowMs)).toBeLessThanOrEqual(q.points);
+    });
   });
 
   it('accepts as many as the quota allows: a request is refused only when the window is really full', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 5 }),
-        fc.integer({ min: 10, max: 1000 }),
-        fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength: 80 }),
-        async (points, windowMs, gaps) => {
-          let t = 5_000;
-          const limiter = new MemoryWindowLimiter(() => t);
-          const q = { key: 'k', points, windowMs };
-          const accepted: number[] = [];
-          for (const g of gaps) {
-            t += g;
-            const wait = await take(limiter, [q]);
-            const inWindow = accepted.filter((a) => a > t - windowMs).length;
-            if (wait === 0) accepted.push(t);
-            else expect(inWindow).toBe(points);
-          }
-        },
-      ),
-      { numRuns: 200 },
-    );
+    await windowProperty({ maxPoints: 5, windowMs: [10, 1000], maxGap: 300, maxRequests: 80, start: 5_000, runs: 200 }, async (limiter, q, gaps, clock) => {
+      const accepted: number[] = [];
+      for (const g of gaps) {
+        clock.t += g;
+        const wait = await take(limiter, [q]);
+        const inWindow = accepted.filter((a) => a > clock.t - q.windowMs).length;
+        if (wait === 0) accepted.push(clock.t);
+        else expect(inWindow).toBe(q.points);
+      }
+    });
   });
 
   it('returns an exact wait: taking after it succeeds, one ms earlier it does not', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 5 }),
-        fc.integer({ min: 2, max: 3000 }),
-        fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 1, maxLength: 30 }),
-        async (points, windowMs, gaps) => {
-          let t = 10_000;
-          const limiter = new MemoryWindowLimiter(() => t);
-          const q = { key: 'k', points, windowMs };
-          for (const g of gaps) {
-            t += g;
-            const wait = await take(limiter, [q]);
-            if (wait === 0) continue;
-            expect(wait).toBeGreaterThanOrEqual(1);
-            expect(wait).toBeLessThanOrEqual(windowMs);
-            const at = t;
-            if (wait > 1) {
-              t = at + wait - 1;
-              expect(await take(limiter, [q])).toBeGreaterThan(0);
-            }
-            t = at + wait;
-            expect(await take(limiter, [q])).toBe(0);
-          }
-        },
-      ),
-      { numRuns: 200 },
-    );
+    await windowProperty({ maxPoints: 5, windowMs: [2, 3000], maxGap: 500, maxRequests: 30, start: 10_000, runs: 200 }, async (limiter, q, gaps, clock) => {
+      for (const g of gaps) {
+        clock.t += g;
+        const wait = await take(limiter, [q]);
+        if (wait === 0) continue;
+        expect(wait).toBeGreaterThanOrEqual(1);
+        expect(wait).toBeLessThanOrEqual(q.windowMs);
+        const at = clock.t;
+        if (wait > 1) {
+          clock.t = at + wait - 1;
+          expect(await take(limiter, [q])).toBeGreaterThan(0);
+        }
+        clock.t = at + wait;
+        expect(await take(limiter, [q])).toBe(0);
+      }
+    });
   });
 
   it('waits exactly with fractional (stretched) windows', async () => {
