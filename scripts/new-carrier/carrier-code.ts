@@ -110,7 +110,7 @@ function notSupported(what: string): NotSupported {
  * pools (the toolkit's PerCardAdapter: per-card reads by the error table's card scope, paging and day checks,
  * pools refused, progress by re-read status). A platform with batch reads or pools implements CarrierAdapter
  * directly instead (cmcc-onelink, cucc-jasper). What the manifest declares missing is refused with
- * NotSupported; every \`${n.todo}\` throws until written, and the conformance kit names it.
+ * NotSupported; every TODO throws until written, and the conformance kit names it.
  */
 export class ${n.pascal}Adapter extends PerCardAdapter implements CarrierAdapter {
   readonly manifest = manifest;

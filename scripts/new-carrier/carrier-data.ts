@@ -37,7 +37,7 @@ import { Carrier, naturalMonth, UTC, type AdapterManifest } from '@simgate/core'
 
 /**
  * ${n.id}: the manifest, as data (docs/adding-a-carrier.md, step 2), read by the console, the sync planner
- * and the accounts loader. Every \`${n.todo}\` below is a placeholder: take the value from the platform's wire
+ * and the accounts loader. Every TODO below is a placeholder: take the value from the platform's wire
  * contract and say where it comes from, or mark it (convention).
  */
 

@@ -8,7 +8,7 @@ export function conformanceTs(n: Names): string {
   return `/**
  * Conformance registration: ${n.id} against its simulator over real HTTP (docs/adding-a-carrier.md, step 9).
  * The expectations come from the simulator's published facts, turned into the normalized view by the
- * platform's rows of the normalization table — never by calling adapter code. Each \`${n.todo}\` throws until
+ * wire contract's mapping rows — never by calling adapter code. Each TODO throws until
  * written, and the kit's failures name it.
  */
 import * as fs from 'node:fs';
@@ -19,15 +19,16 @@ import { simulator, type ${n.pascal}Simulator } from '@simgate/mocks/${n.id}';
 const ID = '${n.id}';
 const CARDS = 200;
 
+/** A fixture value still to write (the marker is built here, so that this helper is no TODO of its own). */
 function todo(what: string): never {
-  throw new Error(\`${n.todo}: ${n.id}.conformance.spec.ts \${what}\`);
+  throw new Error(\`TODO(\${ID}): \${ID}.conformance.spec.ts \${what}\`);
 }
 
 /** The normalized view of card \`index\`, from \`sim.rawStatusOf(index)\` and the other facts it publishes. */
 function expectation(sim: ${n.pascal}Simulator, index: number): ExpectedCard {
   const raw = sim.rawStatusOf(index);
   return todo(
-    \`expectation — card \${index} (raw status \${raw}): its ref, status and reason by the normalization table\`,
+    \`expectation — card \${index} (raw status \${raw}): its ref, status and reason by the mapping rows\`,
   );
 }
 
