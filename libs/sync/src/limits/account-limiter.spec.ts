@@ -125,6 +125,14 @@ describe('AccountLimiter adaptive factor', () => {
     return { l, c };
   };
 
+  /** `times` rate-limit answers for account `a`, one every `ms`. */
+  const penalizeEvery = (l: AccountLimiter, c: { t: number }, ms: number, times: number) => {
+    for (let i = 0; i < times; i++) {
+      l.penalize('a');
+      c.t += ms;
+    }
+  };
+
   it('halves on a rate-limit answer; answers arriving together count once', () => {
     const { l, c } = make();
     expect(l.factor('a')).toBe(1);
@@ -140,19 +148,13 @@ describe('AccountLimiter adaptive factor', () => {
   it('keeps slowing down while the carrier keeps answering with its rate-limit code', () => {
     const { l, c } = make();
     // One answer every 100 ms for 2 s: the carrier's quota is lower than ours; the factor must keep dropping.
-    for (let i = 0; i < 20; i++) {
-      l.penalize('a');
-      c.t += 100;
-    }
+    penalizeEvery(l, c, 100, 20);
     expect(l.factor('a')).toBeLessThanOrEqual(0.125);
   });
 
   it('never goes below minFactor', () => {
     const { l, c } = make();
-    for (let i = 0; i < 20; i++) {
-      l.penalize('a');
-      c.t += 1000;
-    }
+    penalizeEvery(l, c, 1000, 20);
     expect(l.factor('a')).toBeCloseTo(0.05);
   });
 

@@ -11,6 +11,13 @@ import { REDIS_URL, describeRedis, redisPairPerTest } from '../testing/redis-pai
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A limiter of one process for account `a` on manifest `m`. */
+function inProcess(m: AdapterManifest): AccountLimiter {
+  const l = new AccountLimiter(new MemoryWindowLimiter(), new MemoryInFlightLimiter());
+  l.register({ id: 'a' }, m);
+  return l;
+}
+
 /**
  * `sweeps` sweep requests queue up on the sweep limiter; once the first holds its slot (and every other is
  * waiting), one operation request arrives on the operation limiter (the same process, or another worker).
@@ -38,8 +45,7 @@ async function race(sweepLimiter: AccountLimiter, opLimiter: AccountLimiter, o: 
 
 describe('operations go ahead of sweeps at the limiter (in process)', () => {
   it("Jasper-like account (1 in flight, 5/s): an operation arriving behind a queue of sweep requests gets the next slot", async () => {
-    const l = new AccountLimiter(new MemoryWindowLimiter(), new MemoryInFlightLimiter());
-    l.register({ id: 'a' }, accountQuota(5, 1, 1));
+    const l = inProcess(accountQuota(5, 1, 1));
     const order = await race(l, l, { sweeps: 6, holdMs: 30, opAfterMs: 10 });
     expect(order).toHaveLength(7);
     expect(order[0]).toBe('sweep0');
@@ -47,17 +53,15 @@ describe('operations go ahead of sweeps at the limiter (in process)', () => {
   }, 30_000);
 
   it('at the window slots too: sweeps holding in-flight slots and waiting for the window let a later operation go first', async () => {
-    const l = new AccountLimiter(new MemoryWindowLimiter(), new MemoryInFlightLimiter());
     // 1 request per 300 ms, 16 in flight: the window is what everyone waits for.
-    l.register({ id: 'a' }, accountQuota(1, 0.3, 16));
+    const l = inProcess(accountQuota(1, 0.3, 16));
     const order = await race(l, l, { sweeps: 4, holdMs: 0, opAfterMs: 50 });
     expect(order[0]).toBe('sweep0');
     expect(order[1]).toBe('op');
   }, 30_000);
 
   it('an explicit priority wins over the send context, and without either a request is a sweep', async () => {
-    const l = new AccountLimiter(new MemoryWindowLimiter(), new MemoryInFlightLimiter());
-    l.register({ id: 'a' }, accountQuota(100, 1, 1));
+    const l = inProcess(accountQuota(100, 1, 1));
     const hold = await l.acquire('a', { endpoint: 'x' });
     const order: string[] = [];
     const sweep = l.acquire('a', { endpoint: 'x' }).then((r) => (order.push('sweep'), r));
