@@ -86,6 +86,15 @@ describe('registration', () => {
     expect(() => new CmccOnelinkAdapter({ id: 'a', platform: 'cmcc-onelink', baseUrl: BASE, credentials: { appid: 'x' } }, { http: new CarrierHttp(), now: () => now })).toThrow(/password/);
   });
 
+  it('options: defaults applied, concurrency and page size capped, invalid values refused naming the account', () => {
+    expect(makeAdapter().options).toEqual({ groupIds: [], basicInfo: 'auto', concurrency: 4, memberPageSize: 50 });
+    expect(makeAdapter({ concurrency: 99, memberPageSize: 80, groupIds: ['G1'] }).options).toMatchObject({ concurrency: 10, memberPageSize: 50, groupIds: ['G1'] });
+    for (const bad of [{ basicInfo: 'sometimes' }, { concurrency: 0 }, { groupIds: [''] }, { groupIDs: ['G1'] }]) {
+      expect(() => makeAdapter(bad)).toThrow(/account 'cmcc-main', options/);
+    }
+    expect(platform.manifest.options?.safeParse({ concurrency: 2.5 }).success).toBe(false);
+  });
+
   it('has no card list (IMPORTED inventory)', async () => {
     expect((await caught(makeAdapter().listCards())).kind).toBe('NOT_SUPPORTED');
   });

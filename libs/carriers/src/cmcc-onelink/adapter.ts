@@ -1,33 +1,13 @@
-import {
-  addInZone,
-  CardStatus,
-  dayInZone,
-  isCarrierError,
-  NotSupported,
-  Rejected,
-  SHANGHAI,
-  type AdapterDeps,
-  type BatchResult,
-  type CardRecord,
-  type CardRef,
-  type CarrierAccountConfig,
-  type CarrierAdapter,
-  type CarrierReceipt,
-  type Cursor,
-  type DailyUsage,
-  type InventoryPage,
-  type OperationOrder,
-  type OperationProgress,
-  type PoolMembersPage,
-  type PoolRecord,
-  type UsageSnapshot,
-} from '@simgate/core';
+import { addInZone, CardStatus, dayInZone, isCarrierError, NotSupported, Rejected, SHANGHAI } from '@simgate/core';
+import type { AdapterDeps, CarrierAccountConfig, CarrierAdapter, Cursor, InventoryPage } from '@simgate/core';
+import type { BatchResult, CardRecord, CardRef, DailyUsage, UsageSnapshot } from '@simgate/core';
+import type { CarrierReceipt, OperationOrder, OperationProgress, PoolMembersPage, PoolRecord } from '@simgate/core';
 import { DateTime } from 'luxon';
 import type { ZodType, ZodTypeDef } from 'zod';
-import { cardScoped, chunks, mapped, mappingFailure, readPerCard, uniqueRefs } from '../toolkit';
+import { accountOptions, cardScoped, chunks, mapped, mappingFailure, readPerCard, requireCredentials, uniqueRefs } from '../toolkit';
 import { CmccOnelinkClient } from './client';
 import { errorTable } from './errors';
-import { manifest, options, type Options } from './manifest';
+import { manifest, optionsSchema, type Options } from './manifest';
 import { byIccid, codeSetOf, isStopped, mapCard, mapDailyUsage, mapMonthlyUsage, mapUsage, statusRule, type CodeSet } from './map';
 import { BATCH_LIMIT, orderProgress, submitOrder } from './orders';
 import { listPoolMembers, listPools } from './pools';
@@ -66,12 +46,9 @@ export class CmccOnelinkAdapter implements CarrierAdapter {
   private readonly client: CmccOnelinkClient;
 
   constructor(config: CarrierAccountConfig, deps: AdapterDeps) {
-    const appid = config.credentials.appid;
-    const password = config.credentials.password;
-    if (!appid) throw new Rejected(`account ${config.id}: credentials.appid is missing`, { platform: PLATFORM });
-    if (!password) throw new Rejected(`account ${config.id}: credentials.password is missing`, { platform: PLATFORM });
+    const { appid, password } = requireCredentials(PLATFORM, config.credentials, ['appid', 'password']);
     this.account = { id: config.id, platform: config.platform, baseUrl: config.baseUrl };
-    this.options = options.parse(config.options ?? {});
+    this.options = accountOptions(PLATFORM, optionsSchema, config);
     this.client = new CmccOnelinkClient({ baseUrl: config.baseUrl, appid, password, http: deps.http, now: deps.now });
   }
 

@@ -5,7 +5,7 @@ import { manifest } from './manifest';
 export { CmccOnelinkAdapter } from './adapter';
 export { CmccOnelinkClient } from './client';
 export { errorTable } from './errors';
-export { manifest, options, type Options } from './manifest';
+export { manifest, optionsSchema, type Options } from './manifest';
 
 /** China Mobile OneLink (API v5): registered by the registry through this export. */
 export const platform: CarrierPlatform = {

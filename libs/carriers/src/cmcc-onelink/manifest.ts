@@ -5,21 +5,23 @@ import { z } from 'zod';
 const capped = (min: number, max: number, dflt: number) =>
   z.number().int().min(min).transform((n) => Math.min(n, max)).default(dflt);
 
-/** The account's `options` (accounts file), validated at start-up; defaults applied here. */
-export const options = z.object({
-  /** OneLink has no "list my pools" call: the group ids (流量池 groupId) of the account's pools. */
-  groupIds: z.array(z.string().min(1)).default([]),
-  /**
-   * When `sim-basic-info` (one request per card, for the open and activation dates) is asked:
-   * `auto` (default) only when the ref's hints do not already give the dates; `always`; `never`.
-   */
-  basicInfo: z.enum(['auto', 'always', 'never']).default('auto'),
-  /** Single-card requests in flight at once within one adapter call (the rate limiter still applies); ≤ 10. */
-  concurrency: capped(1, 10, 4),
-  /** Members per `group-member` page (≤ 50). */
-  memberPageSize: capped(1, 50, 50),
-});
-export type Options = z.infer<typeof options>;
+/** The account's `options` (accounts file), validated at start-up; defaults applied here, unknown keys refused. */
+export const optionsSchema = z
+  .object({
+    /** OneLink has no "list my pools" call: the group ids (流量池 groupId) of the account's pools. */
+    groupIds: z.array(z.string().min(1)).default([]),
+    /**
+     * When `sim-basic-info` (one request per card, for the open and activation dates) is asked:
+     * `auto` (default) only when the ref's hints do not already give the dates; `always`; `never`.
+     */
+    basicInfo: z.enum(['auto', 'always', 'never']).default('auto'),
+    /** Single-card requests in flight at once within one adapter call (the rate limiter still applies); ≤ 10. */
+    concurrency: capped(1, 10, 4),
+    /** Members per `group-member` page (≤ 50). */
+    memberPageSize: capped(1, 50, 50),
+  })
+  .strict();
+export type Options = z.infer<typeof optionsSchema>;
 
 /** China Mobile OneLink, API v5 ("ec"): carriers.md §1. Data, for the console and the sync engine. */
 export const manifest: AdapterManifest = {
@@ -64,5 +66,5 @@ export const manifest: AdapterManifest = {
   // operType is a transition (stop, resume), not a target state, and no order list shows an order without its
   // orderNum: an in-doubt order is resent only after the processing time. 12034 refuses a change within 30 minutes.
   orderResend: { idempotent: false, pendingCodes: ['12034'] },
-  options,
+  options: optionsSchema,
 };

@@ -1,33 +1,12 @@
-import {
-  CardStatus,
-  isCarrierError,
-  NotSupported,
-  OperationState,
-  OperationType,
-  Rejected,
-  type AdapterDeps,
-  type BatchResult,
-  type BillingCycleRule,
-  type CardRecord,
-  type CardRef,
-  type CarrierAccountConfig,
-  type CarrierAdapter,
-  type CarrierReceipt,
-  type Cursor,
-  type DailyUsage,
-  type InventoryPage,
-  type OperationItemProgress,
-  type OperationOrder,
-  type OperationProgress,
-  type PendingOrderState,
-  type PoolMembersPage,
-  type PoolRecord,
-  type UsageSnapshot,
-} from '@simgate/core';
-import { cardScoped, mapped, readPerCard, uniqueRefs } from '../toolkit';
+import { CardStatus, isCarrierError, NotSupported, OperationState, OperationType, Rejected } from '@simgate/core';
+import type { AdapterDeps, BillingCycleRule, CarrierAccountConfig, CarrierAdapter, Cursor } from '@simgate/core';
+import type { BatchResult, CardRecord, CardRef, DailyUsage, InventoryPage, UsageSnapshot } from '@simgate/core';
+import type { PendingOrderState, PoolMembersPage, PoolRecord } from '@simgate/core';
+import type { CarrierReceipt, OperationItemProgress, OperationOrder, OperationProgress } from '@simgate/core';
+import { accountOptions, cardScoped, mapped, readPerCard, requireCredentials, uniqueRefs } from '../toolkit';
 import { CuccJasperClient } from './client';
 import { errorTable } from './errors';
-import { manifest, options, type Options } from './manifest';
+import { manifest, optionsSchema, type Options } from './manifest';
 import { cycleStartParam, jasperCycle, mapCtdUsage, mapDevice, mapDeviceProgress, mapZoneUsage, needsInference, type Inference } from './map';
 import {
   auditTrailsSchema,
@@ -90,11 +69,9 @@ export class CuccJasperAdapter implements CarrierAdapter {
   private readonly client: CuccJasperClient;
 
   constructor(config: CarrierAccountConfig, deps: AdapterDeps) {
-    const { username, apiKey } = config.credentials;
-    if (!username) throw new Rejected(`account ${config.id}: credentials.username is missing`, { platform: PLATFORM });
-    if (!apiKey) throw new Rejected(`account ${config.id}: credentials.apiKey is missing`, { platform: PLATFORM });
+    const { username, apiKey } = requireCredentials(PLATFORM, config.credentials, ['username', 'apiKey']);
     this.account = { id: config.id, platform: config.platform, baseUrl: config.baseUrl };
-    this.options = options.parse(config.options ?? {});
+    this.options = accountOptions(PLATFORM, optionsSchema, config);
     this.cycle = jasperCycle(this.options.cycleStartDay);
     this.client = new CuccJasperClient({ baseUrl: config.baseUrl, username, apiKey, http: deps.http });
   }

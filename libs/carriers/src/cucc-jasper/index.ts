@@ -5,7 +5,7 @@ import { manifest } from './manifest';
 export { CuccJasperAdapter } from './adapter';
 export { CuccJasperClient } from './client';
 export { errorTable } from './errors';
-export { manifest, options, type Options } from './manifest';
+export { manifest, optionsSchema, type Options } from './manifest';
 
 /** China Unicom CMP (Jasper Control Center REST): registered by the registry through this export. */
 export const platform: CarrierPlatform = {

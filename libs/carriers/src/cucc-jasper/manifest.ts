@@ -4,27 +4,29 @@ import { z } from 'zod';
 
 const int = (min: number, max: number, dflt: number) => z.number().int().min(min).max(max).default(dflt);
 
-/** The account's `options` (accounts file), validated at start-up; defaults applied here. */
-export const options = z.object({
-  /** Plan volume per cycle in MB: Jasper serves none (carriers.md §5). Null: quota and remaining unknown. */
-  planMb: z.number().finite().min(0).nullable().default(null),
-  /** First day of the billing cycle (Jasper lets each account choose; default 27). */
-  cycleStartDay: int(1, 28, 27),
-  /** `modifiedSince` of a first full sync (no stored high-water mark): an ISO 8601 instant. */
-  initialModifiedSince: z
-    .string()
-    .refine((s) => DateTime.fromISO(s).isValid, 'an ISO 8601 date-time')
-    .default('2000-01-01T00:00:00Z'),
-  /** The next increment starts this long before the listing started (clock skew, equal timestamps). */
-  modifiedSinceOverlapSeconds: int(0, 86_400, 300),
-  /** Devices per list page (≤ 50). */
-  pageSize: int(1, 50, 50),
-  /** `daysOfHistory` of the audit trail read for DEACTIVATED cards (≤ 365). */
-  auditDays: int(1, 365, 365),
-  /** At most this many audit pages per card. */
-  maxAuditPages: int(1, 100, 10),
-});
-export type Options = z.infer<typeof options>;
+/** The account's `options` (accounts file), validated at start-up; defaults applied here, unknown keys refused. */
+export const optionsSchema = z
+  .object({
+    /** Plan volume per cycle in MB: Jasper serves none (carriers.md §5). Null: quota and remaining unknown. */
+    planMb: z.number().finite().min(0).nullable().default(null),
+    /** First day of the billing cycle (Jasper lets each account choose; default 27). */
+    cycleStartDay: int(1, 28, 27),
+    /** `modifiedSince` of a first full sync (no stored high-water mark): an ISO 8601 instant. */
+    initialModifiedSince: z
+      .string()
+      .refine((s) => DateTime.fromISO(s).isValid, 'an ISO 8601 date-time')
+      .default('2000-01-01T00:00:00Z'),
+    /** The next increment starts this long before the listing started (clock skew, equal timestamps). */
+    modifiedSinceOverlapSeconds: int(0, 86_400, 300),
+    /** Devices per list page (≤ 50). */
+    pageSize: int(1, 50, 50),
+    /** `daysOfHistory` of the audit trail read for DEACTIVATED cards (≤ 365). */
+    auditDays: int(1, 365, 365),
+    /** At most this many audit pages per card. */
+    maxAuditPages: int(1, 100, 10),
+  })
+  .strict();
+export type Options = z.infer<typeof optionsSchema>;
 
 /** China Unicom CMP (Jasper Control Center REST): carriers.md §2. Data, for the console and the sync engine. */
 export const manifest: AdapterManifest = {
@@ -70,5 +72,5 @@ export const manifest: AdapterManifest = {
   // PUT devices/{iccid} {status} sets the target state and the audit trail shows changes still pending
   // (adapter.pendingOrders): an in-doubt order is resent at once when nothing is pending.
   orderResend: { idempotent: true, pendingCodes: [] },
-  options,
+  options: optionsSchema,
 };
