@@ -114,6 +114,44 @@ describe('new-carrier: ids and names', () => {
   });
 });
 
+describe('new-carrier: docs/adding-a-carrier.md', () => {
+  const doc = fs.readFileSync(path.join(REPO, 'docs/adding-a-carrier.md'), 'utf8');
+  const files = scaffold(namesOf(ID));
+
+  it('lists exactly the files the generator writes', () => {
+    const table = doc.slice(doc.indexOf('## 1. Generate'), doc.indexOf('## 2.'));
+    const listed = [...table.matchAll(/^\| `([^`]*<id>[^`]*)` \|/gm)].map((m) => m[1].replace(/<id>/g, ID));
+    expect(listed.sort()).toEqual(Object.keys(files).sort());
+  });
+
+  it('names the exports the generated files have', () => {
+    const exports: Array<[string, string, RegExp]> = [
+      ['manifest.ts', '`manifest`', /export const manifest: AdapterManifest/],
+      ['manifest.ts', '`optionsSchema`', /export const optionsSchema = z/],
+      ['manifest.ts', '`type Options`', /export type Options = /],
+      ['errors.ts', '`errorTable`', /export const errorTable: ErrorTable/],
+      ['client.ts', '`class <Pascal>Client`', /export class AcmeIotClient \{/],
+      [
+        'adapter.ts',
+        '`class <Pascal>Adapter extends PerCardAdapter implements CarrierAdapter`',
+        /export class AcmeIotAdapter extends PerCardAdapter implements CarrierAdapter/,
+      ],
+      ['index.ts', '`platform`', /export const platform: CarrierPlatform/],
+      ['mocks/src/acme-iot/index.ts', '`simulator`', /export const simulator: SimulatorPlatform</],
+      [
+        'simulator.ts',
+        '`class <Pascal>Simulator extends BaseSimulator`',
+        /export class AcmeIotSimulator extends BaseSimulator/,
+      ],
+    ];
+    for (const [file, named, declared] of exports) {
+      const key = Object.keys(files).find((f) => f.endsWith(file))!;
+      expect(`${key}: ${declared.test(files[key])}`).toBe(`${key}: true`);
+      expect(doc).toContain(named);
+    }
+  });
+});
+
 describe(`new-carrier: npm run new-carrier -- ${ID} in a scratch copy`, () => {
   let dir: string;
 
