@@ -73,7 +73,7 @@ describe('registration and manifest', () => {
 
   it('no pools, no daily usage, no rebind or usage cap: NotSupported without a request', async () => {
     const a = makeAdapter();
-    for (const p of [a.listPools(), a.listPoolMembers(), a.fetchDailyUsage()]) expect((await caught(p)).kind).toBe('NOT_SUPPORTED');
+    for (const p of [a.listPools(NOW), a.listPoolMembers('P1', null, NOW), a.fetchDailyUsage()]) expect((await caught(p)).kind).toBe('NOT_SUPPORTED');
     for (const type of [OperationType.REBIND, OperationType.SET_USAGE_CAP]) {
       expect((await caught(a.submit({ type, iccids: [ICCID_1], params: {}, idempotencyKey: 'k' }, [], NOW))).kind).toBe('NOT_SUPPORTED');
     }

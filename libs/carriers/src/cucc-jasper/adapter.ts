@@ -1,9 +1,8 @@
 import { CardStatus, isCarrierError, NotSupported, OperationState, OperationType, Rejected } from '@simgate/core';
-import type { AdapterDeps, BillingCycleRule, CarrierAccountConfig, CarrierAdapter, Cursor } from '@simgate/core';
-import type { BatchResult, CardRecord, CardRef, DailyUsage, InventoryPage, UsageSnapshot } from '@simgate/core';
-import type { PendingOrderState, PoolMembersPage, PoolRecord } from '@simgate/core';
+import type { BillingCycleRule, CarrierAdapter, Cursor, InventoryPage, PendingOrderState } from '@simgate/core';
+import type { BatchResult, CardRecord, CardRef, DailyUsage, UsageSnapshot } from '@simgate/core';
 import type { CarrierReceipt, OperationItemProgress, OperationOrder, OperationProgress } from '@simgate/core';
-import { accountOptions, cardScoped, mapped, readPerCard, requireCredentials, uniqueRefs } from '../toolkit';
+import { accountOptions, cardScoped, mapped, PerCardAdapter, readPerCard, requireCredentials, uniqueRefs } from '../toolkit';
 import { CuccJasperClient } from './client';
 import { errorTable } from './errors';
 import { manifest, optionsSchema, type Options } from './manifest';
@@ -60,21 +59,20 @@ function mapOne<T>(f: () => T): T {
   return mapped(PLATFORM, 'Jasper', f);
 }
 
-/** The Jasper adapter: one per carrier account. Never sleeps, retries or counts; one request at a time. */
-export class CuccJasperAdapter implements CarrierAdapter {
+/**
+ * The Jasper adapter: one per carrier account, one card per request and no pools (the toolkit's
+ * PerCardAdapter). Never sleeps, retries or counts; one request at a time.
+ */
+export class CuccJasperAdapter extends PerCardAdapter implements CarrierAdapter {
   readonly manifest = manifest;
-  readonly account: Pick<CarrierAccountConfig, 'id' | 'platform' | 'baseUrl'>;
-  readonly options: Options;
-  readonly cycle: BillingCycleRule;
-  private readonly client: CuccJasperClient;
-
-  constructor(config: CarrierAccountConfig, deps: AdapterDeps) {
-    const { username, apiKey } = requireCredentials(PLATFORM, config.credentials, ['username', 'apiKey']);
-    this.account = { id: config.id, platform: config.platform, baseUrl: config.baseUrl };
-    this.options = accountOptions(PLATFORM, optionsSchema, config);
-    this.cycle = jasperCycle(this.options.cycleStartDay);
-    this.client = new CuccJasperClient({ baseUrl: config.baseUrl, username, apiKey, http: deps.http });
-  }
+  protected readonly errors = errorTable;
+  readonly options: Options = accountOptions(PLATFORM, optionsSchema, this.config);
+  readonly cycle: BillingCycleRule = jasperCycle(this.options.cycleStartDay);
+  private readonly client = new CuccJasperClient({
+    baseUrl: this.config.baseUrl,
+    ...requireCredentials(PLATFORM, this.config.credentials, ['username', 'apiKey']),
+    http: this.deps.http,
+  });
 
   private get quotaBytes(): number | null {
     return this.options.planMb === null ? null : Math.round(this.options.planMb * 1024 * 1024);
@@ -149,14 +147,14 @@ export class CuccJasperAdapter implements CarrierAdapter {
   }
 
   async fetchCards(refs: CardRef[], at: Date): Promise<BatchResult<CardRecord>> {
-    return this.perCard(refs, (iccid) => this.readDevice(iccid, at));
+    return this.perCard(refs, (ref) => this.readDevice(ref.iccid, at));
   }
 
   // ------------------------------------------------------------------------------------------- usage
 
   /** `ctdUsages` per card: bytes of the 27th–26th cycle containing `at`; quota from `options.planMb`. */
   async fetchUsage(refs: CardRef[], at: Date): Promise<BatchResult<UsageSnapshot>> {
-    return this.perCard(refs, async (iccid) => {
+    return this.perCard(refs, async ({ iccid }) => {
       const answer = await this.client.request('GET', `devices/${encodeURIComponent(iccid)}/ctdUsages`, 'devices/{iccid}/ctdUsages', ctdUsageSchema);
       return mapOne(() => mapCtdUsage(iccid, answer, this.quotaBytes, this.cycle, at));
     });
@@ -165,7 +163,7 @@ export class CuccJasperAdapter implements CarrierAdapter {
   /** `usageInZone?cycleStartDate=yyyy-MM-ddZ` per card: a past cycle (the platform serves the last three). */
   async fetchCycleUsage(refs: CardRef[], label: string, at: Date): Promise<BatchResult<UsageSnapshot>> {
     const cycleStartDate = cycleStartParam(this.cycle, label);
-    return this.perCard(refs, async (iccid) => {
+    return this.perCard(refs, async ({ iccid }) => {
       const answer = await this.client.request('GET', `devices/${encodeURIComponent(iccid)}/usageInZone`, 'devices/{iccid}/usageInZone', usageInZoneSchema, {
         query: { cycleStartDate },
       });
@@ -173,21 +171,17 @@ export class CuccJasperAdapter implements CarrierAdapter {
     });
   }
 
-  /** One card after the other (one call in flight); a refusal or passing fault about a card is its failure. */
-  private perCard<T>(refs: CardRef[], read: (iccid: string) => Promise<T>): Promise<BatchResult<T>> {
-    return readPerCard(uniqueRefs(refs), (ref) => read(ref.iccid));
+  /**
+   * One card after the other (one call in flight), each card once. Every refusal about a card is that card's
+   * failure whatever its scope (a cycle too old, 10000032, concerns that card's read only), as are passing
+   * faults; rate limits and unreachable hosts fail the call.
+   */
+  protected override perCard<T>(refs: readonly CardRef[], read: (ref: CardRef) => Promise<T>): Promise<BatchResult<T>> {
+    return readPerCard(uniqueRefs(refs), read);
   }
 
   async fetchDailyUsage(): Promise<DailyUsage[]> {
     throw new NotSupported('Jasper (carriers.md §2) serves no daily usage', { platform: PLATFORM });
-  }
-
-  async listPools(): Promise<PoolRecord[]> {
-    throw new NotSupported('Jasper (carriers.md §2) serves no pools', { platform: PLATFORM });
-  }
-
-  async listPoolMembers(): Promise<PoolMembersPage> {
-    throw new NotSupported('Jasper (carriers.md §2) serves no pools', { platform: PLATFORM });
   }
 
   // ------------------------------------------------------------------------------------------- operations
@@ -240,7 +234,7 @@ export class CuccJasperAdapter implements CarrierAdapter {
    * the last day's history); a passing fault about one card is that card's failure.
    */
   async pendingOrders(refs: CardRef[], _at: Date): Promise<BatchResult<PendingOrderState>> {
-    return this.perCard(refs, async (iccid) => {
+    return this.perCard(refs, async ({ iccid }) => {
       const page = await this.client.request('GET', `devices/${encodeURIComponent(iccid)}/auditTrails`, 'devices/{iccid}/auditTrails', auditTrailsSchema, {
         query: { daysOfHistory: '1', pageNumber: '1' },
       });
