@@ -37,6 +37,7 @@ export async function withHints(ctx: EngineContext, refs: CardRef[]): Promise<Ca
   });
 }
 
+/** The cards as the carrier is asked about them: what the store knows (MSISDN, raw status, dates) and simgate's hints. */
 export async function refsOf(ctx: EngineContext, iccids: string[]): Promise<CardRef[]> {
   const cards = await ctx.store.cards.getMany(iccids);
   const known = new Map(cards.map((c) => [c.iccid, c]));
@@ -52,12 +53,14 @@ export async function refsOf(ctx: EngineContext, iccids: string[]): Promise<Card
   );
 }
 
+/** Reads the cards' status (with hints) and writes what changed. */
 export async function readStatus(ctx: EngineContext, rt: AccountRuntime, kind: SyncKind, refs: CardRef[]): Promise<Counts> {
   const hinted = await withHints(ctx, refs);
   const result = await readWithCardRetries(ctx, rt, kind, hinted, (b) => rt.adapter.fetchCards(b, ctx.now()));
   return writeCards(ctx, rt, kind, result);
 }
 
+/** Reads the cards' current-cycle usage and writes what changed; failures are recorded on the cards. */
 export async function readUsage(ctx: EngineContext, rt: AccountRuntime, refs: CardRef[]): Promise<Counts> {
   const result = await readWithCardRetries(ctx, rt, 'usage', refs, (b) => rt.adapter.fetchUsage(b, ctx.now()));
   const at = ctx.now();
@@ -68,6 +71,7 @@ export async function readUsage(ctx: EngineContext, rt: AccountRuntime, refs: Ca
   return c;
 }
 
+/** Writes read cards change-only and records each failed card's error on it; counts them in the metrics. */
 export async function writeCards(ctx: EngineContext, rt: AccountRuntime, kind: SyncKind, result: BatchResult<CardRecord>): Promise<Counts> {
   const src = { accountId: rt.account.id, platform: rt.manifest.id, carrier: rt.manifest.carrier };
   const at = ctx.now();
@@ -78,12 +82,14 @@ export async function writeCards(ctx: EngineContext, rt: AccountRuntime, kind: S
   return c;
 }
 
+/** Counts a batch's cards in the metrics by result. */
 export function countCards(ctx: EngineContext, rt: AccountRuntime, kind: SyncKind, c: Counts): void {
   if (c.written) ctx.metrics.cardsProcessed.inc({ ...rt.labels, kind, result: 'written' }, c.written);
   if (c.unchanged) ctx.metrics.cardsProcessed.inc({ ...rt.labels, kind, result: 'unchanged' }, c.unchanged);
   if (c.failed) ctx.metrics.cardsProcessed.inc({ ...rt.labels, kind, result: 'failed' }, c.failed);
 }
 
+/** "Sync now" for a list of cards: read in batches ahead of sweep batches, after any read in progress. */
 export async function syncCards(ctx: EngineContext, accountId: string, kind: 'status' | 'usage', iccids: string[]): Promise<void> {
   const rt = ctx.runtime.get(accountId);
   const refs = await refsOf(ctx, iccids);

@@ -33,6 +33,7 @@ export async function requestCards(ctx: EngineContext, accountId: string, kind: 
   }
 }
 
+/** Queues an operation's submission ahead of sweeps. */
 export async function requestSubmit(ctx: EngineContext, operationId: string): Promise<void> {
   await ctx.queue.add('submit', { type: 'submit', operationId }, { jobId: submitJobId(operationId), priority: PRIORITY.manual, attempts: 5, backoffMs: 2_000 });
 }

@@ -11,6 +11,7 @@ import type { EngineContext } from './context';
  * earlier pages are written.
  */
 
+/** The inventory sweep: from the carrier's listing (LIST, MODIFIED_SINCE) or the imported order list (IMPORTED). */
 export async function inventory(ctx: EngineContext, rt: AccountRuntime, cursor: string | null, since: string | null, cardsSoFar: number) {
   const accountId = rt.account.id;
   if (rt.manifest.capabilities.inventory === 'IMPORTED') {

@@ -16,6 +16,10 @@ import { pools } from './pools';
 
 const USAGE_STATUSES = [CardStatus.ACTIVE, CardStatus.SUSPENDED];
 
+/**
+ * Runs a sweep of one kind over an account: resumes an unfinished one from its checkpoint, saves the checkpoint
+ * idle (or failed, rethrowing) at the end, and after an inventory sweep queues the status, usage and pools sweeps.
+ */
 export async function runSweep(ctx: EngineContext, accountId: string, kind: SyncKind): Promise<void> {
   const rt = ctx.runtime.get(accountId);
   if (!supports(rt, kind)) return;
