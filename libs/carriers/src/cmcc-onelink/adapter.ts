@@ -28,6 +28,8 @@ const PLATFORM = manifest.id;
 const isCardScoped = cardScoped(errorTable);
 const DAILY_WINDOW_DAYS = 7;
 
+type Failures = BatchResult<unknown>['failures'];
+
 /** Adds a group's result to the call's. */
 function merge<T>(into: BatchResult<T>, from: BatchResult<T>): void {
   into.items.push(...from.items);
@@ -104,57 +106,56 @@ export class CmccOnelinkAdapter implements CarrierAdapter {
     return pastActivation && (h.activatedAt === undefined || h.activatedAt === null);
   }
 
-  private async cardInfos(group: CardRef[], failures: BatchResult<unknown>['failures']): Promise<Map<string, SimCardInfo>> {
+  /** `sim-card-info/batch`: the cards found (item status "0"); an item refused is that card's failure. */
+  private cardInfos(group: CardRef[], failures: Failures): Promise<Map<string, SimCardInfo>> {
     const endpoint = 'query/sim-card-info/batch';
-    const asked = group.map((r) => r.iccid);
-    const items = await this.batch(endpoint, asked, simCardInfoSchema, failures);
-    if (!items) return new Map();
-    const keyed = byIccid(asked, items);
-    const found = new Map<string, SimCardInfo>();
-    for (const iccid of asked) {
-      const it = keyed.get(iccid);
-      if (!it) failures.push({ iccid, error: missing(endpoint, iccid) });
-      else if (it.status !== '0') {
-        failures.push({
-          iccid,
-          error: new Rejected(`OneLink ${endpoint}: card ${iccid}: ${it.status} ${it.message ?? ''}`.trim(), {
+    return this.batch(endpoint, group, simCardInfoSchema, failures, (iccid, it) =>
+      it.status === '0'
+        ? null
+        : new Rejected(`OneLink ${endpoint}: card ${iccid}: ${it.status} ${it.message ?? ''}`.trim(), {
             platform: PLATFORM,
             endpoint,
             carrierCode: it.status,
             carrierMessage: it.message ?? '',
           }),
-        });
-      } else found.set(iccid, it);
-    }
-    return found;
+    );
   }
 
-  private async statuses(group: CardRef[], failures: BatchResult<unknown>['failures']): Promise<Map<string, SimStatus>> {
-    const endpoint = 'query/sim-status/batch';
-    const asked = group.map((r) => r.iccid);
-    const items = await this.batch(endpoint, asked, simStatusSchema, failures);
-    if (!items) return new Map();
-    const keyed = byIccid(asked, items);
-    for (const iccid of asked) if (!keyed.has(iccid)) failures.push({ iccid, error: missing(endpoint, iccid) });
-    return keyed;
+  private statuses(group: CardRef[], failures: Failures): Promise<Map<string, SimStatus>> {
+    return this.batch('query/sim-status/batch', group, simStatusSchema, failures);
   }
 
-  /** A batch call by ICCIDs; a card-scoped refusal of a one-card batch is that card's failure. */
-  private async batch<T>(
+  /**
+   * A batch call by ICCIDs, its items keyed by the ICCID asked for; a card absent from the answer, an item
+   * `refused` says no to, or the card-scoped refusal of a one-card batch, is that card's failure.
+   */
+  private async batch<T extends { iccid: string | null }>(
     endpoint: string,
-    iccids: string[],
+    group: CardRef[],
     schema: ZodType<T, ZodTypeDef, unknown>,
-    failures: BatchResult<unknown>['failures'],
-  ): Promise<T[] | null> {
+    failures: Failures,
+    refused: (iccid: string, item: T) => Rejected | null = () => null,
+  ): Promise<Map<string, T>> {
+    const asked = group.map((r) => r.iccid);
+    let items: T[];
     try {
-      return await this.client.call(endpoint, { iccids: iccids.join('_') }, schema);
+      items = await this.client.call(endpoint, { iccids: asked.join('_') }, schema);
     } catch (err) {
-      if (iccids.length === 1 && isCarrierError(err) && err.kind === 'REJECTED' && isCardScoped(err)) {
-        failures.push({ iccid: iccids[0], error: err });
-        return null;
+      if (asked.length === 1 && isCarrierError(err) && err.kind === 'REJECTED' && isCardScoped(err)) {
+        failures.push({ iccid: asked[0], error: err });
+        return new Map();
       }
       throw err;
     }
+    const keyed = byIccid(asked, items);
+    const out = new Map<string, T>();
+    for (const iccid of asked) {
+      const it = keyed.get(iccid);
+      const error = it ? refused(iccid, it) : missing(endpoint, iccid);
+      if (error) failures.push({ iccid, error });
+      else out.set(iccid, it!);
+    }
+    return out;
   }
 
   /** A single-card query by ICCID; its first result (an empty result is malformed). */
