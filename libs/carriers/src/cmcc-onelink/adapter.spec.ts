@@ -9,12 +9,14 @@ import {
   type CarrierReceipt,
 } from '@simgate/core';
 import nock from 'nock';
+import { caught as rejection, useNock } from '../../../../test/support/carrier-specs';
 import { CarrierHttp } from '../toolkit/carrier-http';
 import { CmccOnelinkAdapter } from './adapter';
 import { platform } from './index';
 
-// nock patches Node's http for the whole Jest worker: undo it when this file is done, so later files get real sockets.
-afterAll(() => nock.restore());
+useNock(nock);
+/** The carrier error `p` rejects with. */
+const caught = async (p: Promise<unknown>): Promise<CarrierError> => (await rejection(p)) as CarrierError;
 
 /**
  * OneLink adapter, feature by feature (karrio's four: the request built, the URL called, a success parsed,
@@ -54,22 +56,10 @@ function withToken(): nock.Scope {
   return on('get/token', TOKEN_OK, (q) => q.appid === APPID && q.password === PASSWORD);
 }
 
-async function caught(p: Promise<unknown>): Promise<CarrierError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as CarrierError;
-  }
-  throw new Error('expected a rejection');
-}
-
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
 beforeEach(() => {
   seen.length = 0;
   now = new Date('2026-03-15T02:00:00Z');
 });
-afterEach(() => nock.cleanAll());
 
 describe('registration', () => {
   it('exports the platform with its manifest', () => {

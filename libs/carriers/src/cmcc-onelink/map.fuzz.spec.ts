@@ -1,7 +1,6 @@
 import {
   carriesReason,
   CardStatus,
-  isCarrierError,
   OperationState,
   PoolState,
   SuspendReason,
@@ -11,6 +10,7 @@ import {
   type UsageSnapshot,
 } from '@simgate/core';
 import fc from 'fast-check';
+import { typedOrValid } from '../../../../test/support/carrier-specs';
 import type { z, ZodTypeAny } from 'zod';
 import { classify } from '../toolkit';
 import { errorTable } from './errors';
@@ -65,18 +65,6 @@ function wire<S extends ZodTypeAny>(schema: S, raw: unknown): z.output<S> | unde
   return r.success ? r.data : undefined;
 }
 
-/** Runs `f`: a valid result passes `check`; a throw must be a CarrierError. */
-function total<T>(f: () => T, check: (t: T) => void): void {
-  let out: T;
-  try {
-    out = f();
-  } catch (err) {
-    expect(isCarrierError(err)).toBe(true);
-    return;
-  }
-  check(out);
-}
-
 const numeric = fc.oneof(fc.nat().map(String), fc.double({ noNaN: false }).map(String), fc.constantFrom('20480.5', '0', '-1', '', 'abc', '1e9'));
 const code = fc.oneof(fc.constantFrom(...['1', '2', '4', '6', '7', '8', '9', '00', '01', '02', '03', '04', '06', '07', '99']), fc.string({ maxLength: 3 }));
 const bitmap = fc.oneof(fc.stringMatching(/^[02]{12}$/), fc.string({ maxLength: 14 }), fc.constant(null));
@@ -105,7 +93,7 @@ describe('OneLink mappers never throw anything but CarrierError', () => {
       fc.property(info, status, stop, basic, (ri, rs, rst, rb) => {
         const [i, s, st, b] = [wire(w.simCardInfoSchema, ri), wire(w.simStatusSchema, rs), wire(w.simStopReasonSchema, rst), wire(w.simBasicInfoSchema, rb)];
         if (!i || !s || (rst !== undefined && !st) || (rb !== undefined && !b)) return;
-        total(() => mapCard({ iccid: '89860000000000000001', info: i, status: s, stop: st, basic: b }, AT), validCard);
+        typedOrValid(() => mapCard({ iccid: '89860000000000000001', info: i, status: s, stop: st, basic: b }, AT), validCard);
       }),
       RUNS,
     );
@@ -118,7 +106,7 @@ describe('OneLink mappers never throw anything but CarrierError', () => {
       fc.property(usage, margin, fc.constantFrom('CT' as const, 'PB' as const, null), (ru, rm, cs) => {
         const [u, m] = [wire(w.simDataUsageSchema, ru), rm === null ? null : wire(w.simDataMarginSchema, rm)];
         if (!u || m === undefined) return;
-        total(() => mapUsage('x', u, m, cs, AT), validUsage);
+        typedOrValid(() => mapUsage('x', u, m, cs, AT), validUsage);
       }),
       RUNS,
     );
@@ -130,8 +118,8 @@ describe('OneLink mappers never throw anything but CarrierError', () => {
       fc.property(item, fc.oneof(fc.constant('2026-02'), fc.string({ maxLength: 8 })), (raw, label) => {
         const it = wire(w.batchDataAmountSchema, raw);
         if (!it) return;
-        total(() => mapMonthlyUsage('x', it, label, AT), validUsage);
-        total(() => mapDailyUsage('x', it, '2026-03-14'), (d) => expect(Number.isSafeInteger(d.usedBytes) && d.usedBytes >= 0).toBe(true));
+        typedOrValid(() => mapMonthlyUsage('x', it, label, AT), validUsage);
+        typedOrValid(() => mapDailyUsage('x', it, '2026-03-14'), (d) => expect(Number.isSafeInteger(d.usedBytes) && d.usedBytes >= 0).toBe(true));
       }),
       RUNS,
     );
@@ -145,7 +133,7 @@ describe('OneLink mappers never throw anything but CarrierError', () => {
       fc.property(usage, margin, fc.option(members, { nil: null }), (ru, rm, rt) => {
         const [u, m, t] = [wire(w.groupDataUsageSchema, ru), wire(w.groupDataMarginSchema, rm), rt === null ? null : wire(w.groupMemberSchema, rt)];
         if (!u || !m || t === undefined) return;
-        total(() => mapPool('G', u, m, t?.total ?? null, AT), validPool);
+        typedOrValid(() => mapPool('G', u, m, t?.total ?? null, AT), validPool);
       }),
       RUNS,
     );
@@ -165,8 +153,8 @@ describe('OneLink mappers never throw anything but CarrierError', () => {
     fc.assert(
       fc.property(order, job, (ro, rj) => {
         const [o, j] = [wire(w.orderInfoSchema, ro), wire(w.batchResultSchema, rj)];
-        if (o) total(() => mapOrderProgress(['a', 'b'], o), validProgress);
-        if (j) total(() => mapBatchProgress(['a', 'b'], { a: '1440000000001' }, j), validProgress);
+        if (o) typedOrValid(() => mapOrderProgress(['a', 'b'], o), validProgress);
+        if (j) typedOrValid(() => mapBatchProgress(['a', 'b'], { a: '1440000000001' }, j), validProgress);
       }),
       RUNS,
     );

@@ -1,11 +1,13 @@
 import { CardStatus, OperationState, OperationType, SuspendReason, type CarrierError, type CarrierReceipt } from '@simgate/core';
 import nock from 'nock';
+import { caught as rejection, useNock } from '../../../../test/support/carrier-specs';
 import { CarrierHttp } from '../toolkit/carrier-http';
 import { platform } from './index';
 import { CuccJasperAdapter } from './adapter';
 
-// nock patches Node's http for the whole Jest worker: undo it when this file is done, so later files get real sockets.
-afterAll(() => nock.restore());
+useNock(nock);
+/** The carrier error `p` rejects with. */
+const caught = async (p: Promise<unknown>): Promise<CarrierError> => (await rejection(p)) as CarrierError;
 
 /**
  * Jasper adapter, feature by feature (karrio's four: the request built, the URL called, a success parsed,
@@ -39,21 +41,9 @@ function on(method: 'get' | 'put', path: string, status: number, body: unknown, 
   });
 }
 
-async function caught(p: Promise<unknown>): Promise<CarrierError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as CarrierError;
-  }
-  throw new Error('expected a rejection');
-}
-
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
 beforeEach(() => {
   seen.length = 0;
 });
-afterEach(() => nock.cleanAll());
 
 describe('registration and manifest', () => {
   it('exports the platform; quota 5/s with one call in flight; unsupported operations listed', () => {

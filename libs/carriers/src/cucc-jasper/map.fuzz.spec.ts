@@ -1,5 +1,6 @@
-import { carriesReason, CardStatus, isCarrierError, OperationState, SuspendReason, type CardRecord, type UsageSnapshot } from '@simgate/core';
+import { carriesReason, CardStatus, OperationState, SuspendReason, type CardRecord, type UsageSnapshot } from '@simgate/core';
 import fc from 'fast-check';
+import { typedOrValid } from '../../../../test/support/carrier-specs';
 import type { z, ZodTypeAny } from 'zod';
 import { inferDeactivation, jasperCycle, mapCtdUsage, mapDevice, mapDeviceProgress, mapZoneUsage } from './map';
 import * as w from './wire';
@@ -23,17 +24,6 @@ function wire<S extends ZodTypeAny>(schema: S, raw: unknown): z.output<S> | unde
 function pages(raw: unknown[] | undefined): w.AuditTrails[] | undefined {
   const out = (raw ?? []).map((p) => wire(w.auditTrailsSchema, p));
   return out.every((p) => p !== undefined) ? (out as w.AuditTrails[]) : undefined;
-}
-
-function total<T>(f: () => T, check: (t: T) => void): void {
-  let out: T;
-  try {
-    out = f();
-  } catch (err) {
-    expect(isCarrierError(err)).toBe(true);
-    return;
-  }
-  check(out);
 }
 
 function validCard(c: CardRecord): void {
@@ -73,7 +63,7 @@ describe('Jasper mappers never throw anything but CarrierError', () => {
       fc.property(dev, fc.option(ctdArb, { nil: undefined }), fc.option(fc.array(auditArb, { maxLength: 2 }), { nil: undefined }), fc.option(fc.double(), { nil: null }), (rd, rc, ra, planMb) => {
         const [d, ctd, audit] = [wire(w.deviceSchema, rd), rc === undefined ? undefined : wire(w.ctdUsageSchema, rc), pages(ra)];
         if (!d || (rc !== undefined && !ctd) || !audit) return;
-        total(() => mapDevice(d, { ctd, audit }, { planMb: planMb !== null && Number.isFinite(planMb) && planMb >= 0 ? planMb : null }, AT), validCard);
+        typedOrValid(() => mapDevice(d, { ctd, audit }, { planMb: planMb !== null && Number.isFinite(planMb) && planMb >= 0 ? planMb : null }, AT), validCard);
       }),
       RUNS,
     );
@@ -84,7 +74,7 @@ describe('Jasper mappers never throw anything but CarrierError', () => {
       fc.property(ctdArb, fc.array(auditArb, { maxLength: 3 }), (rc, ra) => {
         const [ctd, audit] = [wire(w.ctdUsageSchema, rc), pages(ra)];
         if (!ctd || !audit) return;
-        total(() => inferDeactivation({ ctd, audit }), (r) => expect(Object.values(SuspendReason)).toContain(r.reason));
+        typedOrValid(() => inferDeactivation({ ctd, audit }), (r) => expect(Object.values(SuspendReason)).toContain(r.reason));
       }),
       RUNS,
     );
@@ -95,8 +85,8 @@ describe('Jasper mappers never throw anything but CarrierError', () => {
     fc.assert(
       fc.property(ctdArb, zones, fc.oneof(fc.constant('2026-02'), fc.string({ maxLength: 8 })), (rc, rz, label) => {
         const [ctd, z] = [wire(w.ctdUsageSchema, rc), wire(w.usageInZoneSchema, rz)];
-        if (ctd) total(() => mapCtdUsage('x', ctd, 1000, jasperCycle(27), AT), validUsage);
-        if (z) total(() => mapZoneUsage('x', z, null, jasperCycle(27), label, AT), validUsage);
+        if (ctd) typedOrValid(() => mapCtdUsage('x', ctd, 1000, jasperCycle(27), AT), validUsage);
+        if (z) typedOrValid(() => mapZoneUsage('x', z, null, jasperCycle(27), label, AT), validUsage);
       }),
       RUNS,
     );
@@ -106,7 +96,7 @@ describe('Jasper mappers never throw anything but CarrierError', () => {
     fc.assert(
       fc.property(maybe(fc.record({ iccid: fc.constant('x'), status: statusArb })), (rd) => {
         const d = wire(w.deviceSchema, rd);
-        if (d) total(() => mapDeviceProgress('x', d, CardStatus.SUSPENDED), (p) => expect([OperationState.SUBMITTED, OperationState.COMPLETED]).toContain(p.state));
+        if (d) typedOrValid(() => mapDeviceProgress('x', d, CardStatus.SUSPENDED), (p) => expect([OperationState.SUBMITTED, OperationState.COMPLETED]).toContain(p.state));
       }),
       RUNS,
     );
