@@ -24,8 +24,6 @@ import {
   type SimStatus,
 } from './wire';
 
-const PLATFORM = manifest.id;
-const isCardScoped = cardScoped(errorTable);
 const DAILY_WINDOW_DAYS = 7;
 
 type Failures = BatchResult<unknown>['failures'];
@@ -37,7 +35,7 @@ function merge<T>(into: BatchResult<T>, from: BatchResult<T>): void {
 }
 
 function missing(endpoint: string, iccid: string): Rejected {
-  return new Rejected(`OneLink ${endpoint}: card ${iccid} is not in the answer`, { platform: PLATFORM, endpoint });
+  return new Rejected(`OneLink ${endpoint}: card ${iccid} is not in the answer`, { platform: manifest.id, endpoint });
 }
 
 /** The OneLink adapter (pools in pools.ts, orders in orders.ts): one per carrier account. Never sleeps, retries or counts. */
@@ -48,16 +46,16 @@ export class CmccOnelinkAdapter implements CarrierAdapter {
   private readonly client: CmccOnelinkClient;
 
   constructor(config: CarrierAccountConfig, deps: AdapterDeps) {
-    const { appid, password } = requireCredentials(PLATFORM, config.credentials, ['appid', 'password']);
+    const { appid, password } = requireCredentials(manifest.id, config.credentials, ['appid', 'password']);
     this.account = { id: config.id, platform: config.platform, baseUrl: config.baseUrl };
-    this.options = accountOptions(PLATFORM, optionsSchema, config);
+    this.options = accountOptions(manifest.id, optionsSchema, config);
     this.client = new CmccOnelinkClient({ baseUrl: config.baseUrl, appid, password, http: deps.http, now: deps.now });
   }
 
   /** IMPORTED inventory: OneLink offers no card list. Cards come from order lists and `fetchCards`. */
   async listCards(): Promise<InventoryPage> {
     throw new NotSupported('OneLink has no card list call: import the order lists and resolve them with fetchCards', {
-      platform: PLATFORM,
+      platform: manifest.id,
     });
   }
 
@@ -83,7 +81,7 @@ export class CmccOnelinkAdapter implements CarrierAdapter {
           const stop = isStopped(st.cardStatus) ? await this.single('query/sim-stop-reason', ref.iccid, simStopReasonSchema) : undefined;
           const basic = this.needsDates(ref, st.cardStatus) ? await this.single('query/sim-basic-info', ref.iccid, simBasicInfoSchema) : undefined;
           // A malformed answer about one card: that card's failure (Transient), the others stand.
-          return mapped(PLATFORM, 'OneLink', () => mapCard({ iccid: ref.iccid, info: infos.get(ref.iccid)!, status: st, stop, basic, knownDates: ref.hints }, at));
+          return mapped(manifest.id, 'OneLink', () => mapCard({ iccid: ref.iccid, info: infos.get(ref.iccid)!, status: st, stop, basic, knownDates: ref.hints }, at));
         },
         { concurrency: this.options.concurrency },
       );
@@ -113,7 +111,7 @@ export class CmccOnelinkAdapter implements CarrierAdapter {
       it.status === '0'
         ? null
         : new Rejected(`OneLink ${endpoint}: card ${iccid}: ${it.status} ${it.message ?? ''}`.trim(), {
-            platform: PLATFORM,
+            platform: manifest.id,
             endpoint,
             carrierCode: it.status,
             carrierMessage: it.message ?? '',
@@ -141,7 +139,7 @@ export class CmccOnelinkAdapter implements CarrierAdapter {
     try {
       items = await this.client.call(endpoint, { iccids: asked.join('_') }, schema);
     } catch (err) {
-      if (asked.length === 1 && isCarrierError(err) && err.kind === 'REJECTED' && isCardScoped(err)) {
+      if (asked.length === 1 && isCarrierError(err) && err.kind === 'REJECTED' && cardScoped(errorTable)(err)) {
         failures.push({ iccid: asked[0], error: err });
         return new Map();
       }
@@ -190,7 +188,7 @@ export class CmccOnelinkAdapter implements CarrierAdapter {
         async (ref) => {
           const usage = await this.single('query/sim-data-usage', ref.iccid, simDataUsageSchema);
           const [margin] = await this.client.call('query/sim-data-margin', { iccid: ref.iccid }, simDataMarginSchema);
-          return mapped(PLATFORM, 'OneLink', () => mapUsage(ref.iccid, usage, margin ?? null, codeSets.get(ref.iccid) ?? null, at));
+          return mapped(manifest.id, 'OneLink', () => mapUsage(ref.iccid, usage, margin ?? null, codeSets.get(ref.iccid) ?? null, at));
         },
         { concurrency: this.options.concurrency },
       );
@@ -201,7 +199,7 @@ export class CmccOnelinkAdapter implements CarrierAdapter {
 
   /** Past cycles: `sim-data-usage-monthly/batch` (`queryDate=yyyyMM`, last 6 months), 100 cards per request. */
   async fetchCycleUsage(refs: CardRef[], label: string, at: Date): Promise<BatchResult<UsageSnapshot>> {
-    if (!/^\d{4}-\d{2}$/.test(label)) throw new Rejected(`cycle label must be yyyy-MM, got '${label}'`, { platform: PLATFORM });
+    if (!/^\d{4}-\d{2}$/.test(label)) throw new Rejected(`cycle label must be yyyy-MM, got '${label}'`, { platform: manifest.id });
     return this.amounts('query/sim-data-usage-monthly/batch', refs, label.replace('-', ''), (iccid, it) => mapMonthlyUsage(iccid, it, label, at));
   }
 
@@ -218,7 +216,7 @@ export class CmccOnelinkAdapter implements CarrierAdapter {
           try {
             result.items.push(map(iccid, it));
           } catch (err) {
-            result.failures.push({ iccid, error: mappingFailure(PLATFORM, 'OneLink', err) });
+            result.failures.push({ iccid, error: mappingFailure(manifest.id, 'OneLink', err) });
           }
         }
       }
@@ -251,7 +249,7 @@ export class CmccOnelinkAdapter implements CarrierAdapter {
   async fetchDailyUsageBatch(refs: CardRef[], day: string, at: Date): Promise<BatchResult<DailyUsage>> {
     const w = this.dailyWindow(at);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || day < w.from || day > w.to) {
-      throw new Rejected(`OneLink serves daily usage for ${w.from}..${w.to} only, not '${day}'`, { platform: PLATFORM, carrierCode: '12022' });
+      throw new Rejected(`OneLink serves daily usage for ${w.from}..${w.to} only, not '${day}'`, { platform: manifest.id, carrierCode: '12022' });
     }
     return this.amounts('query/sim-data-usage-daily/batch', refs, day.replace(/-/g, ''), (iccid, it) => mapDailyUsage(iccid, it, day));
   }
@@ -260,7 +258,7 @@ export class CmccOnelinkAdapter implements CarrierAdapter {
     const f = DateTime.fromISO(from, { zone: SHANGHAI });
     const t = DateTime.fromISO(to, { zone: SHANGHAI });
     if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to) || !f.isValid || !t.isValid) {
-      throw new Rejected(`daily usage range must be yyyy-MM-dd..yyyy-MM-dd, got '${from}'..'${to}'`, { platform: PLATFORM });
+      throw new Rejected(`daily usage range must be yyyy-MM-dd..yyyy-MM-dd, got '${from}'..'${to}'`, { platform: manifest.id });
     }
     const w = this.dailyWindow(at);
     const days: string[] = [];

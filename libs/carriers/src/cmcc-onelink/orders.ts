@@ -26,7 +26,6 @@ import {
 /** Cards per OneLink batch call (and per order). */
 export const BATCH_LIMIT = 100;
 
-const platform = manifest.id;
 
 /** Which operType activates a card from its current `cardStatus` (null: this call cannot). */
 export function activationOf(cardStatus: string): { single: string | null; batch: string | null } {
@@ -53,7 +52,7 @@ async function activationOperType(client: CmccOnelinkClient, iccids: string[], m
   for (const [iccid, st] of keyed) if (st.msisdn) msisdnOf[iccid] ??= st.msisdn;
   const kinds = iccids.map((iccid) => {
     const code = keyed.get(iccid)?.cardStatus;
-    if (code === undefined) throw new Rejected(`OneLink: no status for card ${iccid}; cannot choose the activation`, { platform });
+    if (code === undefined) throw new Rejected(`OneLink: no status for card ${iccid}; cannot choose the activation`, { platform: manifest.id });
     return { iccid, code, ...activationOf(code) };
   });
   const wanted = iccids.length === 1 ? kinds.map((k) => k.single) : kinds.map((k) => k.batch);
@@ -62,13 +61,13 @@ async function activationOperType(client: CmccOnelinkClient, iccids: string[], m
     throw new Rejected(
       `OneLink cannot ${iccids.length === 1 ? '' : 'batch-'}activate ${bad.map((b) => `${b.iccid} (cardStatus ${b.code})`).join(', ')}` +
         (iccids.length > 1 ? '; test cards activate one at a time' : ''),
-      { platform },
+      { platform: manifest.id },
     );
   }
   const distinct = [...new Set(wanted)];
   if (distinct.length > 1) {
     throw new Rejected('OneLink activates inventory and awaiting-activation cards with different batch operations: split the order by status', {
-      platform,
+      platform: manifest.id,
     });
   }
   return wanted[0]!;
@@ -80,11 +79,11 @@ async function activationOperType(client: CmccOnelinkClient, iccids: string[], m
  */
 export async function submitOrder(client: CmccOnelinkClient, order: OperationOrder, refs: CardRef[], at: Date): Promise<CarrierReceipt> {
   if (order.type !== OperationType.ACTIVATE && order.type !== OperationType.SUSPEND && order.type !== OperationType.RESUME) {
-    throw new NotSupported(`OneLink does not support ${order.type}`, { platform });
+    throw new NotSupported(`OneLink does not support ${order.type}`, { platform: manifest.id });
   }
   const iccids = [...new Set(order.iccids)];
-  if (!iccids.length) throw new Rejected('an order needs at least one card', { platform });
-  if (iccids.length > BATCH_LIMIT) throw new Rejected(`OneLink takes at most ${BATCH_LIMIT} cards per order`, { platform });
+  if (!iccids.length) throw new Rejected('an order needs at least one card', { platform: manifest.id });
+  if (iccids.length > BATCH_LIMIT) throw new Rejected(`OneLink takes at most ${BATCH_LIMIT} cards per order`, { platform: manifest.id });
   const refOf = new Map(refs.map((r) => [r.iccid, r]));
   const msisdnOf: Record<string, string> = {};
   for (const iccid of iccids) {
@@ -114,7 +113,7 @@ export async function submitOrder(client: CmccOnelinkClient, order: OperationOrd
     const infos = await client.call('query/sim-card-info/batch', { iccids: lacking.join('_') }, simCardInfoSchema);
     for (const [iccid, it] of byIccid(lacking, infos)) if (it.status === '0' && it.msisdn) msisdnOf[iccid] = it.msisdn;
     const still = lacking.filter((i) => !msisdnOf[i]);
-    if (still.length) throw new Rejected(`OneLink: no MSISDN known for ${still.join(', ')} (unknown cards?)`, { platform, carrierCode: '12006' });
+    if (still.length) throw new Rejected(`OneLink: no MSISDN known for ${still.join(', ')} (unknown cards?)`, { platform: manifest.id, carrierCode: '12006' });
   }
   const res = await client.one(
     'change/sim-status/batch',
@@ -126,7 +125,7 @@ export async function submitOrder(client: CmccOnelinkClient, order: OperationOrd
 
 /** `order-info` or `sim-batch-result`: what the platform says; cards it still holds stay SUBMITTED. */
 export async function orderProgress(client: CmccOnelinkClient, receipt: CarrierReceipt): Promise<OperationProgress> {
-  if (!receipt.carrierRef) throw new Rejected('OneLink receipt without an order number or job id', { platform });
+  if (!receipt.carrierRef) throw new Rejected('OneLink receipt without an order number or job id', { platform: manifest.id });
   if (receipt.confirmBy === 'ORDER') {
     return mapOrderProgress(receipt.iccids, await client.one('query/order-info', { orderNum: receipt.carrierRef }, orderInfoSchema));
   }
@@ -134,5 +133,5 @@ export async function orderProgress(client: CmccOnelinkClient, receipt: CarrierR
     const res = await client.one('query/sim-batch-result', { jobId: receipt.carrierRef }, batchResultSchema);
     return mapBatchProgress(receipt.iccids, (receipt.raw?.msisdns ?? {}) as Record<string, string>, res);
   }
-  throw new Rejected(`OneLink receipts are confirmed by ORDER or JOB, not ${receipt.confirmBy}`, { platform });
+  throw new Rejected(`OneLink receipts are confirmed by ORDER or JOB, not ${receipt.confirmBy}`, { platform: manifest.id });
 }

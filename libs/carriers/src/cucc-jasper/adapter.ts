@@ -19,8 +19,6 @@ import {
   type DevicesPage,
 } from './wire';
 
-const PLATFORM = manifest.id;
-const isCardScoped = cardScoped(errorTable);
 
 /** The listing position kept between pages (the sync checkpoint). */
 interface ListCursor {
@@ -46,7 +44,7 @@ function decodeCursor(cursor: Cursor): ListCursor {
   } catch {
     // fall through
   }
-  throw new Rejected(`Jasper: invalid listing cursor '${cursor.slice(0, 80)}'`, { platform: PLATFORM });
+  throw new Rejected(`Jasper: invalid listing cursor '${cursor.slice(0, 80)}'`, { platform: manifest.id });
 }
 
 /** ISO 8601 in UTC without milliseconds: `2026-03-15T02:00:00Z`. */
@@ -56,7 +54,7 @@ function isoUtc(d: Date): string {
 
 /** A mapper's failure is the card's failure (Transient for anything but a carrier error). */
 function mapOne<T>(f: () => T): T {
-  return mapped(PLATFORM, 'Jasper', f);
+  return mapped(manifest.id, 'Jasper', f);
 }
 
 /**
@@ -66,11 +64,11 @@ function mapOne<T>(f: () => T): T {
 export class CuccJasperAdapter extends PerCardAdapter implements CarrierAdapter {
   readonly manifest = manifest;
   protected readonly errors = errorTable;
-  readonly options: Options = accountOptions(PLATFORM, optionsSchema, this.config);
+  readonly options: Options = accountOptions(manifest.id, optionsSchema, this.config);
   readonly cycle: BillingCycleRule = jasperCycle(this.options.cycleStartDay);
   private readonly client = new CuccJasperClient({
     baseUrl: this.config.baseUrl,
-    ...requireCredentials(PLATFORM, this.config.credentials, ['username', 'apiKey']),
+    ...requireCredentials(manifest.id, this.config.credentials, ['username', 'apiKey']),
     http: this.deps.http,
   });
 
@@ -181,7 +179,7 @@ export class CuccJasperAdapter extends PerCardAdapter implements CarrierAdapter 
   }
 
   async fetchDailyUsage(): Promise<DailyUsage[]> {
-    throw new NotSupported('Jasper (carriers.md §2) serves no daily usage', { platform: PLATFORM });
+    throw new NotSupported('Jasper (carriers.md §2) serves no daily usage', { platform: manifest.id });
   }
 
   // ------------------------------------------------------------------------------------------- operations
@@ -197,9 +195,9 @@ export class CuccJasperAdapter extends PerCardAdapter implements CarrierAdapter 
       order.type === OperationType.SUSPEND ? JASPER_STATUS.DEACTIVATED
       : order.type === OperationType.ACTIVATE || order.type === OperationType.RESUME ? JASPER_STATUS.ACTIVATED
       : null;
-    if (target === null) throw new NotSupported(`Jasper does not support ${order.type}`, { platform: PLATFORM });
+    if (target === null) throw new NotSupported(`Jasper does not support ${order.type}`, { platform: manifest.id });
     const iccids = [...new Set(order.iccids)];
-    if (!iccids.length) throw new Rejected('an order needs at least one card', { platform: PLATFORM });
+    if (!iccids.length) throw new Rejected('an order needs at least one card', { platform: manifest.id });
     const accepted: string[] = [];
     const effective: Record<string, string | null> = {};
     const notSubmitted: { iccid: string; error: Record<string, unknown> }[] = [];
@@ -245,7 +243,7 @@ export class CuccJasperAdapter extends PerCardAdapter implements CarrierAdapter 
 
   /** Re-reads each device: COMPLETED when it shows the expected status; SUBMITTED until then (the engine applies deadlines). */
   async progress(receipt: CarrierReceipt, _refs: CardRef[], _at: Date): Promise<OperationProgress> {
-    if (receipt.confirmBy !== 'STATUS') throw new Rejected(`Jasper receipts are confirmed by STATUS, not ${receipt.confirmBy}`, { platform: PLATFORM });
+    if (receipt.confirmBy !== 'STATUS') throw new Rejected(`Jasper receipts are confirmed by STATUS, not ${receipt.confirmBy}`, { platform: manifest.id });
     const items: OperationItemProgress[] = [];
     for (const iccid of receipt.iccids) {
       let item: OperationItemProgress;
@@ -253,7 +251,7 @@ export class CuccJasperAdapter extends PerCardAdapter implements CarrierAdapter 
         const device = await this.client.request('GET', `devices/${encodeURIComponent(iccid)}`, 'devices/{iccid}', deviceSchema);
         item = mapDeviceProgress(iccid, device, receipt.expectedStatus);
       } catch (err) {
-        if (isCarrierError(err) && err.kind === 'REJECTED' && isCardScoped(err)) item = { iccid, state: OperationState.FAILED, message: err.message };
+        if (isCarrierError(err) && err.kind === 'REJECTED' && cardScoped(errorTable)(err)) item = { iccid, state: OperationState.FAILED, message: err.message };
         else throw err;
       }
       items.push(item);
