@@ -26,7 +26,6 @@ import {
 /** Cards per OneLink batch call (and per order). */
 export const BATCH_LIMIT = 100;
 
-
 /** Which operType activates a card from its current `cardStatus` (null: this call cannot). */
 export function activationOf(cardStatus: string): { single: string | null; batch: string | null } {
   switch (cardStatus) {

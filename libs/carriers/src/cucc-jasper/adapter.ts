@@ -19,7 +19,6 @@ import {
   type DevicesPage,
 } from './wire';
 
-
 /** The listing position kept between pages (the sync checkpoint). */
 interface ListCursor {
   v: 1;
