@@ -233,6 +233,18 @@ describe('operations', () => {
     expect(late).toMatchObject({ state: OperationState.SUBMITTED, items: [{ iccid: ICCID_1, state: OperationState.SUBMITTED, message: 'status ACTIVATED' }] });
   });
 
+  it('error parsed: an unknown card on re-read is that item FAILED; a refusal of the account fails the call', async () => {
+    on('get', `devices/${ICCID_1}`, 200, DEVICE_DEACTIVATED_BY_USER);
+    on('get', `devices/${ICCID_UNKNOWN}`, 404, { errorCode: '20000001', errorMessage: 'ICCID not found' });
+    const p = await makeAdapter().progress({ ...receipt(), iccids: [ICCID_1, ICCID_UNKNOWN] }, [], NOW);
+    expect(p.items).toEqual([
+      { iccid: ICCID_1, state: OperationState.COMPLETED },
+      { iccid: ICCID_UNKNOWN, state: OperationState.FAILED, message: expect.stringContaining('20000001') },
+    ]);
+    on('get', `devices/${ICCID_1}`, 401, { errorCode: '10000001', errorMessage: 'Invalid credentials' });
+    expect(await caught(makeAdapter().progress(receipt(), [], NOW))).toMatchObject({ kind: 'REJECTED', details: { carrierCode: '10000001' } });
+  });
+
   it('error parsed: 10000029 (back to pre-activation) is Rejected; bad credentials are Rejected and the key never shows', async () => {
     on('put', `devices/${ICCID_1}`, 400, { errorCode: '10000029', errorMessage: 'cannot return to a pre-activation status' });
     expect(await caught(makeAdapter().submit(order(OperationType.ACTIVATE), [], NOW))).toMatchObject({ kind: 'REJECTED', details: { carrierCode: '10000029' } });

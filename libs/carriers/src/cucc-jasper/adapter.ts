@@ -1,12 +1,12 @@
-import { CardStatus, isCarrierError, NotSupported, OperationState, OperationType, Rejected } from '@simgate/core';
+import { CardStatus, isCarrierError, NotSupported, OperationType, Rejected } from '@simgate/core';
 import type { BillingCycleRule, CarrierAdapter, Cursor, InventoryPage, PendingOrderState } from '@simgate/core';
 import type { BatchResult, CardRecord, CardRef, DailyUsage, UsageSnapshot } from '@simgate/core';
-import type { CarrierReceipt, OperationItemProgress, OperationOrder, OperationProgress } from '@simgate/core';
-import { accountOptions, cardScoped, mapped, PerCardAdapter, readPerCard, requireCredentials, uniqueRefs } from '../toolkit';
+import type { CarrierReceipt, OperationOrder, OperationProgress } from '@simgate/core';
+import { accountOptions, mapped, PerCardAdapter, readPerCard, requireCredentials, uniqueRefs } from '../toolkit';
 import { CuccJasperClient } from './client';
 import { errorTable } from './errors';
 import { manifest, optionsSchema, type Options } from './manifest';
-import { cycleStartParam, jasperCycle, mapCtdUsage, mapDevice, mapDeviceProgress, mapZoneUsage, needsInference, type Inference } from './map';
+import { cycleStartParam, jasperCycle, mapCtdUsage, mapDevice, mapZoneUsage, needsInference, type Inference } from './map';
 import {
   auditTrailsSchema,
   ctdUsageSchema,
@@ -240,24 +240,14 @@ export class CuccJasperAdapter extends PerCardAdapter implements CarrierAdapter 
     });
   }
 
-  /** Re-reads each device: COMPLETED when it shows the expected status; SUBMITTED until then (the engine applies deadlines). */
-  async progress(receipt: CarrierReceipt, _refs: CardRef[], _at: Date): Promise<OperationProgress> {
+  /** Re-reads each device: COMPLETED once it shows the target status, SUBMITTED until then (the engine applies deadlines). */
+  async progress(receipt: CarrierReceipt, refs: CardRef[], _at: Date): Promise<OperationProgress> {
     if (receipt.confirmBy !== 'STATUS') throw new Rejected(`Jasper receipts are confirmed by STATUS, not ${receipt.confirmBy}`, { platform: manifest.id });
-    const items: OperationItemProgress[] = [];
-    for (const iccid of receipt.iccids) {
-      let item: OperationItemProgress;
-      try {
-        const device = await this.client.request('GET', `devices/${encodeURIComponent(iccid)}`, 'devices/{iccid}', deviceSchema);
-        item = mapDeviceProgress(iccid, device, receipt.expectedStatus);
-      } catch (err) {
-        if (isCarrierError(err) && err.kind === 'REJECTED' && cardScoped(errorTable)(err)) item = { iccid, state: OperationState.FAILED, message: err.message };
-        else throw err;
-      }
-      items.push(item);
-    }
-    const pending = items.some((i) => i.state === OperationState.SUBMITTED);
-    const done = items.some((i) => i.state === OperationState.COMPLETED);
-    const state = pending ? OperationState.SUBMITTED : done ? OperationState.COMPLETED : OperationState.FAILED;
-    return { state, items };
+    return this.confirmByStatus(receipt, refs, {
+      // submit() expects SUSPENDED (DEACTIVATED) or ACTIVE (ACTIVATED).
+      target: receipt.expectedStatus === CardStatus.SUSPENDED ? JASPER_STATUS.DEACTIVATED : JASPER_STATUS.ACTIVATED,
+      read: async ({ iccid }) => (await this.client.request('GET', `devices/${encodeURIComponent(iccid)}`, 'devices/{iccid}', deviceSchema)).status,
+      waiting: (raw) => `status ${raw}`,
+    });
   }
 }

@@ -1,8 +1,8 @@
-import { carriesReason, CardStatus, OperationState, SuspendReason, type CardRecord, type UsageSnapshot } from '@simgate/core';
+import { carriesReason, CardStatus, SuspendReason, type CardRecord, type UsageSnapshot } from '@simgate/core';
 import fc from 'fast-check';
 import { typedOrValid } from '../../../../test/support/carrier-specs';
 import type { z, ZodTypeAny } from 'zod';
-import { inferDeactivation, jasperCycle, mapCtdUsage, mapDevice, mapDeviceProgress, mapZoneUsage } from './map';
+import { inferDeactivation, jasperCycle, mapCtdUsage, mapDevice, mapZoneUsage } from './map';
 import * as w from './wire';
 
 /**
@@ -87,16 +87,6 @@ describe('Jasper mappers never throw anything but CarrierError', () => {
         const [ctd, z] = [wire(w.ctdUsageSchema, rc), wire(w.usageInZoneSchema, rz)];
         if (ctd) typedOrValid(() => mapCtdUsage('x', ctd, 1000, jasperCycle(27), AT), validUsage);
         if (z) typedOrValid(() => mapZoneUsage('x', z, null, jasperCycle(27), label, AT), validUsage);
-      }),
-      RUNS,
-    );
-  });
-
-  it('mapDeviceProgress', () => {
-    fc.assert(
-      fc.property(maybe(fc.record({ iccid: fc.constant('x'), status: statusArb })), (rd) => {
-        const d = wire(w.deviceSchema, rd);
-        if (d) typedOrValid(() => mapDeviceProgress('x', d, CardStatus.SUSPENDED), (p) => expect([OperationState.SUBMITTED, OperationState.COMPLETED]).toContain(p.state));
       }),
       RUNS,
     );

@@ -2,9 +2,9 @@
 // moved too, and zone.spec.ts runs the same mappers in a child process whose TZ really is Los Angeles.
 process.env.TZ = 'America/Los_Angeles';
 
-import { CardStatus, OperationState, SuspendReason as R } from '@simgate/core';
+import { CardStatus, SuspendReason as R } from '@simgate/core';
 import { Settings } from 'luxon';
-import { DEVICE_STATUS, cycleStartParam, inferDeactivation, jasperCycle, mapCtdUsage, mapDevice, mapDeviceProgress, mapZoneUsage, parseJasperDate } from './map';
+import { DEVICE_STATUS, cycleStartParam, inferDeactivation, jasperCycle, mapCtdUsage, mapDevice, mapZoneUsage, parseJasperDate } from './map';
 import { classify } from '../toolkit';
 import { errorTable } from './errors';
 import { auditTrailsSchema, ctdUsageSchema, deviceSchema, usageInZoneSchema } from './wire';
@@ -114,12 +114,6 @@ describe('Jasper dates, plan and usage', () => {
 
   it.each([[-1], [1.5], ['12a'], [null]])('ctdDataUsage %p is malformed: the wire schema refuses it (the client makes it Transient)', (v) => {
     expect(ctdUsageSchema.safeParse({ ctdDataUsage: v }).success).toBe(false);
-  });
-
-  it('progress of a STATUS receipt', () => {
-    expect(mapDeviceProgress('x', device('DEACTIVATED'), CardStatus.SUSPENDED).state).toBe(OperationState.COMPLETED);
-    expect(mapDeviceProgress('x', device('ACTIVATED'), CardStatus.SUSPENDED).state).toBe(OperationState.SUBMITTED);
-    expect(mapDeviceProgress('x', device('ACTIVATED'), CardStatus.ACTIVE).state).toBe(OperationState.COMPLETED);
   });
 });
 

@@ -5,7 +5,6 @@ import {
   MB,
   monthDayCycle,
   monthlyPlan,
-  OperationState,
   primaryReason,
   Rejected,
   SHANGHAI,
@@ -15,7 +14,6 @@ import {
   usageSnapshot,
   type BillingCycleRule,
   type CardRecord,
-  type OperationItemProgress,
   type UsageSnapshot,
 } from '@simgate/core';
 import { DateTime } from 'luxon';
@@ -193,14 +191,4 @@ export function mapZoneUsage(iccid: string, u: UsageInZone, quotaBytes: number |
   if (!Number.isSafeInteger(used)) throw bad('usageInZone total');
   const asOf = cycle.end.getTime() < at.getTime() ? cycle.end : at;
   return usageSnapshot(iccid, used, quotaBytes, cycle, asOf, { cycleStartDate: u.cycleStartDate, cycleEndDate: u.cycleEndDate, deviceCycleUsageInZones: u.deviceCycleUsageInZones });
-}
-
-/**
- * Progress of one card of a STATUS-confirmed order: COMPLETED when the re-read device shows the expected
- * status, otherwise still SUBMITTED (pending until the platform shows otherwise).
- */
-export function mapDeviceProgress(iccid: string, d: Device, expected: CardStatus | null): OperationItemProgress {
-  const status = statusRule(d.status)?.status ?? CardStatus.UNKNOWN;
-  if (expected !== null && status === expected) return { iccid, state: OperationState.COMPLETED, message: `status ${d.status}` };
-  return { iccid, state: OperationState.SUBMITTED, message: `status ${d.status}` };
 }
