@@ -89,15 +89,18 @@ describe('MemoryWindowLimiter', () => {
     expect(await take(limiter, [q])).toBe(0);
   });
 
+  /** A limiter on a clock at `start` with an account quota and a narrower path quota under it. */
+  const accountAndPath = (start: number, account: Omit<WindowQuota, 'key'>, path: Omit<WindowQuota, 'key'>) => {
+    const clock = { t: start };
+    return { clock, limiter: new MemoryWindowLimiter(() => clock.t), account: { key: 'acc', ...account }, path: { key: 'acc|p', ...path } };
+  };
+
   it('multi-key takes are all-or-nothing: a full quota takes no slot in the other', async () => {
-    let t = 1000;
-    const limiter = new MemoryWindowLimiter(() => t);
-    const account = { key: 'acc', points: 3, windowMs: 1000 };
-    const path = { key: 'acc|change/x', points: 1, windowMs: 1000 };
+    const { clock, limiter, account, path } = accountAndPath(1000, { points: 3, windowMs: 1000 }, { points: 1, windowMs: 1000 });
     expect(await take(limiter, [account, path])).toBe(0);
     // The path quota is full: these takes must not use the account quota.
     for (let i = 0; i < 5; i++) {
-      t += 10;
+      clock.t += 10;
       expect(await take(limiter, [account, path])).toBeGreaterThan(0);
     }
     // Proof: the account quota still has its 2 remaining slots, and no more.
@@ -107,17 +110,14 @@ describe('MemoryWindowLimiter', () => {
   });
 
   it('a full account quota takes no path slot either, and the wait is the longest of the two', async () => {
-    let t = 0;
-    const limiter = new MemoryWindowLimiter(() => t);
-    const account = { key: 'acc', points: 1, windowMs: 500 };
-    const path = { key: 'acc|p', points: 1, windowMs: 2000 };
+    const { clock, limiter, account, path } = accountAndPath(0, { points: 1, windowMs: 500 }, { points: 1, windowMs: 2000 });
     expect(await take(limiter, [account])).toBe(0);
-    t = 100;
+    clock.t = 100;
     expect(await take(limiter, [account, path])).toBe(400);
     // No slot was taken in the path quota by the refused request.
-    t = 500;
+    clock.t = 500;
     expect(await take(limiter, [account, path])).toBe(0);
-    t = 600;
+    clock.t = 600;
     // Both full now: the path's is the longer wait.
     expect(await take(limiter, [account, path])).toBe(1900);
   });
