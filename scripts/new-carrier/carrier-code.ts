@@ -109,7 +109,7 @@ function notSupported(what: string): NotSupported {
  * ${n.id}: the adapter, one per carrier account (docs/adding-a-carrier.md, step 7): one request per card, no
  * pools (the toolkit's PerCardAdapter: per-card reads by the error table's card scope, paging and day checks,
  * pools refused, progress by re-read status). A platform with batch reads or pools implements CarrierAdapter
- * directly instead (cmcc-onelink, cucc-jasper). What the manifest declares missing is refused with
+ * directly instead (cmcc-onelink). What the manifest declares missing is refused with
  * NotSupported; every TODO throws until written, and the conformance kit names it.
  */
 export class ${n.pascal}Adapter extends PerCardAdapter implements CarrierAdapter {
