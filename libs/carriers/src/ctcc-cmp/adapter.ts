@@ -3,7 +3,7 @@ import type { CardRef, CarrierAdapter, CarrierReceipt, Cursor, OperationOrder } 
 import { accountOptions, completedOnAcceptance, PerCardAdapter, refFor } from '../toolkit';
 import { cardKeyOf, ctccCredentials, CtccCmpClient } from './client';
 import { errorTable } from './errors';
-import { CTCC_PAGE_SIZE, CTCC_PLATFORM_ID, manifest, optionsSchema } from './manifest';
+import { CTCC_PAGE_SIZE, manifest, optionsSchema } from './manifest';
 import { compactDay, mapCardMainStatus, mapCycleTraffic, mapDailyTraffic, mapOrderAnswer, mapSimListPage, mapTraffic } from './map';
 import type { CtccMethod, CtccParams } from './wire';
 
@@ -40,11 +40,11 @@ export function operationPlan(order: OperationOrder, ref: CardRef): OperationPla
     case OperationType.SET_USAGE_CAP: {
       const cap = order.params.capMb;
       if (cap === null || cap === undefined) {
-        if (cap === undefined) throw new Rejected(`${CTCC_PLATFORM_ID}: SET_USAGE_CAP needs params.capMb (MB, or null to remove the cap)`, { platform: CTCC_PLATFORM_ID });
+        if (cap === undefined) throw new Rejected(`${manifest.id}: SET_USAGE_CAP needs params.capMb (MB, or null to remove the cap)`, { platform: manifest.id });
         return { method: 'offNetAction', params: { signed: { action: '3', quota: '0', type: '1' }, unsigned: {} }, expectedStatus: null, expectedRawStatus: null };
       }
       if (!Number.isInteger(cap) || cap <= 0) {
-        throw new Rejected(`${CTCC_PLATFORM_ID}: params.capMb must be a positive whole number of MB`, { platform: CTCC_PLATFORM_ID });
+        throw new Rejected(`${manifest.id}: params.capMb must be a positive whole number of MB`, { platform: manifest.id });
       }
       const action = ref.hints?.usageCapMb !== undefined && ref.hints.usageCapMb !== null ? '2' : '1';
       return { method: 'offNetAction', params: { signed: { action, quota: String(cap), type: '1' }, unsigned: {} }, expectedStatus: null, expectedRawStatus: null };
@@ -52,7 +52,7 @@ export function operationPlan(order: OperationOrder, ref: CardRef): OperationPla
     case OperationType.REBIND: {
       const imei = order.params.imei;
       if (!imei || !/^\d{14,16}$/.test(imei)) {
-        throw new Rejected(`${CTCC_PLATFORM_ID}: REBIND needs params.imei (14–16 digits)`, { platform: CTCC_PLATFORM_ID });
+        throw new Rejected(`${manifest.id}: REBIND needs params.imei (14–16 digits)`, { platform: manifest.id });
       }
       return { method: 'IMEIReRecord', params: { signed: { action: 'ADD' }, unsigned: { imei } }, expectedStatus: null, expectedRawStatus: null };
     }
@@ -63,7 +63,7 @@ export function operationPlan(order: OperationOrder, ref: CardRef): OperationPla
 export class CtccCmpAdapter extends PerCardAdapter implements CarrierAdapter {
   readonly manifest = manifest;
   protected readonly errors = errorTable;
-  readonly options = accountOptions(CTCC_PLATFORM_ID, optionsSchema, this.config);
+  readonly options = accountOptions(manifest.id, optionsSchema, this.config);
   private readonly client = new CtccCmpClient(this.deps.http, this.config.baseUrl, ctccCredentials(this.config.credentials));
 
   async listCards(cursor: Cursor | null, _since: string | null, at: Date) {
@@ -125,11 +125,11 @@ export class CtccCmpAdapter extends PerCardAdapter implements CarrierAdapter {
 
   async submit(order: OperationOrder, refs: CardRef[], at: Date): Promise<CarrierReceipt> {
     if (!this.manifest.capabilities.operations.includes(order.type)) {
-      throw new NotSupported(`${CTCC_PLATFORM_ID}: ${order.type} is not supported`, { platform: CTCC_PLATFORM_ID });
+      throw new NotSupported(`${manifest.id}: ${order.type} is not supported`, { platform: manifest.id });
     }
     if (order.iccids.length !== this.manifest.batchSizes.operation) {
-      throw new Rejected(`${CTCC_PLATFORM_ID}: an order names exactly ${this.manifest.batchSizes.operation} card (the platform has no batch orders), got ${order.iccids.length}`, {
-        platform: CTCC_PLATFORM_ID,
+      throw new Rejected(`${manifest.id}: an order names exactly ${this.manifest.batchSizes.operation} card (the platform has no batch orders), got ${order.iccids.length}`, {
+        platform: manifest.id,
       });
     }
     const ref = refFor(refs, order.iccids[0]);

@@ -1,7 +1,7 @@
 import { Rejected, type CardRef, type CarrierError, type HttpPort, type HttpRequest, type HttpResponse } from '@simgate/core';
 import { classify, isOkStatus, requireCredentials } from '../toolkit';
 import { errorTable } from './errors';
-import { CTCC_PLATFORM_ID } from './manifest';
+import { manifest } from './manifest';
 import { naturalOrdering, splitCtccKey, strEnc } from './str-enc';
 import type { CtccMethod, CtccParams } from './wire';
 
@@ -34,13 +34,13 @@ export function cardKeyOf(ref: CardRef, mode: CtccCardKeyMode = 'iccid'): CtccCa
 
 /** Checks the account's credentials; the message names the field, never its value. */
 export function ctccCredentials(credentials: Record<string, string | undefined>): CtccCredentials {
-  const { userId, password, key } = requireCredentials(CTCC_PLATFORM_ID, { ...credentials, userId: credentials.userId ?? credentials.user_id }, [
+  const { userId, password, key } = requireCredentials(manifest.id, { ...credentials, userId: credentials.userId ?? credentials.user_id }, [
     'userId',
     'password',
     'key',
   ]);
   if (key.length !== 9) {
-    throw new Rejected(`${CTCC_PLATFORM_ID}: credentials.key must have 9 characters, got ${key.length}`, { platform: CTCC_PLATFORM_ID });
+    throw new Rejected(`${manifest.id}: credentials.key must have 9 characters, got ${key.length}`, { platform: manifest.id });
   }
   return { userId, password, key };
 }

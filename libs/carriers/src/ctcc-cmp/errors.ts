@@ -1,5 +1,5 @@
 import type { ErrorTable } from '../toolkit';
-import { CTCC_PLATFORM_ID } from './manifest';
+import { manifest } from './manifest';
 
 /**
  * The CTCC error table (carriers.md §3). The platform answers HTTP 200 with a plain-text `code：message`
@@ -7,7 +7,7 @@ import { CTCC_PLATFORM_ID } from './manifest';
  * code, not from the HTTP status (which decides only for proxies and gateways in front of the platform).
  */
 export const errorTable: ErrorTable = {
-  platform: CTCC_PLATFORM_ID,
+  platform: manifest.id,
   codes: {
     '-1': { kind: 'REJECTED', scope: 'ACCOUNT', meaning: '用户名或密码错误: bad user_id or password' },
     '-2': { kind: 'REJECTED', scope: 'REQUEST', meaning: '缺少参数: a parameter is missing' },
@@ -23,6 +23,6 @@ export const errorTable: ErrorTable = {
   unknownCode: { kind: 'REJECTED', scope: 'REQUEST', meaning: 'unknown platform code' },
   describe: (f) =>
     f.code !== undefined
-      ? `${CTCC_PLATFORM_ID} ${f.endpoint}: ${f.code}：${f.carrierMessage ?? ''} (${f.rule.meaning})`
-      : `${CTCC_PLATFORM_ID} ${f.endpoint}: HTTP ${f.httpStatus}`,
+      ? `${manifest.id} ${f.endpoint}: ${f.code}：${f.carrierMessage ?? ''} (${f.rule.meaning})`
+      : `${manifest.id} ${f.endpoint}: HTTP ${f.httpStatus}`,
 };

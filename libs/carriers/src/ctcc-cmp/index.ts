@@ -12,5 +12,5 @@ export const platform: CarrierPlatform = {
 
 export { CtccCmpAdapter } from './adapter';
 export { CtccCmpClient } from './client';
-export { manifest, CTCC_PLATFORM_ID, type Options } from './manifest';
+export { manifest, type Options } from './manifest';
 export { strEnc, strDec, naturalOrdering } from './str-enc';

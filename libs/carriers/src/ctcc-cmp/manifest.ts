@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { Carrier, naturalMonth, OperationType, SHANGHAI, type AdapterManifest } from '@simgate/core';
 
-/** China Telecom CMP (`m2m_ec/query.do`), carriers.md §3. Data, read by the console and the sync planner. */
-export const CTCC_PLATFORM_ID = 'ctcc-cmp';
-
 /** `getSIMList` serves a fixed 50 cards per page. */
 export const CTCC_PAGE_SIZE = 50;
 
@@ -19,8 +16,9 @@ export const optionsSchema = z
 
 export type Options = z.infer<typeof optionsSchema>;
 
+/** China Telecom CMP (`m2m_ec/query.do`), carriers.md §3. Data, read by the console and the sync planner. */
 export const manifest: AdapterManifest = {
-  id: CTCC_PLATFORM_ID,
+  id: 'ctcc-cmp',
   carrier: Carrier.CTCC,
   label: '中国电信 CMP (m2m_ec)',
   zone: SHANGHAI,

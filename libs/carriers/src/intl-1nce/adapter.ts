@@ -4,7 +4,7 @@ import type { CardRef, CarrierAdapter, CarrierReceipt, Cursor, OperationOrder } 
 import { accountOptions, PerCardAdapter } from '../toolkit';
 import { Intl1nceClient, oneNceCredentials } from './client';
 import { errorTable } from './errors';
-import { manifest, ONENCE_PAGE_SIZE, ONENCE_PLATFORM_ID, optionsSchema } from './manifest';
+import { manifest, ONENCE_PAGE_SIZE, optionsSchema } from './manifest';
 import { decodeSim, mapCycleUsage, mapDailyUsage, mapSimListPage, mapSimWithQuota, mapUsage, nativeIccid } from './map';
 import type { SimStatusChange } from './wire';
 
@@ -20,7 +20,7 @@ const utcDayOf = (t: Date): string => DateTime.fromJSDate(t, { zone: UTC }).toFo
 export class Intl1nceAdapter extends PerCardAdapter implements CarrierAdapter {
   readonly manifest = manifest;
   protected readonly errors = errorTable;
-  readonly options = accountOptions(ONENCE_PLATFORM_ID, optionsSchema, this.config);
+  readonly options = accountOptions(manifest.id, optionsSchema, this.config);
   private readonly client = new Intl1nceClient(this.deps.http, this.config.baseUrl, oneNceCredentials(this.config.credentials), this.deps.now);
 
   async listCards(cursor: Cursor | null, _since: string | null, at: Date) {
@@ -108,11 +108,11 @@ export class Intl1nceAdapter extends PerCardAdapter implements CarrierAdapter {
   async submit(order: OperationOrder, _refs: CardRef[], at: Date): Promise<CarrierReceipt> {
     const target = TARGET_STATUS[order.type];
     if (!target || !this.manifest.capabilities.operations.includes(order.type)) {
-      throw new NotSupported(`${ONENCE_PLATFORM_ID}: ${order.type} is not supported (1NCE changes only Enabled/Disabled)`, { platform: ONENCE_PLATFORM_ID });
+      throw new NotSupported(`${manifest.id}: ${order.type} is not supported (1NCE changes only Enabled/Disabled)`, { platform: manifest.id });
     }
     const max = this.manifest.batchSizes.operation;
     if (order.iccids.length === 0 || order.iccids.length > max) {
-      throw new Rejected(`${ONENCE_PLATFORM_ID}: an order names 1 to ${max} cards, got ${order.iccids.length}`, { platform: ONENCE_PLATFORM_ID });
+      throw new Rejected(`${manifest.id}: an order names 1 to ${max} cards, got ${order.iccids.length}`, { platform: manifest.id });
     }
     const changes: SimStatusChange[] = order.iccids.map((iccid) => ({ iccid: nativeIccid(iccid), status: target.raw }));
     const single = changes.length === 1;
@@ -133,7 +133,7 @@ export class Intl1nceAdapter extends PerCardAdapter implements CarrierAdapter {
   /** Pending until the SIM reads the target status (the engine applies the deadline). */
   async progress(receipt: CarrierReceipt, refs: CardRef[], _at: Date) {
     const target = TARGET_STATUS[receipt.type];
-    if (!target) throw new NotSupported(`${ONENCE_PLATFORM_ID}: ${receipt.type} is not supported`, { platform: ONENCE_PLATFORM_ID });
+    if (!target) throw new NotSupported(`${manifest.id}: ${receipt.type} is not supported`, { platform: manifest.id });
     return this.confirmByStatus(receipt, refs, {
       target: target.raw,
       read: async (ref) => {

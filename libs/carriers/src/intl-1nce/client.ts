@@ -1,7 +1,7 @@
 import { AuthExpired, type CarrierError, type HttpMethod, type HttpPort, type HttpResponse } from '@simgate/core';
 import { classify, isOkStatus, malformed, parseJson, redact, requireCredentials, TokenCache, type IssuedToken } from '../toolkit';
 import { errorTable } from './errors';
-import { ONENCE_PLATFORM_ID } from './manifest';
+import { manifest } from './manifest';
 import { errorBodySchema, tokenResponseSchema } from './wire';
 
 /**
@@ -17,7 +17,7 @@ export interface OneNceCredentials {
 }
 
 export function oneNceCredentials(credentials: Record<string, string | undefined>): OneNceCredentials {
-  return requireCredentials(ONENCE_PLATFORM_ID, credentials, ['username', 'password']);
+  return requireCredentials(manifest.id, credentials, ['username', 'password']);
 }
 
 /** A non-2xx answer → the table's error: the body's `errorCode`/`message` when it has them, Retry-After on a 429. */
@@ -125,8 +125,8 @@ export class Intl1nceClient {
       ...(c.order ? { order: true } : {}),
     });
     if (res.status === 401) {
-      throw new AuthExpired(redact(`${ONENCE_PLATFORM_ID} ${c.endpoint}: HTTP 401, bearer token expired or unknown`, secrets), {
-        platform: ONENCE_PLATFORM_ID,
+      throw new AuthExpired(redact(`${manifest.id} ${c.endpoint}: HTTP 401, bearer token expired or unknown`, secrets), {
+        platform: manifest.id,
         httpStatus: 401,
         endpoint: c.endpoint,
       });

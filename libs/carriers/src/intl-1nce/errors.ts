@@ -1,12 +1,12 @@
 import type { ErrorTable } from '../toolkit';
-import { ONENCE_PLATFORM_ID } from './manifest';
+import { manifest } from './manifest';
 
 /**
  * The 1NCE error table (carriers.md §4). 1NCE speaks HTTP statuses; the body's `errorCode` and `message` are
  * read too, kept verbatim, and an `errorCode` row wins over a status row.
  */
 export const errorTable: ErrorTable = {
-  platform: ONENCE_PLATFORM_ID,
+  platform: manifest.id,
   codes: {
     BadCredentials: { kind: 'REJECTED', scope: 'ACCOUNT', meaning: 'wrong API user name or password' },
   },
@@ -25,5 +25,5 @@ export const errorTable: ErrorTable = {
     'oauth/token': { 401: { kind: 'REJECTED', scope: 'ACCOUNT', meaning: 'token request refused (credentials)' } },
   },
   describe: (f) =>
-    `${ONENCE_PLATFORM_ID} ${f.endpoint}: HTTP ${f.httpStatus}${f.code ? ` ${f.code}` : ''}${f.carrierMessage ? `: ${f.carrierMessage}` : ''} (${f.rule.meaning})`,
+    `${manifest.id} ${f.endpoint}: HTTP ${f.httpStatus}${f.code ? ` ${f.code}` : ''}${f.carrierMessage ? `: ${f.carrierMessage}` : ''} (${f.rule.meaning})`,
 };

@@ -12,4 +12,4 @@ export const platform: CarrierPlatform = {
 
 export { Intl1nceAdapter } from './adapter';
 export { Intl1nceClient } from './client';
-export { manifest, ONENCE_PLATFORM_ID, type Options } from './manifest';
+export { manifest, type Options } from './manifest';

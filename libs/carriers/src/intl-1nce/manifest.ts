@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { Carrier, naturalMonth, OperationType, UTC, type AdapterManifest } from '@simgate/core';
 
-/** 1NCE Management API (carriers.md §4). Data, read by the console and the sync planner. */
-export const ONENCE_PLATFORM_ID = 'intl-1nce';
-
 /** `GET /v1/sims` serves at most 100 SIMs per page. */
 export const ONENCE_PAGE_SIZE = 100;
 
@@ -12,8 +9,9 @@ export const optionsSchema = z.object({}).strict();
 
 export type Options = z.infer<typeof optionsSchema>;
 
+/** 1NCE Management API (carriers.md §4). Data, read by the console and the sync planner. */
 export const manifest: AdapterManifest = {
-  id: ONENCE_PLATFORM_ID,
+  id: 'intl-1nce',
   carrier: Carrier.OVERSEAS,
   label: '1NCE Management API',
   zone: UTC,
