@@ -8,6 +8,7 @@ import type { LoadedAccount } from './config/accounts-file';
 import { secretsOf } from './config/accounts-file';
 import type { AccountLimiter } from './limits/account-limiter';
 import type { SimgateMetrics } from './metrics';
+import { orderDeadlineMs } from './engine/order-rules';
 
 /** One carrier account at run time: its config, manifest and adapter (on the shared HTTP layer). */
 export interface AccountRuntime {
@@ -66,8 +67,9 @@ export class CarrierRuntime {
         },
       });
       const adapter = platform.connect(account, { http, now });
-      this.byId.set(account.id, { account, manifest, adapter, labels });
-      metrics.operationDeadline.set(labels, manifest.orderProcessing.deadlineHours * 3600);
+      const rt: AccountRuntime = { account, manifest, adapter, labels };
+      this.byId.set(account.id, rt);
+      metrics.operationDeadline.set(labels, orderDeadlineMs(rt) / 1000);
     }
   }
 

@@ -20,7 +20,7 @@ export function targetStatus(type: OperationType): CardStatus | null {
  * Hours after submission at which an order item the carrier still holds is failed: the account's contract
  * (`orderDeadlineHours`) or else the platform's (`orderProcessing.deadlineHours`). Deadlines are the engine's alone.
  */
-export function orderDeadlineMs(rt: AccountRuntime): number {
+export function orderDeadlineMs(rt: Pick<AccountRuntime, 'account' | 'manifest'>): number {
   return (rt.account.orderDeadlineHours ?? rt.manifest.orderProcessing.deadlineHours) * 3600_000;
 }
 
