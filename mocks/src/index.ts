@@ -1,7 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { OneLinkSimulator } from './cmcc-onelink';
-import type { JasperSimulator } from './cucc-jasper';
 import { SimClock } from './sim/clock';
 import { applyFaultRequest } from './sim/control';
 import type { FaultConfig, FaultKind } from './sim/faults';
@@ -55,15 +53,6 @@ export interface SimulatorSet {
   setFaults(platform: string, faults: Partial<FaultConfig> & { force?: Partial<Record<FaultKind, number>>; reset?: boolean }): void;
   /** Counters snapshot of every platform, keyed by platform id. */
   counters(): Record<string, Record<string, unknown>>;
-  /**
-   * @deprecated Older spellings of `get('cmcc-onelink')` etc., kept while specs under test/ and libs/ still
-   * use them; write `get<OneLinkSimulator>('cmcc-onelink')`.
-   */
-  readonly onelink: OneLinkSimulator & ControlledSimulator;
-  /** @deprecated `get<JasperSimulator>('cucc-jasper')`. */
-  readonly jasper: JasperSimulator & ControlledSimulator;
-  /** @deprecated `get<IntlSimulator>('intl-1nce')`. */
-  readonly intl: ControlledSimulator;
 }
 
 /** Builds one simulator per platform folder on one shared clock (one state per platform, both faces can wrap it). */
@@ -85,15 +74,6 @@ export function createSimulators(options: SimulatorsOptions): SimulatorSet {
     portOffsets: portOffsets(platforms),
     setFaults: (platform, faults) => applyFaultRequest(get(platform), faults as Record<string, unknown>),
     counters: () => Object.fromEntries(all.map((s) => [s.platform, s.counters.snapshot()])),
-    get onelink() {
-      return get<OneLinkSimulator>('cmcc-onelink');
-    },
-    get jasper() {
-      return get<JasperSimulator>('cucc-jasper');
-    },
-    get intl() {
-      return get('intl-1nce');
-    },
   };
 }
 

@@ -6,7 +6,8 @@ import { SimClock } from '@simgate/mocks';
 import { luhnCheckDigit } from '@simgate/core';
 import type { StoredCard } from '@simgate/store';
 import { createGateway } from '../../apps/gateway/src/bootstrap';
-import { oneLinkGroupIds } from '../../apps/gateway/src/bundled-simulators';
+import { oneLinkGroupIds, type OneLinkSimulator } from '@simgate/mocks/cmcc-onelink';
+import type { JasperSimulator } from '@simgate/mocks/cucc-jasper';
 import { startStack, waitForFullSync, type Stack } from '../support/stack';
 
 /**
@@ -148,7 +149,7 @@ beforeAll(async () => {
     quotaFactor: 10,
     accountOptions: (sims) => {
       // The same group ids `npm start` writes for its bundled simulators.
-      const groupIds = oneLinkGroupIds(sims.onelink.fleet);
+      const groupIds = oneLinkGroupIds(sims.get<OneLinkSimulator>('cmcc-onelink').fleet);
       groupId = groupIds[0];
       return { 'cmcc-main': { groupIds } };
     },
@@ -506,7 +507,7 @@ describe('pools', () => {
   it('the OneLink forward pool syncs with its members', async () => {
     const r = await get('/v1/pools');
     expect(r.status).toBe(200);
-    expect(groupId).toBe(stack.local!.onelink.fleet.groupIdOf(0));
+    expect(groupId).toBe(stack.local!.get<OneLinkSimulator>('cmcc-onelink').fleet.groupIdOf(0));
     expect(r.json.items).toHaveLength(1);
     const p = r.json.items[0];
     const id = `cmcc-main:${groupId}`;
@@ -523,7 +524,7 @@ describe('pools', () => {
     expect(activated).toBeGreaterThan(0);
     // The simulator's own figure (its count of activated members also holds stopped, raw '4', cards that the
     // adapter reads as DEACTIVATED/PLAN_EXPIRED, so only the total is compared).
-    const carrier = stack.local!.onelink.poolUsage(0);
+    const carrier = stack.local!.get<OneLinkSimulator>('cmcc-onelink').poolUsage(0);
     expect(carrier.total).toBeGreaterThan(0);
     expect(Math.abs(p.effectiveTotalBytes - carrier.total)).toBeLessThan(1024); // the carrier answers in KB, 2 decimals
     expect(p.exhausted).toBe(p.remainingBytes <= 0);
@@ -599,7 +600,7 @@ describe('operations', () => {
   let target: StoredCard;
   let opId: string;
   const body = () => ({ type: 'SUSPEND', iccids: [target.iccid], params: { reason: 'lost' }, idempotencyKey: 'e2e-suspend-1' });
-  const ordersFor = (iccid: string) => stack.local!.onelink.counters.orders.filter((o) => o.key.startsWith(iccid + '|'));
+  const ordersFor = (iccid: string) => stack.local!.get<OneLinkSimulator>('cmcc-onelink').counters.orders.filter((o) => o.key.startsWith(iccid + '|'));
 
   beforeAll(async () => {
     target = (await allCards({ platform: 'cmcc-onelink', status: 'ACTIVE' }))[0];
@@ -618,7 +619,7 @@ describe('operations', () => {
   });
 
   it('replays the same request: same id, idempotent-replayed, and the carrier receives the order once', async () => {
-    const before = stack.local!.onelink.counters.snapshot();
+    const before = stack.local!.get<OneLinkSimulator>('cmcc-onelink').counters.snapshot();
     const r = await post('/v1/operations', body());
     expect(r.status).toBe(202);
     expect(r.json.id).toBe(opId);
@@ -629,7 +630,7 @@ describe('operations', () => {
     expect(reordered.json.id).toBe(opId);
     // Give a (wrong) second submission every chance to happen.
     await new Promise((r) => setTimeout(r, 300));
-    const after = stack.local!.onelink.counters.snapshot();
+    const after = stack.local!.get<OneLinkSimulator>('cmcc-onelink').counters.snapshot();
     expect(after.orders).toBe(before.orders);
     expect(after.duplicateOrders).toBe(0);
     expect(ordersFor(target.iccid)).toHaveLength(1);
@@ -680,7 +681,7 @@ describe('operations', () => {
     await expectProblem('POST', '/v1/operations', 422, 'CARDS_UNKNOWN', { body: { type: 'SUSPEND', iccids: [unknownIccid()], idempotencyKey: 'e2e-unknown' } });
     // None of these refusals reached a carrier.
     const counters = await stack.sims.counters();
-    const jasperOrders = stack.local!.jasper.counters.orders.filter((o) => o.key.startsWith(jasper.iccid));
+    const jasperOrders = stack.local!.get<JasperSimulator>('cucc-jasper').counters.orders.filter((o) => o.key.startsWith(jasper.iccid));
     expect(jasperOrders).toHaveLength(0);
     expect(counters['intl-1nce'].orders).toBe(0);
   });

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { SimClock } from '@simgate/mocks';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { oneLinkGroupIds } from '../../apps/gateway/src/bundled-simulators';
+import { oneLinkGroupIds, type OneLinkSimulator } from '@simgate/mocks/cmcc-onelink';
 import { declaredMetrics } from '../support/declared-metrics';
 import {
   DEPLOY,
@@ -61,7 +61,7 @@ describe('dashboard and alert rules use only what simgate exports', () => {
       quotaFactor: 10,
       timeoutMs: 400,
       // OneLink pools are named in the accounts file (as `npm start` does), so pool metrics have samples.
-      accountOptions: (sims) => ({ 'cmcc-main': { groupIds: oneLinkGroupIds(sims.onelink.fleet) } }),
+      accountOptions: (sims) => ({ 'cmcc-main': { groupIds: oneLinkGroupIds(sims.get<OneLinkSimulator>('cmcc-onelink').fleet) } }),
     });
     // Carrier faults during a first sweep (5xx, rate-limit answers, timeouts) until each kind was injected, so
     // every error, retry and rejection counter gets samples; then a clean full sync. (No scrape before the

@@ -13,6 +13,7 @@ import {
   type SimResponse,
   type SimulatorSet,
 } from '@simgate/mocks';
+import type { OneLinkSimulator } from '@simgate/mocks/cmcc-onelink';
 import type { IntlSimulator } from '@simgate/mocks/intl-1nce';
 import { Store, chunks } from '@simgate/store';
 import { Simgate, loadConfig } from '@simgate/sync';
@@ -115,10 +116,11 @@ describe('sweeps under carrier faults and token revocation (OneLink, 1NCE)', () 
       JSON.stringify({ accounts: written.accounts.filter((a) => ACCOUNTS.includes(String(a.id))) }, null, 2),
     );
 
-    badOneLink = sims.onelink.fleet.iccidOf(7);
-    const intl = sims.intl as IntlSimulator;
+    const onelink = sims.get<OneLinkSimulator>('cmcc-onelink');
+    badOneLink = onelink.fleet.iccidOf(7);
+    const intl = sims.get<IntlSimulator>('intl-1nce');
     badIntl = intl.fleet.iccidOf(7);
-    intercept(sims.onelink, (req, next) =>
+    intercept(onelink, (req, next) =>
       poisoned && req.query.iccid === badOneLink ? Promise.resolve(BAD_GATEWAY) : next(),
     );
     intercept(intl, (req, next) =>
@@ -225,7 +227,7 @@ describe('sweeps under carrier faults and token revocation (OneLink, 1NCE)', () 
   }, 60_000);
 
   it('a 1NCE usage sweep whose credentials stop working midway stops, then resumes from its checkpoint', async () => {
-    const intl = sims.intl as IntlSimulator;
+    const intl = sims.get<IntlSimulator>('intl-1nce');
     const usageAsked: string[] = [];
     let refuseAfter = 25;
     let refusing = false;

@@ -1,9 +1,6 @@
 import * as path from 'node:path';
 import { createSimulators, serveAll, writeAccountsFile, type ServedSet } from '@simgate/mocks';
 
-/** @deprecated Import `oneLinkGroupIds` from '@simgate/mocks/cmcc-onelink' (kept while test/e2e imports it here). */
-export { oneLinkGroupIds } from '@simgate/mocks/cmcc-onelink';
-
 /** Ports of the bundled simulators (ARCHITECTURE.md's example accounts file uses 7101–7104). */
 export const SIMULATOR_PORT_BASE = 7101;
 

@@ -1,5 +1,7 @@
 import { CardStatus, OperationType, type CardRef, type CarrierAdapter, type HttpPort, type HttpRequest, type HttpResponse } from '@simgate/core';
 import { SimClock, createSimulators, type ControlledSimulator, type SimulatorSet } from '@simgate/mocks';
+import type { OneLinkSimulator } from '@simgate/mocks/cmcc-onelink';
+import type { JasperSimulator } from '@simgate/mocks/cucc-jasper';
 import { platform as ctcc } from './ctcc-cmp';
 import { platform as jasper } from './cucc-jasper';
 import { platform as onelink } from './cmcc-onelink';
@@ -61,11 +63,11 @@ async function activeRefs(adapter: CarrierAdapter, iccids: string[], n: number):
 function iccidsOf(sim: ControlledSimulator & { fleet?: { iccidOf(i: number): string } }, platformId: string): string[] {
   const out: string[] = [];
   if (platformId === 'cmcc-onelink') {
-    for (const chunk of sims.onelink.orderListLines()) for (const line of chunk.split('\n').slice(1)) if (line) out.push(line.split(',')[0]);
+    for (const chunk of sims.get<OneLinkSimulator>('cmcc-onelink').orderListLines()) for (const line of chunk.split('\n').slice(1)) if (line) out.push(line.split(',')[0]);
     return out.filter((x) => /^\d+$/.test(x)).slice(0, 30);
   }
   if (platformId === 'cucc-jasper') {
-    for (let i = 0; i < 30; i++) out.push(sims.jasper.fleet.iccidOf(i));
+    for (let i = 0; i < 30; i++) out.push(sims.get<JasperSimulator>('cucc-jasper').fleet.iccidOf(i));
     return out;
   }
   throw new Error(`no listing for ${sim.platform}`);
