@@ -11,7 +11,8 @@ import * as ts from 'typescript';
  *
  * Two faces: `walkSources` transpiles the TypeScript sources one file at a time (what tsc emits minus type
  * information: type-only imports are dropped as tsc drops them), resolving `@simgate/*` through tsconfig.json's
- * paths; `walkDist` reads the emitted `dist/` JavaScript, where tsc-alias must have rewritten every alias.
+ * paths; `walkDist` reads the emitted `dist/` JavaScript, where tsc-alias must have rewritten every alias. Both
+ * also start from every folder the carrier registry and the simulator set discover at run time.
  */
 
 export const ROOT = path.join(__dirname, '../..');
@@ -58,14 +59,28 @@ function requiresOf(js: string): string[] {
   return [...js.matchAll(REQUIRE)].map((m) => m[2]);
 }
 
-/** Folders `discoverPlatforms()` loads by computed path: every one with an index (libs/carriers/src/registry.ts). */
-function platformEntries(dir: string, ext: '.ts' | '.js'): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => path.join(dir, e.name, `index${ext}`))
-    .filter((f) => fs.existsSync(f));
+/**
+ * Folders loaded by computed path, which no import names: the carrier platforms (`discoverPlatforms()`,
+ * libs/carriers/src/registry.ts: every folder with an index) and the simulators (`discoverSimulators()`,
+ * mocks/src/sim/platform.ts: the same, folders named `_…` aside). A folder is walked when its loader would
+ * require it, whether or not its index turns out to export a platform.
+ */
+const DISCOVERED: Array<{ dir: string; skip?: (name: string) => boolean }> = [
+  { dir: 'libs/carriers/src' },
+  { dir: 'mocks/src', skip: (name) => name.startsWith('_') },
+];
+
+/** The index file of every discovered folder under `base` (the root for sources, dist/ for the build). */
+function discoveredEntries(base: string, ext: '.ts' | '.js'): string[] {
+  return DISCOVERED.flatMap(({ dir, skip }) => {
+    const abs = path.join(base, dir);
+    if (!fs.existsSync(abs)) return [];
+    return fs
+      .readdirSync(abs, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !skip?.(e.name))
+      .map((e) => path.join(abs, e.name, `index${ext}`))
+      .filter((f) => fs.existsSync(f));
+  });
 }
 
 interface Face {
@@ -169,10 +184,7 @@ export function walkSources(entries: string[], root = ROOT): WalkResult {
       return null;
     },
   };
-  const all = [
-    ...entries.map((e) => path.join(root, e)),
-    ...platformEntries(path.join(root, 'libs/carriers/src'), '.ts'),
-  ];
+  const all = [...entries.map((e) => path.join(root, e)), ...discoveredEntries(root, '.ts')];
   return walk(face, all, root);
 }
 
@@ -190,10 +202,7 @@ export function walkDist(entries: string[], dist = path.join(ROOT, 'dist'), root
       return null;
     },
   };
-  const all = [
-    ...entries.map((e) => path.join(dist, e)),
-    ...platformEntries(path.join(dist, 'libs/carriers/src'), '.js'),
-  ];
+  const all = [...entries.map((e) => path.join(dist, e)), ...discoveredEntries(dist, '.js')];
   return walk(face, all, root);
 }
 
