@@ -194,10 +194,10 @@ describe(`new-carrier: npm run new-carrier -- ${ID} in a scratch copy`, () => {
 
   it('is discovered by the registry and by the simulator set, on the next free port offset', () => {
     const script = `
-      const { discoverSimulators } = require('./mocks/src/sim/platform');
+      const { discoverSimulators, portOffsets } = require('./mocks/src/sim/platform');
       const { discoverPlatforms } = require('./libs/carriers/src/registry');
       process.stdout.write(JSON.stringify({
-        simulators: discoverSimulators().map((s) => [s.id, s.portOffset]),
+        simulators: discoverSimulators().map((s, k, all) => [s.id, portOffsets(all)[k]]),
         platforms: discoverPlatforms().map((p) => p.manifest.id),
       }));`;
     const r = run(process.execPath, ['-r', '@swc-node/register', '-e', script], dir);

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { adapterSpecTs, adapterTs, clientTs, indexTs } from './new-carrier/carrier-code';
 import { errorsTs, manifestTs, mapTs, wireTs } from './new-carrier/carrier-data';
 import { conformanceTs } from './new-carrier/conformance';
-import { nextPortOffset, simIndexTs, simulatorTs } from './new-carrier/mock';
+import { simIndexTs, simulatorTs } from './new-carrier/mock';
 import { namesOf, type Names } from './new-carrier/names';
 
 export { namesOf, type Names } from './new-carrier/names';
@@ -53,17 +53,8 @@ export function idProblem(root: string, id: string): string | null {
   return null;
 }
 
-/** The port offset of a new simulator: after the highest one under mocks/src of the repository at `root`. */
-export function portOffsetIn(root: string): number {
-  const mocks = path.join(root, 'mocks/src');
-  const indexes = fs.existsSync(mocks)
-    ? fs.readdirSync(mocks).map((d) => path.join(mocks, d, 'index.ts'))
-    : [];
-  return nextPortOffset(indexes.filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f, 'utf8')));
-}
-
-/** The generated files, relative to the repository root; `portOffset` is the simulator's (see portOffsetIn). */
-export function scaffold(n: Names, portOffset = 0): Record<string, string> {
+/** The generated files, relative to the repository root. */
+export function scaffold(n: Names): Record<string, string> {
   const [lib, mock, conformance] = placesOf(n.id);
   return {
     [`${lib}wire.ts`]: wireTs(n),
@@ -75,7 +66,7 @@ export function scaffold(n: Names, portOffset = 0): Record<string, string> {
     [`${lib}adapter.spec.ts`]: adapterSpecTs(n),
     [`${lib}index.ts`]: indexTs(n),
     [`${mock}simulator.ts`]: simulatorTs(n),
-    [`${mock}index.ts`]: simIndexTs(n, portOffset),
+    [`${mock}index.ts`]: simIndexTs(n),
     [conformance]: conformanceTs(n),
   };
 }
@@ -84,7 +75,7 @@ export function scaffold(n: Names, portOffset = 0): Record<string, string> {
 export function newCarrier(root: string, id: string): string[] {
   const problem = idProblem(root, id);
   if (problem) throw new Error(problem);
-  const files = scaffold(namesOf(id), portOffsetIn(root));
+  const files = scaffold(namesOf(id));
   for (const [rel, text] of Object.entries(files)) {
     const file = path.join(root, rel);
     fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -62,7 +62,7 @@ export class ${n.pascal}Simulator extends BaseSimulator {
 `;
 }
 
-export function simIndexTs(n: Names, portOffset: number): string {
+export function simIndexTs(n: Names): string {
   return `import type { SimulatorPlatform } from '../sim/platform';
 import { ${n.pascal}Simulator } from './simulator';
 
@@ -70,18 +70,12 @@ export { ${n.pascal}Simulator, BASE_PATH } from './simulator';
 
 /**
  * The \`${n.id}\` simulator: the simulator set (mocks CLI, \`npm start\`'s bundled simulators, the accounts
- * file) discovers it through this export. Its server listens on port base + \`portOffset\` (unique).
+ * file) discovers it through this export. Its server listens on port base + the next free offset; a
+ * \`portOffset\` here would pin one.
  */
 export const simulator: SimulatorPlatform<${n.pascal}Simulator> = {
   id: '${n.id}',
-  portOffset: ${portOffset},
   create: (options) => new ${n.pascal}Simulator(options),
 };
 `;
-}
-
-/** The port offset after the highest one the simulators under `mocksDir` take (`portOffset: N` in their index). */
-export function nextPortOffset(indexTexts: readonly string[]): number {
-  const taken = indexTexts.flatMap((t) => [...t.matchAll(/portOffset:\s*(\d+)/g)].map((m) => Number(m[1])));
-  return taken.length ? Math.max(...taken) + 1 : 0;
 }
