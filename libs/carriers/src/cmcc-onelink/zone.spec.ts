@@ -25,8 +25,9 @@ const check = (m: typeof map) => {
   return {
     ct: [ct.asOf, ct.cycleStart, ct.cycleEnd],
     pb: [pb.asOf, pb.cycleStart, pb.cycleEnd],
+    unknownCodeSet: m.usageAsOf(null, at),
     card: [card.activatedAt, card.openedAt],
-    monthly: [monthly.cycleStart, monthly.cycleEnd],
+    monthly: [monthly.asOf, monthly.cycleStart, monthly.cycleEnd],
   };
 };
 
@@ -35,8 +36,9 @@ describe('OneLink mappers are zone-independent', () => {
     expect(asJson(check(map))).toEqual({
       ct: ['2026-03-31T17:30:00.000Z', '2026-03-31T16:00:00.000Z', '2026-04-30T16:00:00.000Z'],
       pb: ['2026-03-31T16:00:00.000Z', '2026-03-31T16:00:00.000Z', '2026-04-30T16:00:00.000Z'],
+      unknownCodeSet: '2026-03-31T16:00:00.000Z',
       card: ['2025-01-01T19:04:05.000Z', '2024-11-30T16:00:00.000Z'],
-      monthly: ['2026-01-31T16:00:00.000Z', '2026-02-28T16:00:00.000Z'],
+      monthly: ['2026-02-28T16:00:00.000Z', '2026-01-31T16:00:00.000Z', '2026-02-28T16:00:00.000Z'],
     });
   });
 

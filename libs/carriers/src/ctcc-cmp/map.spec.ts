@@ -133,25 +133,6 @@ describe('units', () => {
   });
 });
 
-describe('time zones: CTCC computes in Asia/Shanghai (zone.spec.ts checks other process zones)', () => {
-  it('usage cycles are Shanghai natural months', () => {
-    // 2026-11-30 15:59:59Z = 23:59:59 on Nov 30 in Shanghai (November); 16:00Z = Dec 1 00:00 (December).
-    const before = mapTraffic(TRAFFIC, { iccid: 'x' }, new Date('2026-11-30T15:59:59Z'), ctx('queryTraffic'));
-    const after = mapTraffic(TRAFFIC, { iccid: 'x' }, new Date('2026-11-30T16:00:00Z'), ctx('queryTraffic'));
-    expect([before.cycleStart.toISOString(), before.cycleEnd.toISOString()]).toEqual(['2026-10-31T16:00:00.000Z', '2026-11-30T16:00:00.000Z']);
-    expect([after.cycleStart.toISOString(), after.cycleEnd.toISOString()]).toEqual(['2026-11-30T16:00:00.000Z', '2026-12-31T16:00:00.000Z']);
-  });
-
-  it('wall-clock times are read as Shanghai times', () => {
-    const page = mapSimListPage(
-      JSON.stringify({ resultCode: '0', totalCount: '1', pageIndex: '1', simList: [{ iccid: '89860312345678901235', simStatus: '4', activationTime: '2026-12-01 00:30:00' }] }),
-      AT,
-      ctx('getSIMList'),
-    );
-    expect(page.cards[0].activatedAt?.toISOString()).toBe('2026-11-30T16:30:00.000Z');
-  });
-});
-
 // ---------------------------------------------------------------------------------------------------------
 // Mapping fuzz: random and malformed payloads → a valid core value or a typed CarrierError, never another throw.
 
@@ -275,8 +256,6 @@ describe('mapping fuzz (fast-check)', () => {
 
 // ----- fixtures -----
 const AT = new Date('2026-11-30T17:00:00Z');
-const TRAFFIC =
-  '<root><NEW_DATA_TICKET_QRsp><IRESULT>0</IRESULT><TOTAL_BYTES_CNT>512.00MB</TOTAL_BYTES_CNT><GROUP_TRANSACTIONID>1</GROUP_TRANSACTIONID><number>1410012345678</number></NEW_DATA_TICKET_QRsp></root>';
 
 describe('adapter fuzz: any answer to any call → a result or a typed CarrierError', () => {
   const bodies = fc.oneof(garbage, simListBody, statusBody, trafficBody, fc.constant('{"resultCode":"0","resultMsg":"ok"}'));

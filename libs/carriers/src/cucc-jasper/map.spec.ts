@@ -1,15 +1,8 @@
-// Jest copies process.env into its sandbox, so this alone does not move V8's zone: luxon's default zone is
-// moved too, and zone.spec.ts runs the same mappers in a child process whose TZ really is Los Angeles.
-process.env.TZ = 'America/Los_Angeles';
-
 import { CardStatus, SuspendReason as R } from '@simgate/core';
-import { Settings } from 'luxon';
 import { DEVICE_STATUS, cycleStartParam, inferDeactivation, jasperCycle, mapCtdUsage, mapDevice, mapZoneUsage, parseJasperDate } from './map';
 import { classify } from '../toolkit';
 import { errorTable } from './errors';
 import { auditTrailsSchema, ctdUsageSchema, deviceSchema, usageInZoneSchema } from './wire';
-
-Settings.defaultZone = 'America/Los_Angeles';
 
 const AT = new Date('2026-03-26T16:30:00Z'); // 2026-03-27 00:30 in Shanghai: the April cycle has begun
 // The payloads as the client hands them to the mappers: parsed by the wire schemas.

@@ -12,12 +12,15 @@ const check = (m: typeof map) => {
   const u = m.mapCtdUsage('x', ctd, null, m.jasperCycle(27), at);
   const before = m.mapCtdUsage('x', ctd, null, m.jasperCycle(27), new Date('2026-03-26T15:59:59Z'));
   const past = m.mapZoneUsage('x', { iccid: null, cycleStartDate: null, cycleEndDate: null, deviceCycleUsageInZones: {} }, null, m.jasperCycle(27), '2026-03', at);
+  const firstDay = m.mapCtdUsage('x', ctd, null, m.jasperCycle(1), at);
+  const dates = ['2026-03-01T08:00:00Z', '2026-03-01T08:00:00+08:00', '2026-03-01 08:00:00.000+0000', '2026-03-01 08:00:00', '2026-03-01'];
   return {
     now: [u.cycleStart, u.cycleEnd],
     before: [before.cycleStart, before.cycleEnd],
-    past: [past.cycleStart, past.cycleEnd],
+    past: [past.asOf, past.cycleStart, past.cycleEnd],
+    firstDay: firstDay.cycleStart,
     param: m.cycleStartParam(m.jasperCycle(27), '2026-03'),
-    naive: m.parseJasperDate('2026-03-01 08:00:00'),
+    dates: dates.map((d) => m.parseJasperDate(d)),
   };
 };
 
@@ -26,9 +29,11 @@ describe('Jasper mappers are zone-independent', () => {
     expect(asJson(check(map))).toEqual({
       now: ['2026-03-26T16:00:00.000Z', '2026-04-26T16:00:00.000Z'],
       before: ['2026-02-26T16:00:00.000Z', '2026-03-26T16:00:00.000Z'],
-      past: ['2026-02-26T16:00:00.000Z', '2026-03-26T16:00:00.000Z'],
+      past: ['2026-03-26T16:00:00.000Z', '2026-02-26T16:00:00.000Z', '2026-03-26T16:00:00.000Z'],
+      firstDay: '2026-02-28T16:00:00.000Z',
       param: '2026-02-27Z',
-      naive: '2026-03-01T00:00:00.000Z',
+      // Without an offset a Jasper date is a Shanghai wall-clock time.
+      dates: ['2026-03-01T08:00:00.000Z', '2026-03-01T00:00:00.000Z', '2026-03-01T08:00:00.000Z', '2026-03-01T00:00:00.000Z', '2026-02-28T16:00:00.000Z'],
     });
   });
 

@@ -8,7 +8,7 @@ import { answerError } from './client';
 import { errorTable } from './errors';
 
 const isPerCard = cardScoped(errorTable);
-import { mapCycleUsage, mapDailyUsage, mapSimListPage, mapSimWithQuota, mapUsage, mbToBytes, nativeIccid, oneNceStatus, simgateIccid, utcDay, utcInstant } from './map';
+import { mapCycleUsage, mapDailyUsage, mapSimListPage, mapSimWithQuota, mapUsage, mbToBytes, nativeIccid, oneNceStatus, simgateIccid } from './map';
 import { platform } from './index';
 
 
@@ -121,31 +121,6 @@ describe('units and identifiers', () => {
   });
 });
 
-describe('time zones: 1NCE is UTC (zone.spec.ts checks other process zones)', () => {
-  it('reads instants and days as UTC', () => {
-    expect(utcInstant('2026-01-15T08:13:40.000+0000')?.toISOString()).toBe('2026-01-15T08:13:40.000Z');
-    expect(utcInstant('2026-01-15 08:13:40')?.toISOString()).toBe('2026-01-15T08:13:40.000Z');
-    expect(utcInstant('2026-01-15')?.toISOString()).toBe('2026-01-15T00:00:00.000Z');
-    expect(utcDay('2026-11-30T23:30:00Z')).toBe('2026-11-30');
-    expect(utcDay('2026-11-30')).toBe('2026-11-30');
-  });
-
-  it('cycles are UTC natural months', () => {
-    // 2026-12-01T02:00Z is December in UTC but still November 30 in Los Angeles.
-    const u = mapUsage(
-      '{"stats":[{"date":"2026-11-30","data":{"volume":"1"}},{"date":"2026-12-01","data":{"volume":"2"}}]}',
-      QUOTA,
-      { iccid: 'x' },
-      new Date('2026-12-01T02:00:00Z'),
-      ctx('usage'),
-      ctx('quota'),
-    );
-    expect(u.cycleStart.toISOString()).toBe('2026-12-01T00:00:00.000Z');
-    expect(u.cycleEnd.toISOString()).toBe('2027-01-01T00:00:00.000Z');
-    expect(u.usedBytes).toBe(2 * 1048576);
-  });
-});
-
 // ---------------------------------------------------------------------------------------------------------
 // Mapping fuzz: random and malformed payloads → a valid core value or a typed CarrierError, never another throw.
 
@@ -254,7 +229,6 @@ describe('mapping fuzz (fast-check)', () => {
 
 // ----- fixtures -----
 const AT = new Date('2026-11-30T20:00:00Z');
-const QUOTA = '{"volume":"321.5","total_volume":"500","expiry_date":"2036-01-15T08:13:40.000Z"}';
 
 describe('adapter fuzz: any answer to any call → a result or a typed CarrierError', () => {
   const bodies = fc.oneof(garbage, json(fc.array(simArb, { maxLength: 2 })), json(simArb), json(quotaArb), json(usageArb), fc.constant('{"access_token":"t","expires_in":3600}'));
