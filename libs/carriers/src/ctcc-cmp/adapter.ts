@@ -1,7 +1,7 @@
 import { CardStatus, formatInZone, NotSupported, OperationType, Rejected, SHANGHAI } from '@simgate/core';
 import type { CardRef, CarrierAdapter, CarrierReceipt, Cursor, OperationOrder } from '@simgate/core';
 import { accountOptions, completedOnAcceptance, PerCardAdapter, refFor } from '../toolkit';
-import { cardKeyOf, ctccCredentials, CtccCmpClient } from './client';
+import { cardKeyOf, ctccCmpCredentials, CtccCmpClient } from './client';
 import { errorTable } from './errors';
 import { CTCC_PAGE_SIZE, manifest, optionsSchema } from './manifest';
 import { compactDay, mapCardMainStatus, mapCycleTraffic, mapDailyTraffic, mapOrderAnswer, mapSimListPage, mapTraffic } from './map';
@@ -64,7 +64,7 @@ export class CtccCmpAdapter extends PerCardAdapter implements CarrierAdapter {
   readonly manifest = manifest;
   protected readonly errors = errorTable;
   readonly options = accountOptions(manifest.id, optionsSchema, this.config);
-  private readonly client = new CtccCmpClient(this.deps.http, this.config.baseUrl, ctccCredentials(this.config.credentials));
+  private readonly client = new CtccCmpClient(this.deps.http, this.config.baseUrl, ctccCmpCredentials(this.config.credentials));
 
   async listCards(cursor: Cursor | null, _since: string | null, at: Date) {
     const page = this.pageOf(cursor, 'getSIMList');

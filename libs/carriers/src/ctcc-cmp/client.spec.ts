@@ -1,5 +1,5 @@
 import { Rejected } from '@simgate/core';
-import { buildCtccRequest, ctccCredentials, signedValues, signRequest, type CtccCredentials } from './client';
+import { buildCtccRequest, ctccCmpCredentials, signedValues, signRequest, type CtccCmpCredentials } from './client';
 import { naturalOrdering } from './str-enc';
 
 /** The whole signed requests of carriers-vectors.md §4, built by the client. */
@@ -64,10 +64,10 @@ describe('CTCC signed requests (carriers-vectors.md §4)', () => {
   });
 
   it('refuses missing or malformed credentials, naming the field and never its value', () => {
-    expect(() => ctccCredentials({ userId: 'u', password: 'secretpw' })).toThrow(Rejected);
-    expect(() => ctccCredentials({ userId: 'u', password: 'secretpw', key: 'short' })).toThrow(/key must have 9 characters/);
+    expect(() => ctccCmpCredentials({ userId: 'u', password: 'secretpw' })).toThrow(Rejected);
+    expect(() => ctccCmpCredentials({ userId: 'u', password: 'secretpw', key: 'short' })).toThrow(/key must have 9 characters/);
     try {
-      ctccCredentials({ userId: 'u', password: 'secretpw', key: 'short' });
+      ctccCmpCredentials({ userId: 'u', password: 'secretpw', key: 'short' });
     } catch (e) {
       expect(String((e as Error).message)).not.toContain('short');
       expect(String((e as Error).message)).not.toContain('secretpw');
@@ -76,8 +76,8 @@ describe('CTCC signed requests (carriers-vectors.md §4)', () => {
 });
 
 // ----- fixtures (carriers-vectors.md §4) -----
-const CREDS_ABC: CtccCredentials = { userId: 'testuser0000000000000000000000001', password: 'pwd12345', key: 'abcdefghi' };
-const CREDS_XY: CtccCredentials = { userId: 'TestUser01', password: 'Abc123!@', key: 'Xy7pQ2mZ0' };
+const CREDS_ABC: CtccCmpCredentials = { userId: 'testuser0000000000000000000000001', password: 'pwd12345', key: 'abcdefghi' };
+const CREDS_XY: CtccCmpCredentials = { userId: 'TestUser01', password: 'Abc123!@', key: 'Xy7pQ2mZ0' };
 const PASSWORD_ABC = '4F631B6240D8252F652150E0A9D18955';
 const SIGN_A =
   '7679263F526410C9A1304B65739AE4AEACCAC95138A49D08752135EDEA0EB69E72B9588FEF2CD9CE6D4B04B1806FB72D2059570A80C62D1CB8C1FE66002275D427A89BD43E1A191B637DB4FA6CE9703735D2D6DED58D8ACFB37F49C390E236D63A4B15CC6F2CF0DEDAEF2C60DB715B1BDAEF2C60DB715B1BDAEF2C60DB715B1BDAEF2C60DB715B1BDAEF2C60DB715B1BAC7C1E7DA33DD3C0';

@@ -11,7 +11,7 @@ import type { CtccMethod, CtccParams } from './wire';
  * `sign = strEnc(naturalOrdering(signed values))`.
  */
 
-export interface CtccCredentials {
+export interface CtccCmpCredentials {
   userId: string;
   password: string;
   /** 9 characters: k1 = 1–3, k2 = 4–6, k3 = 7–9. */
@@ -33,7 +33,7 @@ export function cardKeyOf(ref: CardRef, mode: CtccCardKeyMode = 'iccid'): CtccCa
 }
 
 /** Checks the account's credentials; the message names the field, never its value. */
-export function ctccCredentials(credentials: Record<string, string | undefined>): CtccCredentials {
+export function ctccCmpCredentials(credentials: Record<string, string | undefined>): CtccCmpCredentials {
   const { userId, password, key } = requireCredentials(manifest.id, { ...credentials, userId: credentials.userId ?? credentials.user_id }, [
     'userId',
     'password',
@@ -46,16 +46,16 @@ export function ctccCredentials(credentials: Record<string, string | undefined>)
 }
 
 /** The values signed for a request: user_id, the plain password, the method, the card key's value, the signed extras. */
-export function signedValues(creds: CtccCredentials, method: CtccMethod, cardKey: CtccCardKey | null, params: CtccParams): string[] {
+export function signedValues(creds: CtccCmpCredentials, method: CtccMethod, cardKey: CtccCardKey | null, params: CtccParams): string[] {
   return [creds.userId, creds.password, method, ...(cardKey ? [cardKey.value] : []), ...Object.values(params.signed)];
 }
 
-export function signRequest(creds: CtccCredentials, method: CtccMethod, cardKey: CtccCardKey | null, params: CtccParams): string {
+export function signRequest(creds: CtccCmpCredentials, method: CtccMethod, cardKey: CtccCardKey | null, params: CtccParams): string {
   const [k1, k2, k3] = splitCtccKey(creds.key);
   return strEnc(naturalOrdering(signedValues(creds, method, cardKey, params)), k1, k2, k3);
 }
 
-export function encryptPassword(creds: CtccCredentials): string {
+export function encryptPassword(creds: CtccCmpCredentials): string {
   const [k1, k2, k3] = splitCtccKey(creds.key);
   return strEnc(creds.password, k1, k2, k3);
 }
@@ -63,7 +63,7 @@ export function encryptPassword(creds: CtccCredentials): string {
 /** The whole request, pure: the same inputs always give the same request. */
 export function buildCtccRequest(
   baseUrl: string,
-  creds: CtccCredentials,
+  creds: CtccCmpCredentials,
   method: CtccMethod,
   cardKey: CtccCardKey | null,
   params: CtccParams,
@@ -114,7 +114,7 @@ export class CtccCmpClient {
   constructor(
     private readonly http: HttpPort,
     private readonly baseUrl: string,
-    private readonly creds: CtccCredentials,
+    private readonly creds: CtccCmpCredentials,
   ) {
     this.secrets = [creds.password, creds.key, encryptPassword(creds)];
   }

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { CardStatus, cycleContaining, NotSupported, OperationType, Rejected, UTC } from '@simgate/core';
 import type { CardRef, CarrierAdapter, CarrierReceipt, Cursor, OperationOrder } from '@simgate/core';
 import { accountOptions, PerCardAdapter } from '../toolkit';
-import { Intl1nceClient, oneNceCredentials } from './client';
+import { Intl1nceClient, intl1nceCredentials } from './client';
 import { errorTable } from './errors';
 import { manifest, ONENCE_PAGE_SIZE, optionsSchema } from './manifest';
 import { decodeSim, mapCycleUsage, mapDailyUsage, mapSimListPage, mapSimWithQuota, mapUsage, nativeIccid } from './map';
@@ -21,7 +21,7 @@ export class Intl1nceAdapter extends PerCardAdapter implements CarrierAdapter {
   readonly manifest = manifest;
   protected readonly errors = errorTable;
   readonly options = accountOptions(manifest.id, optionsSchema, this.config);
-  private readonly client = new Intl1nceClient(this.deps.http, this.config.baseUrl, oneNceCredentials(this.config.credentials), this.deps.now);
+  private readonly client = new Intl1nceClient(this.deps.http, this.config.baseUrl, intl1nceCredentials(this.config.credentials), this.deps.now);
 
   async listCards(cursor: Cursor | null, _since: string | null, at: Date) {
     const page = this.pageOf(cursor, 'v1/sims');

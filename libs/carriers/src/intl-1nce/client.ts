@@ -11,12 +11,12 @@ import { errorBodySchema, tokenResponseSchema } from './wire';
  * so this holds for PUT/POST too); a second 401 with the fresh token raises `AuthExpired`.
  */
 
-export interface OneNceCredentials {
+export interface Intl1nceCredentials {
   username: string;
   password: string;
 }
 
-export function oneNceCredentials(credentials: Record<string, string | undefined>): OneNceCredentials {
+export function intl1nceCredentials(credentials: Record<string, string | undefined>): Intl1nceCredentials {
   return requireCredentials(manifest.id, credentials, ['username', 'password']);
 }
 
@@ -65,7 +65,7 @@ export class Intl1nceClient {
   constructor(
     private readonly http: HttpPort,
     private readonly baseUrl: string,
-    private readonly creds: OneNceCredentials,
+    private readonly creds: Intl1nceCredentials,
     private readonly now: () => Date,
   ) {
     this.basic = Buffer.from(`${creds.username}:${creds.password}`, 'utf8').toString('base64');
