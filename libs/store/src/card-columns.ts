@@ -1,6 +1,6 @@
 import type { Card, CardRecord, Plan } from '@simgate/core';
 import { canonicalJson, sameInstant } from './canonical';
-import { columnList, fromRow, recordsetOf, type Column, type RowOf } from './columns';
+import { columnList, recordsetOf, rowMapper, type Column, type RowOf } from './columns';
 
 /**
  * The columns of the `cards` table, in one table: every statement, the row type, the row ↔ card mapping, the
@@ -88,8 +88,10 @@ export const UPDATE_SET = ENTRIES.filter(([name]) => name !== 'iccid')
   .map(([name, c]) => `${name} = ${c.fill === 'cleared' ? 'NULL' : `EXCLUDED.${name}`}`)
   .join(', ');
 
+const toCard = rowMapper<StoredCard>(CARD_COLUMNS);
+
 export function rowToCard(r: CardRow): StoredCard {
-  return fromRow<StoredCard>(CARD_COLUMNS, r);
+  return toCard(r);
 }
 
 /** The row a record produces over the stored one: known identifiers and dates are kept when the record lacks them. */
