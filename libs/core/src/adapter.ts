@@ -164,6 +164,11 @@ export interface CarrierAccountConfig {
    * account's contract differs from the platform's `orderProcessing.deadlineHours`.
    */
   orderDeadlineHours?: number;
+  /**
+   * Usage thresholds of this account's cards and pools, in percent of the cycle's quota (events
+   * `card.usage_threshold_crossed`, `pool.threshold_crossed`); absent: the fleet's (SIMGATE_USAGE_THRESHOLDS).
+   */
+  usageThresholds?: number[];
   /** Platform-specific options (plan volume for platforms that serve none, cycle start day, …). */
   options?: Record<string, unknown>;
 }

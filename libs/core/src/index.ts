@@ -3,6 +3,7 @@ export * from './billing-cycle';
 export * from './card';
 export * from './carrier';
 export * from './errors';
+export * from './events';
 export * from './http';
 export * from './identifiers';
 export * from './lifecycle';

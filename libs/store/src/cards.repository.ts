@@ -1,4 +1,4 @@
-import { CardStatus, type CardRecord, type CardRef, type Carrier, type SuspendReason } from '@simgate/core';
+import { CardStatus, recoveryOf, type CardRecord, type CardRef, type Carrier, type EventDraft, type SuspendReason } from '@simgate/core';
 import { canonicalJson, chunks } from './canonical';
 import { HISTORY_COLUMNS, INSERT_HISTORY, SELECT_HISTORY, type StatusChange } from './card-history';
 import {
@@ -15,6 +15,7 @@ import {
 } from './card-columns';
 import { fromRow, toRow } from './columns';
 import type { Db, Queryable } from './db';
+import type { EventsRepository } from './events.repository';
 import { USAGE_COLUMNS, toUsage, type StoredUsage, type UsageRow } from './usage.repository';
 
 export { rowToCard, type CardRow, type CardSource, type StoredCard } from './card-columns';
@@ -53,11 +54,16 @@ export class CardsRepository {
   /** Rows per statement: large enough to amortize round trips, small enough to keep locks short. */
   static readonly BATCH = 1000;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly events: EventsRepository,
+  ) {}
 
   /**
    * Batched, change-only upsert: reads the stored rows of a batch, writes only new or changed rows, and
    * appends a history row for every change of normalized status or reasons, all in one transaction per batch.
+   * Once the account's snapshot is done, the same transaction writes `card.added` for a card new to simgate and
+   * `card.status_changed` for a change of normalized status or reasons.
    */
   async upsert(src: CardSource, records: readonly CardRecord[], syncedAt: Date): Promise<CardUpsertStats & { changes: StatusChange[] }> {
     const stats = { inserted: 0, updated: 0, unchanged: 0, statusChanges: 0, changes: [] as StatusChange[] };
@@ -66,6 +72,7 @@ export class CardsRepository {
     for (const r of records) byIccid.set(r.iccid, r);
     for (const batch of chunks([...byIccid.values()], CardsRepository.BATCH)) {
       const part = await this.db.transaction((tx) => this.upsertBatch(tx, src, batch, syncedAt));
+      this.events.committed(part.events);
       stats.inserted += part.inserted;
       stats.updated += part.updated;
       stats.unchanged += part.unchanged;
@@ -81,6 +88,8 @@ export class CardsRepository {
     const prev = new Map(prevRows.rows.map((r) => [r.iccid, r]));
     const write: CardRow[] = [];
     const changes: StatusChange[] = [];
+    const events: EventDraft[] = [];
+    const feed = await this.events.snapshotDone(tx, src.accountId);
     let inserted = 0;
     let updated = 0;
     for (const rec of batch) {
@@ -90,6 +99,7 @@ export class CardsRepository {
       write.push(row);
       if (old) updated++;
       else inserted++;
+      if (feed && !old) events.push(cardAddedEvent(row, syncedAt));
       // An imported card never resolved yet (empty raw status) has no real previous status.
       const known = old !== undefined && old.raw_status !== '';
       const statusChanged =
@@ -111,6 +121,7 @@ export class CardsRepository {
           asOf: row.as_of,
           observedAt: syncedAt,
         });
+        if (feed && old) events.push(statusChangeEvent(old, row, syncedAt));
       }
     }
     if (write.length) {
@@ -124,7 +135,8 @@ export class CardsRepository {
     if (changes.length) {
       await tx.query(INSERT_HISTORY, [canonicalJson(changes.map((c) => toRow(HISTORY_COLUMNS, c)))]);
     }
-    return { inserted, updated, unchanged: batch.length - write.length, changes };
+    await this.events.append(tx, events);
+    return { inserted, updated, unchanged: batch.length - write.length, changes, events };
   }
 
   /**
@@ -134,14 +146,27 @@ export class CardsRepository {
   async importRefs(src: CardSource, refs: readonly CardRef[], at: Date): Promise<{ inserted: number }> {
     let inserted = 0;
     for (const batch of chunks(refs, 5000)) {
-      const r = await this.db.query(
-        `INSERT INTO cards (iccid, account_id, platform, carrier, msisdn, status, suspend_reasons, raw_status, as_of, synced_at)
-         SELECT iccid, $2, $3, $4, msisdn, 'UNKNOWN', '{}', '', $5::timestamptz, $5::timestamptz
-         FROM jsonb_to_recordset($1::jsonb) AS t(iccid text, msisdn text)
-         ON CONFLICT (iccid) DO NOTHING`,
-        [canonicalJson(batch.map((b) => ({ iccid: b.iccid, msisdn: b.msisdn ?? null }))), src.accountId, src.platform, src.carrier, at],
-      );
-      inserted += r.affectedRows;
+      const events = await this.db.transaction(async (tx) => {
+        const r = await tx.query<{ iccid: string; msisdn: string | null }>(
+          `INSERT INTO cards (iccid, account_id, platform, carrier, msisdn, status, suspend_reasons, raw_status, as_of, synced_at)
+           SELECT iccid, $2, $3, $4, msisdn, 'UNKNOWN', '{}', '', $5::timestamptz, $5::timestamptz
+           FROM jsonb_to_recordset($1::jsonb) AS t(iccid text, msisdn text)
+           ON CONFLICT (iccid) DO NOTHING RETURNING iccid, msisdn`,
+          [canonicalJson(batch.map((b) => ({ iccid: b.iccid, msisdn: b.msisdn ?? null }))), src.accountId, src.platform, src.carrier, at],
+        );
+        inserted += r.rows.length;
+        if (!r.rows.length || !(await this.events.snapshotDone(tx, src.accountId))) return [];
+        const drafts: EventDraft[] = r.rows.map((x) => ({
+          type: 'card.added',
+          accountId: src.accountId,
+          subject: x.iccid,
+          occurredAt: at,
+          data: { iccid: x.iccid, msisdn: x.msisdn, accountId: src.accountId, platform: src.platform, status: CardStatus.UNKNOWN, imported: true },
+        }));
+        await this.events.append(tx, drafts);
+        return drafts;
+      });
+      this.events.committed(events);
     }
     return { inserted };
   }
@@ -327,4 +352,51 @@ export class CardsRepository {
     );
     return r.rows[0].n;
   }
+}
+
+/** A card's normalized status as events carry it. */
+function statusOf(r: CardRow) {
+  const reasons = r.suspend_reasons as SuspendReason[];
+  return {
+    status: r.status as CardStatus,
+    suspendReason: r.suspend_reason as SuspendReason | null,
+    suspendReasons: reasons,
+    rawStatus: r.raw_status,
+    rawReason: r.raw_reason,
+  };
+}
+
+function cardAddedEvent(row: CardRow, at: Date): EventDraft {
+  return {
+    type: 'card.added',
+    accountId: row.account_id,
+    subject: row.iccid,
+    occurredAt: at,
+    data: { iccid: row.iccid, msisdn: row.msisdn, accountId: row.account_id, platform: row.platform, ...statusOf(row), imported: false },
+  };
+}
+
+function statusChangeEvent(old: CardRow, row: CardRow, at: Date): EventDraft {
+  const after = statusOf(row);
+  const reason = after.suspendReason;
+  return {
+    type: 'card.status_changed',
+    accountId: row.account_id,
+    subject: row.iccid,
+    occurredAt: at,
+    data: {
+      iccid: row.iccid,
+      accountId: row.account_id,
+      platform: row.platform,
+      before: statusOf(old),
+      after,
+      asOf: row.as_of,
+      // What it takes to bring the card back, for its primary reason (null when it is not suspended).
+      recovery: reason
+        ? (({ actor, action, resumeAllowed, liftsAtNextCycle, recoverable }) => ({ actor, action, resumeAllowed, liftsAtNextCycle, recoverable }))(
+            recoveryOf(reason),
+          )
+        : null,
+    },
+  };
 }

@@ -3,6 +3,7 @@ export * from './canonical';
 export * from './cards.repository';
 export * from './checkpoints.repository';
 export * from './db';
+export * from './events.repository';
 export * from './migrations';
 export * from './operations.repository';
 export * from './pools.repository';

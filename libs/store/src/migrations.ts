@@ -185,6 +185,43 @@ CREATE INDEX cards_suspend_reasons_idx ON cards USING gin (suspend_reasons);
 ALTER TABLE operation_items ADD COLUMN resends jsonb NOT NULL DEFAULT '[]'::jsonb;
 `,
   },
+  {
+    // Events (docs/events.md): written in the transaction of their change. `tx` (the writing transaction) orders
+    // the feed with `id`: a reader only reads below the oldest transaction still running, so an event committed
+    // late with a lower id is never skipped. `feed_accounts`: accounts whose first sweeps (the snapshot) are done.
+    // `thresholds_fired`: usage thresholds already announced for that card's cycle (a new cycle row re-arms them).
+    id: '0004-events',
+    sql: `
+CREATE TABLE events (
+  id                bigserial PRIMARY KEY,
+  tx                xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  type              text NOT NULL,
+  account_id        text,
+  subject           text,
+  occurred_at       timestamptz NOT NULL,
+  created_at        timestamptz NOT NULL DEFAULT now(),
+  webhook_id        text,
+  data              jsonb NOT NULL
+);
+CREATE INDEX events_position_idx ON events (tx, id);
+CREATE INDEX events_created_idx ON events (created_at);
+
+CREATE TABLE feed_accounts (
+  account_id        text PRIMARY KEY,
+  snapshot_at       timestamptz NOT NULL
+);
+
+ALTER TABLE usage_cycles ADD COLUMN thresholds_fired numeric[] NOT NULL DEFAULT '{}';
+ALTER TABLE pools ADD COLUMN thresholds_fired numeric[] NOT NULL DEFAULT '{}';
+
+CREATE TABLE sync_late (
+  account_id        text NOT NULL,
+  kind              text NOT NULL,
+  since             timestamptz NOT NULL,
+  PRIMARY KEY (account_id, kind)
+);
+`,
+  },
 ];
 
 /** Applies pending migrations; returns the ids applied now. */

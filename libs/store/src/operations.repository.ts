@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { OperationState, type OperationParams, type OperationReceipt, type OperationType } from '@simgate/core';
+import { OperationState, type EventDraft, type OperationParams, type OperationReceipt, type OperationType } from '@simgate/core';
 import { canonicalJson } from './canonical';
 import { col, columnList, fromRow, type RowOf } from './columns';
-import type { Db } from './db';
+import type { Db, Queryable } from './db';
+import type { EventsRepository } from './events.repository';
 
 /** One resend of an in-doubt item: when, why, and what came of it. */
 export interface OperationResend {
@@ -105,8 +106,46 @@ export function rollUpState(items: readonly { state: OperationState }[]): Operat
   return s.has(OperationState.COMPLETED) ? OperationState.COMPLETED : OperationState.FAILED;
 }
 
+const FINAL: readonly string[] = [OperationState.COMPLETED, OperationState.FAILED, OperationState.REJECTED];
+
 export class OperationsRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly events: EventsRepository,
+  ) {}
+
+  /**
+   * When an operation has just reached a final state: `operation.completed` (something completed) or
+   * `operation.failed`, with every item, written in the caller's transaction.
+   */
+  private async finished(tx: Queryable, id: string, state: OperationState, at: Date): Promise<EventDraft[]> {
+    if (!FINAL.includes(state)) return [];
+    const op = await tx.query<{ type: string; idempotency_key: string; params: OperationParams }>(
+      `SELECT type, idempotency_key, params FROM operations WHERE id = $1`,
+      [id],
+    );
+    const items = await tx.query<ItemRow>(`SELECT ${columnList(ITEM_COLUMNS)} FROM operation_items WHERE operation_id = $1 ORDER BY iccid`, [id]);
+    const o = op.rows[0];
+    const list = items.rows.map(itemOf);
+    const count = (s: OperationState) => list.filter((i) => i.state === s).length;
+    const draft: EventDraft = {
+      type: state === OperationState.COMPLETED ? 'operation.completed' : 'operation.failed',
+      accountId: accountOf(list),
+      subject: id,
+      occurredAt: at,
+      data: {
+        operationId: id,
+        type: o.type,
+        state,
+        idempotencyKey: o.idempotency_key,
+        params: o.params,
+        counts: { completed: count(OperationState.COMPLETED), failed: count(OperationState.FAILED), rejected: count(OperationState.REJECTED) },
+        items: list.map((i) => ({ iccid: i.iccid, accountId: i.accountId, state: i.state, receipt: i.receipt, error: i.error, completedAt: i.completedAt })),
+      },
+    };
+    await this.events.append(tx, [draft]);
+    return [draft];
+  }
 
   /**
    * Creates an operation once per idempotency key. A replay with the same key and the same request returns
@@ -115,6 +154,7 @@ export class OperationsRepository {
   async create(op: NewOperation, at: Date): Promise<{ operation: Operation; created: boolean }> {
     const hash = requestHash(op);
     const id = randomUUID();
+    let drafts: EventDraft[] = [];
     const created = await this.db.transaction(async (tx) => {
       const ins = await tx.query<{ id: string }>(
         `INSERT INTO operations (id, idempotency_key, request_hash, type, state, params, created_at, updated_at)
@@ -134,8 +174,10 @@ export class OperationsRepository {
           at,
         ],
       );
+      drafts = await this.finished(tx, id, rollUpState(op.items.map((i) => ({ state: i.state ?? OperationState.PENDING }))), at);
       return true;
     });
+    this.events.committed(drafts);
     if (created) return { operation: (await this.get(id))!, created: true };
     const existing = await this.db.query<{ id: string; request_hash: string }>(
       `SELECT id, request_hash FROM operations WHERE idempotency_key = $1`,
@@ -164,7 +206,9 @@ export class OperationsRepository {
     at: Date,
     extra: { receipt?: OperationReceipt | null; error?: Record<string, unknown> | null; from?: OperationState[] } = {},
   ): Promise<number> {
-    return this.db.transaction(async (tx) => {
+    const out = await this.db.transaction(async (tx) => {
+      // The operation row first (every transition locks in this order): one roll-up at a time, one final event.
+      const before = await tx.query<{ state: OperationState }>(`SELECT state FROM operations WHERE id = $1 FOR UPDATE`, [id]);
       const r = await tx.query(
         `UPDATE operation_items SET state = $3, updated_at = $4,
            receipt = COALESCE($5::jsonb, receipt), error = $6::jsonb,
@@ -183,9 +227,13 @@ export class OperationsRepository {
         ],
       );
       const states = await tx.query<{ state: OperationState }>(`SELECT state FROM operation_items WHERE operation_id = $1`, [id]);
-      await tx.query(`UPDATE operations SET state = $2, updated_at = $3 WHERE id = $1`, [id, rollUpState(states.rows), at]);
-      return r.affectedRows;
+      const state = rollUpState(states.rows);
+      await tx.query(`UPDATE operations SET state = $2, updated_at = $3 WHERE id = $1`, [id, state, at]);
+      const events = before.rows[0] && before.rows[0].state !== state ? await this.finished(tx, id, state, at) : [];
+      return { changed: r.affectedRows, events };
     });
+    this.events.committed(out.events);
+    return out.changed;
   }
 
   /** Items in a state, oldest first (e.g. SUBMITTED items to poll, PENDING items to submit). */
@@ -234,12 +282,34 @@ export class OperationsRepository {
    * stopped before it recorded an outcome). Returns the items marked.
    */
   async markInDoubt(id: string, iccids: readonly string[], at: Date, error: Record<string, unknown>): Promise<number> {
-    const r = await this.db.query(
-      `UPDATE operation_items SET updated_at = $3, error = $4::jsonb
-       WHERE operation_id = $1 AND iccid = ANY($2::text[]) AND state = 'SUBMITTED' AND receipt IS NULL AND error IS NULL`,
-      [id, iccids, at, canonicalJson(error)],
-    );
-    return r.affectedRows;
+    const out = await this.db.transaction(async (tx) => {
+      const r = await tx.query<{ iccid: string; account_id: string | null; attempts: number; submitted_at: Date | null }>(
+        `UPDATE operation_items SET updated_at = $3, error = $4::jsonb
+         WHERE operation_id = $1 AND iccid = ANY($2::text[]) AND state = 'SUBMITTED' AND receipt IS NULL AND error IS NULL
+         RETURNING iccid, account_id, attempts, submitted_at`,
+        [id, iccids, at, canonicalJson(error)],
+      );
+      if (!r.rows.length) return { marked: 0, events: [] as EventDraft[] };
+      const op = await tx.query<{ type: string; idempotency_key: string }>(`SELECT type, idempotency_key FROM operations WHERE id = $1`, [id]);
+      const items = [...r.rows].sort((a, b) => (a.iccid < b.iccid ? -1 : 1));
+      const draft: EventDraft = {
+        type: 'operation.in_doubt',
+        accountId: accountOf(items.map((i) => ({ accountId: i.account_id }))),
+        subject: id,
+        occurredAt: at,
+        data: {
+          operationId: id,
+          type: op.rows[0]?.type ?? null,
+          idempotencyKey: op.rows[0]?.idempotency_key ?? null,
+          reason: error,
+          items: items.map((i) => ({ iccid: i.iccid, accountId: i.account_id, attempts: i.attempts, submittedAt: i.submitted_at })),
+        },
+      };
+      await this.events.append(tx, [draft]);
+      return { marked: r.rows.length, events: [draft] };
+    });
+    this.events.committed(out.events);
+    return out.marked;
   }
 
   /**
@@ -299,3 +369,9 @@ function reviveReceipt(r: OperationReceipt): OperationReceipt {
   return { ...r, submittedAt: new Date(r.submittedAt), deadline: new Date(r.deadline) };
 }
 
+
+/** The account of an operation's items when they share one, else null (an operation may span accounts). */
+function accountOf(items: readonly { accountId: string | null }[]): string | null {
+  const ids = new Set(items.map((i) => i.accountId));
+  return ids.size === 1 ? [...ids][0] : null;
+}

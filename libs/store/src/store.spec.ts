@@ -224,9 +224,9 @@ describe.each(backends())('store on $name', (backend) => {
     it('upserts cycle usage change-only, allows negative remaining, and returns the latest cycle', async () => {
       const id = iccid(60);
       const snap = { iccid: id, usedBytes: 120, quotaBytes: 100, remainingBytes: -20, asOf: T0, ...cycle };
-      expect(await store.usage.upsertCycles([snap], T0)).toEqual({ written: 1, unchanged: 0 });
-      expect(await store.usage.upsertCycles([snap], T1)).toEqual({ written: 0, unchanged: 1 });
-      expect(await store.usage.upsertCycles([{ ...snap, usedBytes: 130, remainingBytes: -30 }], T1)).toEqual({ written: 1, unchanged: 0 });
+      expect(await store.usage.upsertCycles([snap], T0)).toEqual({ written: 1, unchanged: 0, crossed: 0 });
+      expect(await store.usage.upsertCycles([snap], T1)).toEqual({ written: 0, unchanged: 1, crossed: 0 });
+      expect(await store.usage.upsertCycles([{ ...snap, usedBytes: 130, remainingBytes: -30 }], T1)).toEqual({ written: 1, unchanged: 0, crossed: 0 });
       const prevCycle = { cycleStart: new Date('2026-09-30T16:00:00Z'), cycleEnd: cycle.cycleStart };
       await store.usage.upsertCycles([{ ...snap, ...prevCycle, usedBytes: 5, remainingBytes: 95 }], T1);
       const cur = (await store.usage.current([id])).get(id)!;
@@ -272,8 +272,8 @@ describe.each(backends())('store on $name', (backend) => {
         poolId: 'G9', name: 'fleet', type: PoolType.FORWARD, state: PoolState.ACTIVE, perCardBytes: 10, totalBytes: 30,
         usedBytes: 12, remainingBytes: 18, memberCount: 3, asOf: T0,
       };
-      expect(await store.pools.upsert('acc-1', 'cmcc-onelink', [pool], T0)).toEqual({ written: 1 });
-      expect(await store.pools.upsert('acc-1', 'cmcc-onelink', [pool], T1)).toEqual({ written: 0 });
+      expect(await store.pools.upsert('acc-1', 'cmcc-onelink', [pool], T0)).toEqual({ written: 1, events: 0 });
+      expect(await store.pools.upsert('acc-1', 'cmcc-onelink', [pool], T1)).toEqual({ written: 0, events: 0 });
       const ids = [70, 71, 72].map(iccid);
       await store.cards.upsert(SRC, ids.map((i) => card(i)), T0);
       expect(await store.pools.replaceMembers('acc-1', 'G9', ids)).toEqual({ added: 3, removed: 0 });

@@ -3,6 +3,7 @@ import { AccountsRepository, SettingsRepository } from './accounts.repository';
 import { CardsRepository } from './cards.repository';
 import { CheckpointsRepository } from './checkpoints.repository';
 import { openDatabase, type Db, type DbOptions } from './db';
+import { EventsRepository } from './events.repository';
 import { migrate } from './migrations';
 import { OperationsRepository } from './operations.repository';
 import { PoolsRepository } from './pools.repository';
@@ -17,12 +18,14 @@ export class Store {
   readonly checkpoints: CheckpointsRepository;
   readonly accounts: AccountsRepository;
   readonly settings: SettingsRepository;
+  readonly events: EventsRepository;
 
   private constructor(readonly db: Db) {
-    this.cards = new CardsRepository(db);
-    this.usage = new UsageRepository(db);
-    this.pools = new PoolsRepository(db);
-    this.operations = new OperationsRepository(db);
+    this.events = new EventsRepository(db);
+    this.cards = new CardsRepository(db, this.events);
+    this.usage = new UsageRepository(db, this.events);
+    this.pools = new PoolsRepository(db, this.events);
+    this.operations = new OperationsRepository(db, this.events);
     this.checkpoints = new CheckpointsRepository(db);
     this.accounts = new AccountsRepository(db);
     this.settings = new SettingsRepository(db);

@@ -1,7 +1,8 @@
-import type { DailyUsage, UsageSnapshot } from '@simgate/core';
+import { thresholdsReached, type DailyUsage, type EventDraft, type UsageSnapshot } from '@simgate/core';
 import { canonicalJson, chunks, sameInstant } from './canonical';
 import { READ_STAMP, col, columnList, fromRow, recordsetOf, toRow, updateSet, type RowOf } from './columns';
-import type { Db } from './db';
+import type { Db, Queryable } from './db';
+import type { EventsRepository } from './events.repository';
 
 export interface StoredUsage extends UsageSnapshot {
   syncedAt: Date;
@@ -25,40 +26,111 @@ export function toUsage(r: UsageRow): StoredUsage {
   return fromRow<StoredUsage>(USAGE_COLUMNS, r);
 }
 
-export class UsageRepository {
-  constructor(private readonly db: Db) {}
+/** Whose cards a usage write is for, and the thresholds (percent of the cycle's quota) announced as events. */
+export interface UsageFeed {
+  accountId: string;
+  platform: string;
+  thresholds: readonly number[];
+}
 
-  /** Batched, change-only upsert of cycle usage (one row per card and cycle). */
-  async upsertCycles(snapshots: readonly UsageSnapshot[], syncedAt: Date): Promise<{ written: number; unchanged: number }> {
+export class UsageRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly events: EventsRepository,
+  ) {}
+
+  /**
+   * Batched, change-only upsert of cycle usage (one row per card and cycle), one transaction per batch. With a
+   * `feed`, a card whose usage reaches a threshold not yet fired in this cycle gets it marked on its cycle row
+   * and, once the account's snapshot is done, one `card.usage_threshold_crossed` event per threshold (during the
+   * snapshot it is marked silently: a console backfills the level from the cards). A new cycle re-arms them all.
+   */
+  async upsertCycles(snapshots: readonly UsageSnapshot[], syncedAt: Date, feed?: UsageFeed): Promise<{ written: number; unchanged: number; crossed: number }> {
     let written = 0;
+    let crossed = 0;
     for (const batch of chunks(snapshots, 1000)) {
-      const keys = batch.map((s) => `${s.iccid}|${s.cycleStart.toISOString()}`);
-      const prev = await this.db.query<UsageRow>(
-        `SELECT ${COLS} FROM usage_cycles WHERE (iccid, cycle_start) IN (
-           SELECT iccid, cycle_start FROM jsonb_to_recordset($1::jsonb) AS k(iccid text, cycle_start timestamptz))`,
-        [canonicalJson(batch.map((s) => ({ iccid: s.iccid, cycle_start: s.cycleStart })))],
-      );
-      const old = new Map(prev.rows.map((r) => [`${r.iccid}|${new Date(r.cycle_start).toISOString()}`, r]));
-      const changed = batch.filter((s, i) => {
-        const o = old.get(keys[i]);
-        return (
-          !o ||
-          o.used_bytes !== s.usedBytes ||
-          o.quota_bytes !== s.quotaBytes ||
-          o.remaining_bytes !== s.remainingBytes ||
-          !sameInstant(o.as_of, s.asOf) ||
-          !sameInstant(o.cycle_end, s.cycleEnd)
+      const out = await this.db.transaction(async (tx) => {
+        const keys = batch.map((s) => `${s.iccid}|${s.cycleStart.toISOString()}`);
+        const prev = await tx.query<UsageRow & { thresholds_fired: number[] }>(
+          `SELECT ${COLS}, thresholds_fired FROM usage_cycles WHERE (iccid, cycle_start) IN (
+             SELECT iccid, cycle_start FROM jsonb_to_recordset($1::jsonb) AS k(iccid text, cycle_start timestamptz))
+           ORDER BY iccid, cycle_start FOR UPDATE`,
+          [canonicalJson(batch.map((s) => ({ iccid: s.iccid, cycle_start: s.cycleStart })))],
         );
+        const old = new Map(prev.rows.map((r) => [`${r.iccid}|${new Date(r.cycle_start).toISOString()}`, r]));
+        const changed = batch.filter((s, i) => {
+          const o = old.get(keys[i]);
+          return (
+            !o ||
+            o.used_bytes !== s.usedBytes ||
+            o.quota_bytes !== s.quotaBytes ||
+            o.remaining_bytes !== s.remainingBytes ||
+            !sameInstant(o.as_of, s.asOf) ||
+            !sameInstant(o.cycle_end, s.cycleEnd)
+          );
+        });
+        if (changed.length) {
+          await tx.query(
+            `INSERT INTO usage_cycles (${COLS}) SELECT ${COLS} FROM ${recordsetOf(USAGE_COLUMNS)}
+             ON CONFLICT (iccid, cycle_start) DO UPDATE SET ${updateSet(USAGE_COLUMNS, ['iccid', 'cycle_start'])}`,
+            [canonicalJson(changed.map((s) => toRow(USAGE_COLUMNS, { ...s, syncedAt, raw: s.raw ?? null })))],
+          );
+        }
+        const events = feed ? await this.fireThresholds(tx, feed, changed, old, syncedAt) : [];
+        return { written: changed.length, events };
       });
-      if (!changed.length) continue;
-      await this.db.query(
-        `INSERT INTO usage_cycles (${COLS}) SELECT ${COLS} FROM ${recordsetOf(USAGE_COLUMNS)}
-         ON CONFLICT (iccid, cycle_start) DO UPDATE SET ${updateSet(USAGE_COLUMNS, ['iccid', 'cycle_start'])}`,
-        [canonicalJson(changed.map((s) => toRow(USAGE_COLUMNS, { ...s, syncedAt, raw: s.raw ?? null })))],
-      );
-      written += changed.length;
+      this.events.committed(out.events);
+      written += out.written;
+      crossed += out.events.length;
     }
-    return { written, unchanged: snapshots.length - written };
+    return { written, unchanged: snapshots.length - written, crossed };
+  }
+
+  private async fireThresholds(
+    tx: Queryable,
+    feed: UsageFeed,
+    changed: readonly UsageSnapshot[],
+    old: ReadonlyMap<string, { thresholds_fired: number[] }>,
+    at: Date,
+  ): Promise<EventDraft[]> {
+    const marks: { iccid: string; cycle_start: Date; fired: number[] }[] = [];
+    const drafts: EventDraft[] = [];
+    for (const s of changed) {
+      const fired = (old.get(`${s.iccid}|${s.cycleStart.toISOString()}`)?.thresholds_fired ?? []).map(Number);
+      const fresh = thresholdsReached(s.usedBytes, s.quotaBytes, feed.thresholds).filter((t) => !fired.includes(t));
+      if (!fresh.length) continue;
+      marks.push({ iccid: s.iccid, cycle_start: s.cycleStart, fired: [...fired, ...fresh].sort((a, b) => a - b) });
+      for (const threshold of fresh) {
+        drafts.push({
+          type: 'card.usage_threshold_crossed',
+          accountId: feed.accountId,
+          subject: s.iccid,
+          occurredAt: at,
+          data: {
+            iccid: s.iccid,
+            accountId: feed.accountId,
+            platform: feed.platform,
+            threshold,
+            usedBytes: s.usedBytes,
+            quotaBytes: s.quotaBytes,
+            percent: Math.round((s.usedBytes * 10000) / (s.quotaBytes as number)) / 100,
+            cycleStart: s.cycleStart,
+            cycleEnd: s.cycleEnd,
+            asOf: s.asOf,
+          },
+        });
+      }
+    }
+    if (!marks.length) return [];
+    await tx.query(
+      `UPDATE usage_cycles u SET thresholds_fired = m.fired
+       FROM jsonb_to_recordset($1::jsonb) AS m(iccid text, cycle_start timestamptz, fired numeric[])
+       WHERE u.iccid = m.iccid AND u.cycle_start = m.cycle_start`,
+      [canonicalJson(marks)],
+    );
+    if (!(await this.events.snapshotDone(tx, feed.accountId))) return [];
+    await this.events.append(tx, drafts);
+    return drafts;
   }
 
   /** Batched, change-only upsert of daily usage. */

@@ -149,6 +149,7 @@ export class Simgate {
         parallelBatches: o.parallelBatches,
         leaseTtlMs: tuning.lockDurationMs,
         resendGraceMs: 2 * timeoutMs,
+        usageThresholds: config.events.usageThresholds,
       });
       const scheduler = new SyncScheduler(engine, runtime, store, config.intervals, logger, now);
       registerCollectors(metrics, store, runtime, [queue as JobQueue<unknown>], config.intervals, config.budgetFactor, { now });

@@ -29,6 +29,11 @@ const accountSchema = z
     caFile: z.string().min(1).optional(),
     orderProcessingSeconds: z.number().positive().max(30 * 86400).optional(),
     orderDeadlineHours: z.number().positive().finite().optional(),
+    usageThresholds: z
+      .array(z.number().positive().max(1000))
+      .max(20)
+      .transform((ts) => [...new Set(ts)].sort((a, b) => a - b))
+      .optional(),
     quotas: z
       .object({
         requestsPerSecond: z.number().positive().max(100000).optional(),
@@ -83,21 +88,30 @@ function describeIssue(where: string, issue: { path: (string | number)[]; messag
   return `${where}${field ? `, field '${field}'` : ''}: ${issue.message}`;
 }
 
+/** Options every platform takes, whatever its schema: read from `options` too, lifted to the top level. */
+const SIMGATE_OPTIONS = ['orderDeadlineHours', 'usageThresholds'] as const;
+
 /**
- * The order deadline of an account: top-level `orderDeadlineHours`, or the old spelling
- * `options.orderDeadlineHours`, lifted to the top level (and out of `options`). Both at once is an error.
+ * simgate's own account settings (`orderDeadlineHours`, `usageThresholds`) may be written at the top level or
+ * inside `options` (where the platform schema does not know them): lifted to the top level and out of
+ * `options`. Both places at once is an error.
  */
-function liftOrderDeadline(name: string, raw: unknown): unknown {
-  const a = raw as { orderDeadlineHours?: unknown; options?: unknown } | null;
+function liftSimgateOptions(name: string, raw: unknown): unknown {
+  const a = raw as Record<string, unknown> | null;
   const options = a?.options;
-  if (typeof options !== 'object' || options === null || Array.isArray(options) || !('orderDeadlineHours' in options)) return raw;
-  const { orderDeadlineHours, ...rest } = options as Record<string, unknown>;
-  if (a!.orderDeadlineHours !== undefined) {
-    throw new ConfigError(`carrier accounts file: ${name}, field 'options.orderDeadlineHours': set orderDeadlineHours once (the top-level field replaces it)`);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return raw;
+  let out = raw as Record<string, unknown>;
+  for (const key of SIMGATE_OPTIONS) {
+    if (!(key in options)) continue;
+    const { [key]: value, ...rest } = out.options as Record<string, unknown>;
+    if (a![key] !== undefined) {
+      throw new ConfigError(`carrier accounts file: ${name}, field 'options.${key}': set ${key} once (the top-level field replaces it)`);
+    }
+    const lifted = accountSchema.shape[key].safeParse(value);
+    if (!lifted.success) throw new ConfigError(`carrier accounts file: ${describeIssue(name, lifted.error.issues[0], `options.${key}`)}`);
+    out = { ...out, [key]: value, options: rest };
   }
-  const lifted = accountSchema.shape.orderDeadlineHours.safeParse(orderDeadlineHours);
-  if (!lifted.success) throw new ConfigError(`carrier accounts file: ${describeIssue(name, lifted.error.issues[0], 'options.orderDeadlineHours')}`);
-  return { ...(raw as object), orderDeadlineHours, options: rest };
+  return out;
 }
 
 /** The account's `options` checked against the platform's schema (none declared: any object passes). */
@@ -120,7 +134,7 @@ export function parseAccounts(json: unknown, baseDir: string, manifests: (id: st
   const seen = new Set<string>();
   return top.data.accounts.map((raw, index) => {
     const name = typeof (raw as { id?: unknown })?.id === 'string' ? `account '${(raw as { id: string }).id}'` : `account #${index + 1}`;
-    const parsed = accountSchema.safeParse(liftOrderDeadline(name, raw));
+    const parsed = accountSchema.safeParse(liftSimgateOptions(name, raw));
     if (!parsed.success) throw new ConfigError(`carrier accounts file: ${describeIssue(name, parsed.error.issues[0])}`);
     const a = parsed.data;
     if (seen.has(a.id)) throw new ConfigError(`carrier accounts file: ${name}, field 'id': duplicate account id`);

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { DEFAULT_USAGE_THRESHOLDS, parseThresholds } from '@simgate/core';
 import { z } from 'zod';
 import { ConfigError } from './accounts-file';
 
@@ -45,6 +46,36 @@ const envSchema = z.object({
   SIMGATE_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   /** A carrier request with no answer after this long fails as transient (and is retried, unless it is an order). */
   SIMGATE_CARRIER_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  /** Usage thresholds, percent of the cycle's quota, fleet-wide (an account's `usageThresholds` wins). */
+  SIMGATE_USAGE_THRESHOLDS: z
+    .string()
+    .default(DEFAULT_USAGE_THRESHOLDS.join(','))
+    .transform((text, ctx) => {
+      try {
+        return parseThresholds(text);
+      } catch (e) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: (e as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** How long events stay readable in the feed (`GET /v1/events`); older cursors get 410 CURSOR_EXPIRED. */
+  SIMGATE_EVENTS_RETENTION_HOURS: z.coerce.number().min(1).max(24 * 365).default(7 * 24),
+  /** Webhook URLs may be http:// (local consoles, tests); otherwise https only. */
+  SIMGATE_WEBHOOKS_ALLOW_HTTP: z.enum(['true', 'false']).default('false'),
+  /** Most webhooks registered at once. */
+  SIMGATE_WEBHOOKS_MAX: z.coerce.number().int().min(1).max(1000).default(20),
+  /**
+   * Delays between delivery attempts, seconds, comma-separated (after the first attempt at once). Default: the
+   * Standard Webhooks schedule, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (about 28 h); an endpoint failing through
+   * the whole schedule is disabled.
+   */
+  SIMGATE_WEBHOOKS_RETRY_SECONDS: z
+    .string()
+    .default('5,300,1800,7200,18000,36000,36000')
+    .refine((t) => t.split(',').every((x) => /^\d+(\.\d+)?$/.test(x.trim())), 'a comma-separated list of seconds')
+    .transform((t) => t.split(',').map((x) => Number(x.trim()))),
+  /** An attempt with no answer after this long fails (and is retried). */
+  SIMGATE_WEBHOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 });
 
 export type SimgateEnv = z.infer<typeof envSchema>;
@@ -77,6 +108,14 @@ export interface SimgateConfig {
   redisPrefix: string;
   /** Carrier HTTP request timeout (SIMGATE_CARRIER_TIMEOUT_MS). */
   carrierTimeoutMs: number;
+  events: EventsConfig;
+}
+
+/** Events and webhooks (docs/events.md). */
+export interface EventsConfig {
+  usageThresholds: number[];
+  retentionHours: number;
+  webhooks: { allowHttp: boolean; max: number; retrySeconds: number[]; timeoutMs: number };
 }
 
 /** Validates the environment once at boot; a bad value stops start-up with a message naming the variable. */
@@ -115,5 +154,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SimgateConfig 
     workerConcurrency: e.SIMGATE_WORKER_CONCURRENCY,
     redisPrefix: e.SIMGATE_REDIS_PREFIX,
     carrierTimeoutMs: e.SIMGATE_CARRIER_TIMEOUT_MS,
+    events: {
+      usageThresholds: e.SIMGATE_USAGE_THRESHOLDS,
+      retentionHours: e.SIMGATE_EVENTS_RETENTION_HOURS,
+      webhooks: {
+        allowHttp: e.SIMGATE_WEBHOOKS_ALLOW_HTTP === 'true',
+        max: e.SIMGATE_WEBHOOKS_MAX,
+        retrySeconds: e.SIMGATE_WEBHOOKS_RETRY_SECONDS,
+        timeoutMs: e.SIMGATE_WEBHOOKS_TIMEOUT_MS,
+      },
+    },
   };
 }

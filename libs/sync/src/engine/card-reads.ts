@@ -3,7 +3,7 @@ import { withSendContext } from '@simgate/carriers';
 import { chunks, type SyncKind } from '@simgate/store';
 import type { AccountRuntime } from '../runtime';
 import { readWithCardRetries } from './carrier-calls';
-import { errorJson, type Counts, type EngineContext } from './context';
+import { errorJson, thresholdsOf, type Counts, type EngineContext } from './context';
 import { withLeases } from './leases';
 
 /**
@@ -64,7 +64,8 @@ export async function readStatus(ctx: EngineContext, rt: AccountRuntime, kind: S
 export async function readUsage(ctx: EngineContext, rt: AccountRuntime, refs: CardRef[]): Promise<Counts> {
   const result = await readWithCardRetries(ctx, rt, 'usage', refs, (b) => rt.adapter.fetchUsage(b, ctx.now()));
   const at = ctx.now();
-  const w = result.items.length ? await ctx.store.usage.upsertCycles(result.items, at) : { written: 0, unchanged: 0 };
+  const w = result.items.length ? await ctx.store.usage.upsertCycles(result.items, at, { accountId: rt.account.id, platform: rt.manifest.id, thresholds: thresholdsOf(ctx, rt) })
+    : { written: 0, unchanged: 0 };
   for (const f of result.failures) await ctx.store.cards.recordSyncError([f.iccid], errorJson(f.error, 'usage'), at);
   const c = { written: w.written, unchanged: w.unchanged, failed: result.failures.length, faulted: faultedOf(result) };
   countCards(ctx, rt, 'usage', c);

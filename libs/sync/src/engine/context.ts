@@ -1,11 +1,11 @@
-import { isCarrierError } from '@simgate/core';
+import { DEFAULT_USAGE_THRESHOLDS, isCarrierError } from '@simgate/core';
 import type { Store } from '@simgate/store';
 import type { SyncJob } from '../jobs';
 import type { CardLeases } from '../leases';
 import type { AccountLimiter } from '../limits/account-limiter';
 import type { SimgateMetrics } from '../metrics';
 import { DEFAULT_RETRY, type RetryPolicy } from '../retry';
-import type { CarrierRuntime } from '../runtime';
+import type { AccountRuntime, CarrierRuntime } from '../runtime';
 import type { JobQueue } from '../queue/job-queue';
 
 /** The context every part of the sync engine works in: its dependencies, settings and clock. */
@@ -48,6 +48,8 @@ export interface SyncEngineDeps {
   resendGraceMs?: number;
   /** Operations: resends of one in-doubt item before it is failed (default 3). */
   maxResends?: number;
+  /** Usage thresholds (percent of quota) of accounts that set none (SIMGATE_USAGE_THRESHOLDS; default 80, 100). */
+  usageThresholds?: readonly number[];
 }
 
 /** The engine's dependencies with the clock, the sleep and the retry policy filled in. */
@@ -64,6 +66,11 @@ export function engineContext(d: SyncEngineDeps): EngineContext {
     sleep: d.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     retry: d.retry ?? DEFAULT_RETRY,
   };
+}
+
+/** The usage thresholds of an account: its own, else the fleet's. */
+export function thresholdsOf(ctx: EngineContext, rt: AccountRuntime): readonly number[] {
+  return rt.account.usageThresholds ?? ctx.usageThresholds ?? DEFAULT_USAGE_THRESHOLDS;
 }
 
 /** What a batch of cards came to. */

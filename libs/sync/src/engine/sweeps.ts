@@ -50,6 +50,11 @@ export async function runSweep(ctx: EngineContext, accountId: string, kind: Sync
     );
     ctx.metrics.jobDuration.observe({ ...rt.labels, kind, outcome: 'success' }, (performance.now() - t0) / 1000);
     ctx.logger.info({ account: accountId, kind, cards: out.cards, seconds: Math.round(performance.now() - t0) / 1000 }, 'sync sweep done');
+    if (kind !== 'orders' && !(await ctx.store.events.snapshotDone(ctx.store.db, accountId))) {
+      // The account's snapshot: once every sweep it has (inventory, status, usage, pools) succeeded once.
+      const kinds = (['inventory', 'status', 'usage', 'pools'] as const).filter((k) => supports(rt, k));
+      if (await ctx.store.events.completeSnapshot(accountId, kinds, ctx.now())) ctx.logger.info({ account: accountId }, 'account snapshot completed: card events start');
+    }
     if (kind === 'inventory') {
       for (const next of ['status', 'usage', 'pools'] as const) await requestSweep(ctx, accountId, next, 'chain');
     }

@@ -1,0 +1,247 @@
+import type { EventDraft, EventType, SimgateEvent } from '@simgate/core';
+import { canonicalJson } from './canonical';
+import type { Db, Queryable } from './db';
+
+/**
+ * The event feed (docs/events.md). Events are appended inside the transaction of the change they announce
+ * (`EventLog.append(tx, …)`), so one exists exactly when its change does.
+ *
+ * Order: an event's position is `(tx, id)` — the writing transaction's id, then the row id. Sequence values are
+ * taken at insert but become visible at commit, so a plain `id > cursor` reader could pass an id that a slower
+ * transaction commits later. A read therefore stops below the oldest transaction still running
+ * (`pg_snapshot_xmin`): every transaction under it has finished, and every later one gets a higher `tx`.
+ */
+
+/** A feed position: opaque to readers (`Cursor.encode`). */
+export interface Position {
+  /** The writing transaction's id (xid8, as decimal text). */
+  tx: string;
+  id: string;
+}
+
+export class InvalidCursor extends Error {}
+
+const POSITION_RE = /^(\d{1,20})\.(\d{1,20})$/;
+
+/** Cursor text: base64url of `<tx>.<id>` — opaque, so consoles store and pass it back without arithmetic. */
+export const Cursor = {
+  encode(p: Position): string {
+    return Buffer.from(`${p.tx}.${p.id}`, 'utf8').toString('base64url');
+  },
+  decode(text: string): Position {
+    const m = /^[A-Za-z0-9_-]{1,64}$/.test(text) ? POSITION_RE.exec(Buffer.from(text, 'base64url').toString('utf8')) : null;
+    if (!m) throw new InvalidCursor(`'${text.slice(0, 80)}' is not a cursor this feed gave out`);
+    return { tx: m[1], id: m[2] };
+  },
+  /** Before every event. */
+  START: { tx: '0', id: '0' } as Position,
+};
+
+function comparePositions(a: Position, b: Position): number {
+  const big = (s: string) => BigInt(s);
+  if (a.tx !== b.tx) return big(a.tx) < big(b.tx) ? -1 : 1;
+  if (a.id === b.id) return 0;
+  return big(a.id) < big(b.id) ? -1 : 1;
+}
+
+interface EventRow {
+  id: string;
+  tx: string;
+  type: string;
+  account_id: string | null;
+  subject: string | null;
+  occurred_at: Date;
+  data: Record<string, unknown>;
+}
+
+function toEvent(r: EventRow): SimgateEvent {
+  return {
+    id: `evt_${r.id}`,
+    type: r.type as EventType,
+    position: Cursor.encode({ tx: r.tx, id: String(r.id) }),
+    accountId: r.account_id,
+    subject: r.subject,
+    occurredAt: new Date(r.occurred_at),
+    data: r.data,
+  };
+}
+
+/** Told, after a commit, which events it wrote: metrics count them, waiting readers wake up. */
+export type EventsListener = (types: readonly EventType[]) => void;
+
+export interface FeedPage {
+  events: SimgateEvent[];
+  /** Where to resume: after the last event returned, or the read horizon when the page is not full. */
+  next: string;
+}
+
+export interface FeedQuery {
+  after: Position;
+  types?: readonly string[] | null;
+  accountId?: string | null;
+  limit: number;
+}
+
+const SETTINGS_PRUNED = 'events.pruned_through';
+
+export class EventsRepository {
+  private readonly listeners = new Set<EventsListener>();
+
+  constructor(private readonly db: Db) {}
+
+  /** Appends events in the caller's transaction. Call `committed` with the same drafts after the commit. */
+  async append(tx: Queryable, drafts: readonly EventDraft[]): Promise<void> {
+    if (!drafts.length) return;
+    await tx.query(
+      `INSERT INTO events (type, account_id, subject, occurred_at, webhook_id, data)
+       SELECT type, account_id, subject, occurred_at, webhook_id, data
+       FROM jsonb_to_recordset($1::jsonb) AS t(type text, account_id text, subject text, occurred_at timestamptz, webhook_id text, data jsonb)`,
+      [
+        canonicalJson(
+          drafts.map((d) => ({
+            type: d.type,
+            account_id: d.accountId,
+            subject: d.subject,
+            occurred_at: d.occurredAt,
+            webhook_id: d.webhookId ?? null,
+            data: d.data,
+          })),
+        ),
+      ],
+    );
+  }
+
+  /** Writes events in a transaction of their own (changes that are themselves only events: sync.late). */
+  async write(drafts: readonly EventDraft[]): Promise<void> {
+    if (!drafts.length) return;
+    await this.db.transaction((tx) => this.append(tx, drafts));
+    this.committed(drafts);
+  }
+
+  /** After the commit of `append`ed drafts. */
+  committed(drafts: readonly EventDraft[]): void {
+    if (!drafts.length || !this.listeners.size) return;
+    const types = drafts.map((d) => d.type);
+    for (const l of this.listeners) l(types);
+  }
+
+  onCommitted(l: EventsListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  /** Whether an account's snapshot (its first sweeps) is done: per-card events start after it. */
+  async snapshotDone(q: Queryable, accountId: string): Promise<boolean> {
+    const r = await q.query(`SELECT 1 FROM feed_accounts WHERE account_id = $1`, [accountId], { prepare: true });
+    return r.rows.length > 0;
+  }
+
+  /**
+   * Marks an account's snapshot done when every sweep kind in `kinds` has succeeded once, with one
+   * `account.snapshot_completed` event; returns whether it happened now (once per account, whichever worker).
+   */
+  async completeSnapshot(accountId: string, kinds: readonly string[], at: Date): Promise<boolean> {
+    let draft: EventDraft | null = null;
+    await this.db.transaction(async (tx) => {
+      const done = await tx.query<{ kind: string; last_success_at: Date }>(
+        `SELECT kind, last_success_at FROM sync_checkpoints WHERE account_id = $1 AND kind = ANY($2::text[]) AND last_success_at IS NOT NULL`,
+        [accountId, [...kinds]],
+      );
+      if (done.rows.length < new Set(kinds).size) return;
+      const ins = await tx.query(`INSERT INTO feed_accounts (account_id, snapshot_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [accountId, at]);
+      if (ins.affectedRows !== 1) return;
+      const cards = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM cards WHERE account_id = $1`, [accountId]);
+      draft = {
+        type: 'account.snapshot_completed',
+        accountId,
+        subject: accountId,
+        occurredAt: at,
+        data: { accountId, cards: cards.rows[0].n, sweeps: [...kinds].sort() },
+      };
+      await this.append(tx, [draft]);
+    });
+    if (draft) this.committed([draft]);
+    return draft !== null;
+  }
+
+  /**
+   * The current position: every event committed before this call is at or before it. A console reads the
+   * cards after taking it and follows the feed from it (it may see a change it already read, never miss one).
+   */
+  async position(q: Queryable = this.db): Promise<string> {
+    return Cursor.encode(await this.horizon(q));
+  }
+
+  private async horizon(q: Queryable): Promise<Position> {
+    const r = await q.query<{ x: string }>(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS x`, [], { prepare: true });
+    // Transactions below the horizon are finished; the horizon's own may still write, so resume before it.
+    return { tx: (BigInt(r.rows[0].x) - 1n).toString(), id: '9223372036854775807' };
+  }
+
+  /** A page of the feed after `after`, in position order. Throws `CursorExpired` when `after` was pruned. */
+  async read(query: FeedQuery): Promise<FeedPage> {
+    await this.assertRetained(query.after);
+    const horizon = await this.horizon(this.db);
+    const r = await this.db.query<EventRow>(
+      `SELECT id::text AS id, tx::text AS tx, type, account_id, subject, occurred_at, data FROM events
+       WHERE (tx, id) > ($1::xid8, $2::bigint) AND tx <= $3::xid8 AND webhook_id IS NULL
+         AND ($4::text[] IS NULL OR type = ANY($4::text[])) AND ($5::text IS NULL OR account_id = $5)
+       ORDER BY tx, id LIMIT $6`,
+      [query.after.tx, query.after.id, horizon.tx, query.types?.length ? [...query.types] : null, query.accountId ?? null, query.limit],
+    );
+    const events = r.rows.map(toEvent);
+    const full = events.length === query.limit;
+    let next: Position = full ? Cursor.decode(events[events.length - 1].position) : horizon;
+    if (comparePositions(next, query.after) < 0) next = query.after;
+    return { events, next: Cursor.encode(next) };
+  }
+
+  /** Events by id (the webhook sender reads what it delivers). */
+  async byIds(ids: readonly string[]): Promise<Map<string, SimgateEvent & { webhookId: string | null }>> {
+    if (!ids.length) return new Map();
+    const r = await this.db.query<EventRow & { webhook_id: string | null }>(
+      `SELECT id::text AS id, tx::text AS tx, type, account_id, subject, occurred_at, data, webhook_id FROM events WHERE id = ANY($1::bigint[])`,
+      [ids.map((i) => i.replace(/^evt_/, ''))],
+    );
+    return new Map(r.rows.map((x) => [`evt_${x.id}`, { ...toEvent(x), webhookId: x.webhook_id }]));
+  }
+
+  /**
+   * Deletes events written before `before` and remembers the last position deleted: a cursor at or before it
+   * gets CURSOR_EXPIRED instead of a silent gap.
+   */
+  async prune(before: Date): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const r = await tx.query<{ tx: string; id: string }>(
+        `DELETE FROM events WHERE created_at < $1 RETURNING tx::text AS tx, id::text AS id`,
+        [before],
+      );
+      if (!r.rows.length) return 0;
+      let last = r.rows[0];
+      for (const x of r.rows) if (comparePositions(x, last) > 0) last = x;
+      const prev = await this.prunedThrough(tx);
+      if (!prev || comparePositions(last, prev) > 0) {
+        await tx.query(
+          `INSERT INTO settings (key, value, updated_at) VALUES ($1, $2::jsonb, now())
+           ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+          [SETTINGS_PRUNED, JSON.stringify(last)],
+        );
+      }
+      return r.rows.length;
+    });
+  }
+
+  private async prunedThrough(q: Queryable): Promise<Position | null> {
+    const r = await q.query<{ value: Position }>(`SELECT value FROM settings WHERE key = $1`, [SETTINGS_PRUNED], { prepare: true });
+    return r.rows[0]?.value ?? null;
+  }
+
+  private async assertRetained(after: Position): Promise<void> {
+    const pruned = await this.prunedThrough(this.db);
+    if (pruned && comparePositions(after, pruned) < 0) {
+      throw new CursorExpired('the cursor points before the oldest event kept (SIMGATE_EVENTS_RETENTION_HOURS): start again from a new read');
+    }
+  }
+}
+
+export class CursorExpired extends Error {}
