@@ -5,6 +5,7 @@ import { ApiKeyGuard } from './common/auth.guard';
 import { ProblemFilter } from './common/problem';
 import { CardsController } from './cards/cards.controller';
 import { CardsService } from './cards/cards.service';
+import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { ImportController } from './imports/import.controller';
 import { MetricsController } from './metrics/metrics.controller';
@@ -31,6 +32,7 @@ export class GatewayModule {
         OperationsController,
         ImportController,
         SyncController,
+        EventsController,
       ],
       providers: [
         { provide: SIMGATE, useValue: simgate },

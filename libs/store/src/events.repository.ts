@@ -76,7 +76,8 @@ export interface FeedPage {
 }
 
 export interface FeedQuery {
-  after: Position;
+  /** Null: from the oldest event kept. */
+  after: Position | null;
   types?: readonly string[] | null;
   accountId?: string | null;
   limit: number;
@@ -180,19 +181,20 @@ export class EventsRepository {
 
   /** A page of the feed after `after`, in position order. Throws `CursorExpired` when `after` was pruned. */
   async read(query: FeedQuery): Promise<FeedPage> {
-    await this.assertRetained(query.after);
+    const after = query.after ?? Cursor.START;
+    if (query.after) await this.assertRetained(query.after);
     const horizon = await this.horizon(this.db);
     const r = await this.db.query<EventRow>(
       `SELECT id::text AS id, tx::text AS tx, type, account_id, subject, occurred_at, data FROM events
        WHERE (tx, id) > ($1::xid8, $2::bigint) AND tx <= $3::xid8 AND webhook_id IS NULL
          AND ($4::text[] IS NULL OR type = ANY($4::text[])) AND ($5::text IS NULL OR account_id = $5)
        ORDER BY tx, id LIMIT $6`,
-      [query.after.tx, query.after.id, horizon.tx, query.types?.length ? [...query.types] : null, query.accountId ?? null, query.limit],
+      [after.tx, after.id, horizon.tx, query.types?.length ? [...query.types] : null, query.accountId ?? null, query.limit],
     );
     const events = r.rows.map(toEvent);
     const full = events.length === query.limit;
     let next: Position = full ? Cursor.decode(events[events.length - 1].position) : horizon;
-    if (comparePositions(next, query.after) < 0) next = query.after;
+    if (comparePositions(next, after) < 0) next = after;
     return { events, next: Cursor.encode(next) };
   }
 

@@ -76,6 +76,22 @@ export class SimgateMetrics {
   readonly operationsSubmitted = this.counter('simgate_operations_submitted_total', [...ACCOUNT, 'type', 'result'],
     'Operation items sent to carriers, by type and result (accepted, rejected, in_doubt).');
 
+  // Events and webhooks (docs/events.md).
+  readonly events = this.counter('simgate_events_total', ['type'],
+    'Events written (committed) by this process, by type.');
+  readonly webhookDeliveries = this.counter('simgate_webhook_deliveries_total', ['outcome'],
+    'Webhook delivery attempts by outcome: delivered (2xx), failed (non-2xx, timeout, network; retried), gave_up (schedule exhausted), expired (event pruned before delivery).');
+  readonly webhookLag = this.histogram('simgate_webhook_delivery_lag_seconds', [], [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 7200, 21600, 86400],
+    'Time from an event being written to its delivery being answered 2xx.');
+  readonly webhookPending = this.gauge('simgate_webhook_outbox_pending', [],
+    'Webhook deliveries not yet answered 2xx (waiting for their first or next attempt).');
+  readonly webhookOldestPending = this.gauge('simgate_webhook_outbox_oldest_pending_seconds', [],
+    'Age of the oldest webhook delivery not yet answered 2xx (0 when none).');
+  readonly webhooksFailing = this.gauge('simgate_webhooks_failing', [],
+    'Enabled webhooks whose last delivery attempt failed.');
+  readonly webhooksDisabled = this.gauge('simgate_webhooks_disabled', [],
+    'Webhooks disabled after failing through the whole retry schedule.');
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'simgate_process_' });
   }

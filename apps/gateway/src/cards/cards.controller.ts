@@ -101,7 +101,10 @@ export class CardsController {
   @ApiOperation({ summary: 'Export the filtered list as CSV (streamed, up to 500,000 rows)' })
   async export(@Query() query: unknown, @Res() res: Response): Promise<void> {
     const q = parse(exportQuery, query, 'query');
+    // The feed position before the first read: follow GET /v1/events?after=<it> to stay in step after the export.
+    const feedPosition = await this.sg.store.events.position();
     res.status(200).type('text/csv; charset=utf-8').setHeader('content-disposition', 'attachment; filename="cards.csv"');
+    res.setHeader('simgate-feed-position', feedPosition);
     res.write(CSV_COLUMNS.join(',') + '\n');
     let after: string | null = null;
     let n = 0;

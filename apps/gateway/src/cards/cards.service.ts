@@ -71,11 +71,16 @@ export class CardsService {
     });
   }
 
+  /**
+   * A page of cards, with the feed position taken before the read (`feedPosition`): following the events from
+   * it never misses a change the page does not show (it may repeat one it does).
+   */
   async list(filter: CardFilter, limit: number, after: string | null) {
+    const feedPosition = await this.sg.store.events.position();
     const page = await this.sg.store.cards.list(filter, limit + 1, after, { raw: false });
     const more = page.length > limit;
     const items = await this.views(page.slice(0, limit));
-    return { items, nextCursor: more ? encodeCursor(page[limit - 1].iccid) : null };
+    return { items, nextCursor: more ? encodeCursor(page[limit - 1].iccid) : null, feedPosition };
   }
 
   /** One card's view: the card and its current usage in one statement; checkpoints reused. */

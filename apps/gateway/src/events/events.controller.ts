@@ -1,0 +1,111 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { EVENT_TYPES, isEventType, type SimgateEvent } from '@simgate/core';
+import { Cursor, CursorExpired, InvalidCursor, type Position } from '@simgate/store';
+import type { Simgate } from '@simgate/sync';
+import { z } from 'zod';
+import { Problem } from '../common/problem';
+import { parse } from '../common/validation';
+import { SIMGATE } from '../tokens';
+import { EVENT_PAGE_SCHEMA } from './event-schemas';
+
+/** Longest long-poll (`waitSeconds`). */
+export const MAX_WAIT_SECONDS = 30;
+
+const eventsQuery = z
+  .object({
+    after: z.string().min(1).max(128).optional(),
+    types: z.string().min(1).max(1000).optional(),
+    account: z.string().min(1).max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    waitSeconds: z.coerce.number().int().min(0).max(MAX_WAIT_SECONDS).default(0),
+  })
+  .strict();
+
+/** An event as the API and webhooks carry it. */
+export function eventJson(e: SimgateEvent) {
+  return {
+    id: e.id,
+    type: e.type,
+    position: e.position,
+    timestamp: e.occurredAt.toISOString(),
+    accountId: e.accountId,
+    subject: e.subject,
+    data: e.data,
+  };
+}
+
+@ApiTags('events')
+@ApiBearerAuth()
+@Controller('v1/events')
+export class EventsController {
+  /** Waiting long-polls: woken when this process commits events (others' commits are seen by polling). */
+  private readonly waiters = new Set<() => void>();
+
+  constructor(@Inject(SIMGATE) private readonly sg: Simgate) {
+    sg.store.events.onCommitted(() => {
+      for (const w of [...this.waiters]) w();
+    });
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'The change feed: events in order after a position, resumable, long-polled up to 30 s',
+    description:
+      'Follow it with `after=<next>`. A position is opaque. A cursor older than the retention answers 410 CURSOR_EXPIRED: ' +
+      'read the cards again (their list answers with its `feedPosition`) and follow from there.',
+  })
+  @ApiQuery({ name: 'after', required: false, description: 'A position (`next`, an event\'s `position`, a list\'s `feedPosition`); absent: the oldest event kept' })
+  @ApiQuery({ name: 'types', required: false, description: `Comma-separated event types: ${EVENT_TYPES.join(', ')}` })
+  @ApiQuery({ name: 'account', required: false })
+  @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
+  @ApiQuery({ name: 'waitSeconds', required: false, description: `0–${MAX_WAIT_SECONDS}: wait this long for an event when there is none yet` })
+  @ApiOkResponse({ schema: EVENT_PAGE_SCHEMA })
+  async list(@Query() query: unknown) {
+    const q = parse(eventsQuery, query, 'query');
+    let after: Position | null = null;
+    if (q.after) {
+      try {
+        after = Cursor.decode(q.after);
+      } catch (e) {
+        if (e instanceof InvalidCursor) throw new Problem(400, 'INVALID_CURSOR', e.message, { field: 'query.after' });
+        throw e;
+      }
+    }
+    const types = q.types ? q.types.split(',').map((t) => t.trim()) : null;
+    const unknown = types?.find((t) => !isEventType(t));
+    if (unknown !== undefined) {
+      throw new Problem(400, 'UNKNOWN_EVENT_TYPE', `'${unknown.slice(0, 64)}' is not an event type (${EVENT_TYPES.join(', ')})`, { field: 'query.types' });
+    }
+    if (q.account && !this.sg.accounts.some((a) => a.id === q.account)) {
+      throw new Problem(400, 'UNKNOWN_ACCOUNT', `account '${q.account}' is not configured`, { field: 'query.account' });
+    }
+    const deadline = Date.now() + q.waitSeconds * 1000;
+    for (;;) {
+      let page;
+      try {
+        page = await this.sg.store.events.read({ after, types, accountId: q.account ?? null, limit: q.limit });
+      } catch (e) {
+        if (e instanceof CursorExpired) throw new Problem(410, 'CURSOR_EXPIRED', e.message, { field: 'query.after' });
+        throw e;
+      }
+      const left = deadline - Date.now();
+      if (page.events.length || left <= 0) return { items: page.events.map(eventJson), next: page.next };
+      // Nothing yet: resume from the horizon read (never skips) once woken or after a short poll.
+      after = Cursor.decode(page.next);
+      await this.wake(Math.min(left, 250));
+    }
+  }
+
+  private wake(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.waiters.add(done);
+    });
+  }
+}
