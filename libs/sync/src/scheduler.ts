@@ -16,7 +16,16 @@ export class SyncScheduler {
     private readonly intervals: SyncIntervals,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
+    /** Events older than this leave the feed (SIMGATE_EVENTS_RETENTION_HOURS); pruned hourly. */
+    private readonly eventsRetentionHours = 7 * 24,
   ) {}
+
+  /** Deletes events past the retention (their write time, the database's clock); cursors before them expire. */
+  async pruneEvents(): Promise<number> {
+    const n = await this.store.events.prune(new Date(Date.now() - this.eventsRetentionHours * 3600_000));
+    if (n) this.logger.info({ events: n, retentionHours: this.eventsRetentionHours }, 'events pruned');
+    return n;
+  }
 
   async kickOff(): Promise<void> {
     for (const rt of this.runtime.all()) {
@@ -27,6 +36,9 @@ export class SyncScheduler {
 
   /** One timer per kind: `add(name, ms, fn)` is @nestjs/schedule's SchedulerRegistry in the app. */
   install(add: (name: string, ms: number, fn: () => void) => void): void {
+    add('events:prune', 3600_000, () => {
+      this.pruneEvents().catch((e: unknown) => this.logger.error({ err: String(e) }, 'pruning events failed'));
+    });
     for (const kind of Object.keys(this.intervals) as SyncKind[]) {
       const ms = this.intervals[kind] * 1000;
       add(`sync:${kind}`, ms, () => {

@@ -151,7 +151,7 @@ export class Simgate {
         resendGraceMs: 2 * timeoutMs,
         usageThresholds: config.events.usageThresholds,
       });
-      const scheduler = new SyncScheduler(engine, runtime, store, config.intervals, logger, now);
+      const scheduler = new SyncScheduler(engine, runtime, store, config.intervals, logger, now, config.events.retentionHours);
       registerCollectors(metrics, store, runtime, [queue as JobQueue<unknown>], config.intervals, config.budgetFactor, { now });
       // Bull makes its connections lazily: the list is read when closing.
       const redisClients = () => [...(redis ? [redis] : []), ...(bullRedis?.clients ?? [])];
