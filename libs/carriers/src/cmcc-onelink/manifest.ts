@@ -1,51 +1,21 @@
-import { Carrier, naturalMonth, OperationType, SHANGHAI, type AdapterManifest } from '@simgate/core';
+import { Carrier, naturalMonth, OperationType, SHANGHAI } from '@simgate/core';
 import { z } from 'zod';
-
-/** A whole number from `min`, capped at `max` (a larger value is accepted and capped), `dflt` when absent. */
-const capped = (min: number, max: number, dflt: number) =>
-  z.number().int().min(min).transform((n) => Math.min(n, max)).default(dflt);
-
-/** The account's `options` (accounts file), validated at start-up; defaults applied here, unknown keys refused. */
-export const optionsSchema = z
-  .object({
-    /** OneLink has no "list my pools" call: the group ids (流量池 groupId) of the account's pools. */
-    groupIds: z.array(z.string().min(1)).default([]),
-    /**
-     * When `sim-basic-info` (one request per card, for the open and activation dates) is asked:
-     * `auto` (default) only when the ref's hints do not already give the dates; `always`; `never`.
-     */
-    basicInfo: z.enum(['auto', 'always', 'never']).default('auto'),
-    /** Single-card requests in flight at once within one adapter call (the rate limiter still applies); ≤ 10. */
-    concurrency: capped(1, 10, 4),
-    /** Members per `group-member` page (≤ 50). */
-    memberPageSize: capped(1, 50, 50),
-  })
-  .strict();
-export type Options = z.infer<typeof optionsSchema>;
+import { cappedIntOption, defineManifest } from '../toolkit';
 
 /** China Mobile OneLink, API v5 ("ec"): carriers.md §1. Data, for the console and the sync engine. */
-export const manifest: AdapterManifest = {
-  id: 'cmcc-onelink',
-  carrier: Carrier.CMCC,
-  label: '中国移动 OneLink (API v5)',
-  zone: SHANGHAI,
-  credentials: [
-    { name: 'appid', label: 'AppID', secret: false, description: 'OneLink application id; also the prefix of every transid' },
-    { name: 'password', label: '密码 Password', secret: true, description: 'OneLink application password (get/token)' },
-  ],
+export const manifest = defineManifest({
+  id: 'cmcc-onelink', carrier: Carrier.CMCC, label: '中国移动 OneLink (API v5)', zone: SHANGHAI,
   capabilities: {
     // No "list all my cards" call: cards come from imported order lists and are resolved in batches of 100.
     inventory: 'IMPORTED',
     statusBatch: true,
-    // Month-to-date usage and the in-plan margin are single-card calls (past months are batched).
-    usageBatch: false,
-    dailyUsage: true,
+    // Month-to-date usage and the in-plan margin are single-card calls (past months are batched): no usageBatch.
     // sim-data-usage-daily/batch serves the last 7 days up to yesterday.
     dailyUsageDays: 7,
     pools: true,
     operations: [OperationType.ACTIVATE, OperationType.SUSPEND, OperationType.RESUME],
-    // Real-time for OneLink-CT cards, as of yesterday 24:00 for OneLink-PB cards: the weaker claim.
-    realTimeUsage: false,
+    // No realTimeUsage: real-time for OneLink-CT cards, as of yesterday 24:00 for OneLink-PB cards (the weaker
+    // claim).
   },
   batchSizes: {
     inventoryPage: 100,
@@ -56,15 +26,35 @@ export const manifest: AdapterManifest = {
   },
   quotas: {
     account: { points: 10, durationSeconds: 1 },
-    maxInFlight: null,
     endpoints: [{ match: 'change/*', points: 1, durationSeconds: 1, perEndpoint: true }],
   },
   billingCycle: naturalMonth(SHANGHAI),
-  cooldowns: { sameCardChangeSeconds: 30 * 60, rebindsPerMonth: null },
+  cooldowns: { sameCardChangeSeconds: 30 * 60 },
   // CMCC: 1–2 business days, up to about a week (domain.md §6).
   orderProcessing: { typicalHours: 48, deadlineHours: 7 * 24 },
   // operType is a transition (stop, resume), not a target state, and no order list shows an order without its
   // orderNum: an in-doubt order is resent only after the processing time. 12034 refuses a change within 30 minutes.
-  orderResend: { idempotent: false, pendingCodes: ['12034'] },
-  options: optionsSchema,
-};
+  orderResend: { pendingCodes: ['12034'] },
+  // The account entry (accounts file): its credentials, and its options (defaults applied here).
+  credentials: [
+    { name: 'appid', label: 'AppID', secret: false, description: 'OneLink application id; also the prefix of every transid' },
+    { name: 'password', label: '密码 Password', secret: true, description: 'OneLink application password (get/token)' },
+  ],
+  options: {
+    /** OneLink has no "list my pools" call: the group ids (流量池 groupId) of the account's pools. */
+    groupIds: z.array(z.string().min(1)).default([]),
+    /**
+     * When `sim-basic-info` (one request per card, for the open and activation dates) is asked:
+     * `auto` (default) only when the ref's hints do not already give the dates; `always`; `never`.
+     */
+    basicInfo: z.enum(['auto', 'always', 'never']).default('auto'),
+    /** Single-card requests in flight at once within one adapter call (the rate limiter still applies); ≤ 10. */
+    concurrency: cappedIntOption(1, 10, 4),
+    /** Members per `group-member` page (≤ 50). */
+    memberPageSize: cappedIntOption(1, 50, 50),
+  },
+});
+
+/** The account's `options`, validated at start-up: the manifest's (defaults applied, unknown keys refused). */
+export const optionsSchema = manifest.options;
+export type Options = z.infer<typeof optionsSchema>;

@@ -11,11 +11,17 @@
  *   describe(facts) → text, describeMalformed?(endpoint, problem) → text };
  *   `ErrorRule` { kind: 'RATE_LIMITED'|'AUTH_EXPIRED'|'TRANSIENT'|'REJECTED', scope: 'ACCOUNT'|'REQUEST'|'CARD',
  *   meaning, retryAfterSeconds? }.
+ * - `errorRows` / `statusRows` (tagged templates): code or status rows as a table, one a line, `<code> <KIND>
+ *   <SCOPE> [retry=<seconds>] <meaning…>`, `#` comments; a malformed row throws at load, naming its line.
  * - `classify(table, { endpoint, secrets, httpStatus? }, { code?, message?, retryAfter?, now? })` → CarrierError:
  *   code row > unknownCode > endpointStatuses > statuses > `statusRule` (429 rate limited, 408/5xx transient,
  *   else refused); Retry-After header (seconds or HTTP date) over the rule's retryAfterSeconds; secrets redacted.
  * - `malformed(table, ctx, problem)` → Transient (carrierCode `MALFORMED`); `cardScoped(table)` → (e) => the
  *   rule of e has scope CARD; `ruleOf`, `statusRule`, `isOkStatus`, `retryAfterSeconds`, `errorOfKind`.
+ * Manifests
+ * - `defineManifest(m)` → AdapterManifest: the manifest with what the platform does not do left out and filled
+ *   in (no batch reads, daily usage, pools or real-time usage; no in-flight limit, per-path quota, cooldown;
+ *   resend not idempotent, no pending codes).
  * Per-card reads and batching
  * - `eachCard(items, fn, { concurrency?, refusalIsCards? })` → Outcome[]; `readPerCard(refs, read, opts)` →
  *   BatchResult: a Transient, a `CardFailure` or a card refusal (`refusalIsCards`, default every refusal) is the
@@ -39,7 +45,9 @@
  */
 export * from './carrier-http';
 export * from './checks';
+export * from './error-rows';
 export * from './errors';
+export * from './manifest';
 export * from './per-card';
 export * from './per-card-adapter';
 export * from './progress';
