@@ -126,10 +126,13 @@ describe('new-carrier: docs/adding-a-carrier.md', () => {
 
   it('names the exports the generated files have', () => {
     const exports: Array<[string, string, RegExp]> = [
-      ['manifest.ts', '`manifest`', /export const manifest: AdapterManifest/],
-      ['manifest.ts', '`optionsSchema`', /export const optionsSchema = z/],
+      ['manifest.ts', '`manifest`', /export const manifest = defineManifest\(\{/],
+      ['manifest.ts', '`defineManifest`', /defineManifest\(\{/],
+      ['manifest.ts', '`optionsSchema`', /export const optionsSchema = manifest\.options;/],
       ['manifest.ts', '`type Options`', /export type Options = /],
       ['errors.ts', '`errorTable`', /export const errorTable: ErrorTable/],
+      ['errors.ts', '`errorRows`', /codes: errorRows`/],
+      ['errors.ts', '`statusRows`', /statuses: statusRows`/],
       ['client.ts', '`class <Pascal>Client`', /export class AcmeIotClient \{/],
       [
         'adapter.ts',

@@ -33,83 +33,80 @@ export type WireUsage = z.infer<typeof usageSchema>;
 
 export function manifestTs(n: Names): string {
   return `import { z } from 'zod';
-import { Carrier, naturalMonth, UTC, type AdapterManifest } from '@simgate/core';
+import { Carrier, naturalMonth, UTC } from '@simgate/core';
+import { defineManifest } from '../toolkit';
 
 /**
  * ${n.id}: the manifest, as data (docs/adding-a-carrier.md, step 2), read by the console, the sync planner
- * and the accounts loader. Every TODO below is a placeholder: take the value from the platform's wire
- * contract and say where it comes from, or mark it (convention).
+ * and the accounts loader. A manifest says what the platform does; what it does not is the default
+ * (\`defineManifest\`: no batch reads, daily usage, pools or real-time usage, no in-flight limit, per-path
+ * quota or cooldown, an in-doubt order resent only after the processing time, no options). Every TODO below
+ * is a placeholder: take the value from the platform's wire contract and say where it comes from, or mark it
+ * (convention).
  */
-
-/**
- * The account's \`options\` (accounts file), validated at start-up; defaults applied here, never in the adapter.
- * ${n.todo}: the options the platform needs (plan volume, pool group ids, …), or none.
- */
-export const optionsSchema = z.object({}).strict();
-
-export type Options = z.infer<typeof optionsSchema>;
-
-export const manifest: AdapterManifest = {
-  id: '${n.id}',
-  // ${n.todo}: the carrier that runs the platform.
-  carrier: Carrier.OVERSEAS,
-  label: '${n.todo}: the platform as the console names it',
-  // ${n.todo}: the zone the platform speaks (Asia/Shanghai for the Chinese carriers).
-  zone: UTC,
+export const manifest = defineManifest({
+  // ${n.todo}: the carrier that runs the platform, its label, its zone (Asia/Shanghai for the Chinese carriers).
+  id: '${n.id}', carrier: Carrier.OVERSEAS, label: '${n.todo}: the platform as the console names it', zone: UTC,
+  capabilities: {
+    // ${n.todo}: 'LIST' (a paged list of every card), 'MODIFIED_SINCE' (changed since a mark) or 'IMPORTED'.
+    inventory: 'LIST',
+    // ${n.todo}: what the platform does beyond one card per request: statusBatch, usageBatch, pools, and
+    // dailyUsageDays (how many days back it serves daily usage); realTimeUsage false if usage is as of yesterday.
+    realTimeUsage: true,
+    // ${n.todo}: the operations the platform supports; the adapter refuses the others with NotSupported.
+    operations: [],
+  },
+  // ${n.todo}: cards per list page and per status, usage and operation request.
+  batchSizes: { inventoryPage: 100, status: 1, usage: 1, operation: 1 },
+  quotas: {
+    // ${n.todo}: the platform's published quota (a sliding window); maxInFlight and per-path \`endpoints\` if any.
+    account: { points: 10, durationSeconds: 1 },
+  },
+  // ${n.todo}: the billing cycle (monthDayCycle(27, SHANGHAI) for a 27th–26th cycle); cooldowns if any.
+  billingCycle: naturalMonth(UTC),
+  // ${n.todo}: how long the carrier takes to complete an order; the engine fails it after deadlineHours.
+  orderProcessing: { typicalHours: 24, deadlineHours: 72 },
+  // The account entry (accounts file): its credentials, and its options (defaults applied here).
   // ${n.todo}: the credential fields of an account; secret ones are never logged or returned.
   credentials: [
     { name: 'username', label: 'API user', secret: false },
     { name: 'password', label: 'API password', secret: true },
   ],
-  capabilities: {
-    // ${n.todo}: 'LIST' (a paged list of every card), 'MODIFIED_SINCE' (changed since a mark) or 'IMPORTED'.
-    inventory: 'LIST',
-    statusBatch: false,
-    usageBatch: false,
-    dailyUsage: false,
-    dailyUsageDays: 0,
-    pools: false,
-    // ${n.todo}: the operations the platform supports; the adapter refuses the others with NotSupported.
-    operations: [],
-    realTimeUsage: true,
-  },
-  // ${n.todo}: cards per list page and per status, usage and operation request.
-  batchSizes: { inventoryPage: 100, status: 1, usage: 1, operation: 1 },
-  quotas: {
-    // ${n.todo}: the platform's published quota (a sliding window); per-path limits under \`endpoints\`.
-    account: { points: 10, durationSeconds: 1 },
-    maxInFlight: null,
-    endpoints: [],
-  },
-  // ${n.todo}: the billing cycle (monthDayCycle(27, SHANGHAI) for a 27th–26th cycle).
-  billingCycle: naturalMonth(UTC),
-  cooldowns: { sameCardChangeSeconds: null, rebindsPerMonth: null },
-  // ${n.todo}: how long the carrier takes to complete an order; the engine fails it after deadlineHours.
-  orderProcessing: { typicalHours: 24, deadlineHours: 72 },
-  options: optionsSchema,
-};
+  // ${n.todo}: the options the platform needs (plan volume: planMbOption(), pool group ids, …), a zod schema
+  // each with its default (intOption, cappedIntOption from the toolkit), or none.
+  options: {},
+});
+
+/** The account's \`options\`, validated at start-up: the manifest's (defaults applied, unknown keys refused). */
+export const optionsSchema = manifest.options;
+export type Options = z.infer<typeof optionsSchema>;
 `;
 }
 
 export function errorsTs(n: Names): string {
-  return `import type { ErrorTable } from '../toolkit';
+  return `import { errorRows, statusRows, type ErrorTable } from '../toolkit';
 import { manifest } from './manifest';
 
 /**
  * ${n.id}: the error table (docs/adding-a-carrier.md, step 6): the platform's own codes → core error class,
  * as data. The toolkit's \`classify(errorTable, …)\` looks an answer up — its code's row first, then the status
  * rows, then the fallback every platform shares (429 RateLimited, 408 and 5xx Transient, other 4xx Rejected)
- * — and \`malformed(errorTable, …)\` makes an unreadable answer Transient. \`scope: 'CARD'\`: the refusal
- * concerns the one card asked for (a per-card or batch read records it as that card's failure and goes on).
+ * — and \`malformed(errorTable, …)\` makes an unreadable answer Transient. Rows are tables, one a line:
+ * \`<code> <KIND> <SCOPE> [retry=<seconds>] <meaning…>\`, KIND one of RATE_LIMITED, AUTH_EXPIRED, TRANSIENT,
+ * REJECTED, SCOPE one of ACCOUNT, REQUEST, CARD (the refusal concerns the one card asked for: a per-card or
+ * batch read records it as that card's failure and goes on); \`#\` starts a comment, and a malformed row throws
+ * when the module loads.
  */
 export const errorTable: ErrorTable = {
   platform: manifest.id,
-  codes: {
-    // ${n.todo}: every error code the platform's wire contract lists, e.g.
-    // '1001': { kind: 'REJECTED', scope: 'CARD', meaning: 'unknown ICCID' },
-  },
-  // ${n.todo}: status rows where the platform differs from the fallback, e.g.
-  // statuses: { 401: { kind: 'AUTH_EXPIRED', scope: 'ACCOUNT', meaning: 'token expired' } },
+  codes: errorRows\`
+    # ${n.todo}: every error code the platform's wire contract lists, e.g.
+    # 1001 REJECTED CARD unknown ICCID
+  \`,
+  statuses: statusRows\`
+    # ${n.todo}: status rows where the platform differs from the fallback, e.g.
+    # 401  AUTH_EXPIRED ACCOUNT token expired
+  \`,
   describe: (f) =>
     \`\${manifest.id} \${f.endpoint}: \${f.httpStatus !== undefined ? \`HTTP \${f.httpStatus}\` : 'error'}\${f.code ? \` \${f.code}\` : ''}\${f.carrierMessage ? \`: \${f.carrierMessage}\` : ''} (\${f.rule.meaning})\`,
 };
