@@ -21,7 +21,8 @@
  * Manifests
  * - `defineManifest(m)` → AdapterManifest: the manifest with what the platform does not do left out and filled
  *   in (no batch reads, daily usage, pools or real-time usage; no in-flight limit, per-path quota, cooldown;
- *   resend not idempotent, no pending codes).
+ *   resend not idempotent, no pending codes); its `options`, written option by option, become one strict zod
+ *   schema (`manifest.options`). Option schemas: `intOption`, `cappedIntOption`, `planMbOption`.
  * Per-card reads and batching
  * - `eachCard(items, fn, { concurrency?, refusalIsCards? })` → Outcome[]; `readPerCard(refs, read, opts)` →
  *   BatchResult: a Transient, a `CardFailure` or a card refusal (`refusalIsCards`, default every refusal) is the
