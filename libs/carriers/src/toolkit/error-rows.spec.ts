@@ -39,6 +39,12 @@ describe('toolkit error rows', () => {
     expect(errorRows('\n  # nothing yet\n')).toEqual({});
   });
 
+  it('keeps any code a row, __proto__ too', () => {
+    const rows = errorRows`__proto__ REJECTED REQUEST odd code`;
+    expect(Object.keys(rows)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(rows)).toBe(Object.prototype);
+  });
+
   it('takes interpolated values as text', () => {
     const minutes = 30;
     expect(errorRows`E1 REJECTED REQUEST retry=${minutes * 60} wait ${minutes} minutes`).toEqual({

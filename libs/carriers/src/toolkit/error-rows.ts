@@ -54,7 +54,8 @@ function parseRows(
     if (meaning === undefined || meaning.trim() === '') fail('no meaning');
     const rule: ErrorRule = { kind: kind as ErrorKind, scope: scope as ErrorRule['scope'], meaning: meaning.trim() };
     if (retry !== undefined) rule.retryAfterSeconds = Number(retry);
-    rows[code] = rule;
+    // Defined, not assigned: a code such as `__proto__` is a row like any other.
+    Object.defineProperty(rows, code, { value: rule, enumerable: true, writable: true, configurable: true });
   });
   return rows;
 }
