@@ -72,6 +72,7 @@ export function registerCollectors(
     }
   });
   registerLifecycleCollector(metrics, store, runtime, { now });
+  registerWebhookCollector(metrics, store, { now, everyMs: heavyEveryMs });
 }
 
 /** Lifecycle events counted by `simgate_cards_lifecycle_upcoming`, and how far ahead. */
@@ -166,4 +167,36 @@ export function registerLifecycleCollector(
       });
   });
   return { idle: async () => void (await running) };
+}
+
+/**
+ * The webhook outbox gauges (`simgate_webhook_outbox_pending`, `…_oldest_pending_seconds`, `simgate_webhooks_failing`,
+ * `simgate_webhooks_disabled`), from one query at most every `everyMs` (15 s). The pending deliveries are found through
+ * the index on webhook_deliveries (state, next_attempt_at), so the cost follows the number pending, not the
+ * delivered history; webhooks are few. Its own collector: until the webhook tables exist (or when the query fails)
+ * the gauges keep their values and the other collectors are unaffected.
+ */
+export function registerWebhookCollector(metrics: SimgateMetrics, store: Pick<Store, 'db'>, options: { now?: () => Date; everyMs?: number } = {}): void {
+  const now = options.now ?? (() => new Date());
+  const everyMs = options.everyMs ?? 15_000;
+  let last = -Infinity;
+  metrics.onCollect(async () => {
+    const at = now();
+    if (at.getTime() - last < everyMs) return;
+    last = at.getTime();
+    const r = await store.db.query<{ pending: number; oldest: Date | null; failing: number; disabled: number }>(
+      `SELECT
+         (SELECT count(*)::int FROM webhook_deliveries WHERE state = 'pending') AS pending,
+         (SELECT min(created_at) FROM webhook_deliveries WHERE state = 'pending') AS oldest,
+         (SELECT count(*)::int FROM webhooks WHERE disabled_at IS NULL AND failing_since IS NOT NULL) AS failing,
+         (SELECT count(*)::int FROM webhooks WHERE disabled_at IS NOT NULL) AS disabled`,
+      [],
+      { prepare: true },
+    );
+    const x = r.rows[0];
+    metrics.webhookPending.set(x.pending);
+    metrics.webhookOldestPending.set(x.oldest ? Math.max(0, (at.getTime() - new Date(x.oldest).getTime()) / 1000) : 0);
+    metrics.webhooksFailing.set(x.failing);
+    metrics.webhooksDisabled.set(x.disabled);
+  });
 }

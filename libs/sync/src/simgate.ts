@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { loadAccountsFile, type LoadedAccount } from './config/accounts-file';
 import type { SimgateConfig } from './config/env';
 import { registerCollectors } from './collectors';
+import { countCommittedEvents, registerSyncLate } from './sync-late';
 import type { SyncJob } from './jobs';
 import { MemoryCardLeases, RedisCardLeases, type CardLeases } from './leases';
 import { AccountLimiter } from './limits/account-limiter';
@@ -153,6 +154,9 @@ export class Simgate {
       });
       const scheduler = new SyncScheduler(engine, runtime, store, config.intervals, logger, now, config.events.retentionHours);
       registerCollectors(metrics, store, runtime, [queue as JobQueue<unknown>], config.intervals, config.budgetFactor, { now });
+      // simgate_events_total from every commit that wrote events here; sync.late / sync.recovered on the collector tick.
+      countCommittedEvents(metrics, store);
+      registerSyncLate(metrics, store, runtime, config.intervals, config.budgetFactor, { now });
       // Bull makes its connections lazily: the list is read when closing.
       const redisClients = () => [...(redis ? [redis] : []), ...(bullRedis?.clients ?? [])];
       return new Simgate(config, store, registry, accounts, metrics, limiter, leases, runtime, queue, engine, scheduler, logger, redisClients, !o.store);
