@@ -410,6 +410,79 @@ export const ROWS: RowSpec[] = [
     ],
   },
   {
+    title: 'Events and webhooks',
+    panels: [
+      {
+        title: 'Events per second by type',
+        description:
+          'Events committed per second by type (card.*, pool.*, operation.*, sync.late / sync.recovered, account.*, webhook.*), summed over the processes that wrote them (workers write the sync events, the gateway the operation events it commits).',
+        type: 'timeseries',
+        unit: 'ops',
+        w: 8,
+        h: 8,
+        stacked: true,
+        targets: [{ expr: `sum by (type) (${rate('simgate_events_total')})`, legend: '{{type}}' }],
+      },
+      {
+        title: 'Webhook deliveries by outcome',
+        description:
+          'Webhook delivery attempts per second: delivered (2xx), failed (non-2xx, timeout, network; retried), gave_up (retry schedule exhausted: the webhook is disabled), expired (event pruned before delivery).',
+        type: 'timeseries',
+        unit: 'ops',
+        w: 8,
+        h: 8,
+        stacked: true,
+        targets: [{ expr: `sum by (outcome) (${rate('simgate_webhook_deliveries_total')})`, legend: '{{outcome}}' }],
+      },
+      {
+        title: 'Webhook delivery lag (p50, p99)',
+        description: 'Time from an event being written to its delivery being answered 2xx, over the deliveries of the interval (retries included).',
+        type: 'timeseries',
+        unit: 's',
+        w: 8,
+        h: 8,
+        targets: [
+          { expr: `histogram_quantile(0.5, sum by (le) (${rate('simgate_webhook_delivery_lag_seconds_bucket')}))`, legend: 'p50' },
+          { expr: `histogram_quantile(0.99, sum by (le) (${rate('simgate_webhook_delivery_lag_seconds_bucket')}))`, legend: 'p99' },
+        ],
+      },
+      {
+        title: 'Webhook outbox pending',
+        description: 'Deliveries not yet answered 2xx (waiting for their first attempt or a retry), all webhooks.',
+        type: 'timeseries',
+        unit: 'short',
+        w: 8,
+        h: 8,
+        targets: [{ expr: 'max(simgate_webhook_outbox_pending)', legend: 'pending' }],
+      },
+      {
+        title: 'Oldest pending delivery',
+        description: 'Age of the oldest delivery not yet answered 2xx. Above 15 minutes while a webhook is failing, SimgateWebhookDeliveriesFailing fires.',
+        type: 'timeseries',
+        unit: 's',
+        w: 8,
+        h: 8,
+        targets: [{ expr: 'max(simgate_webhook_outbox_oldest_pending_seconds)', legend: 'oldest pending' }],
+      },
+      {
+        title: 'Failing and disabled webhooks',
+        description: 'Enabled webhooks whose last attempt failed, and webhooks disabled after failing through their whole retry schedule (SimgateWebhookDisabled).',
+        type: 'stat',
+        unit: 'short',
+        w: 8,
+        h: 8,
+        thresholds: [
+          { color: 'green', value: null },
+          { color: 'orange', value: 1 },
+        ],
+        targets: [
+          { expr: 'max(simgate_webhooks_failing)', legend: 'failing', instant: true },
+          { expr: 'max(simgate_webhooks_disabled)', legend: 'disabled', instant: true },
+        ],
+      },
+    ],
+  },
+  {
     title: 'Processes',
     panels: [
       {
@@ -537,7 +610,7 @@ export function buildDashboard() {
   return {
     uid: 'simgate',
     title: 'simgate',
-    description: 'simgate carrier-integration gateway: sync freshness, carrier traffic, rate limits, queue, cards, pools, operations. docs/operations.md explains each row.',
+    description: 'simgate carrier-integration gateway: sync freshness, carrier traffic, rate limits, queue, cards, pools, operations, events and webhooks. docs/operations.md explains each row.',
     tags: ['simgate'],
     timezone: 'browser',
     editable: true,

@@ -115,6 +115,9 @@ describe('alert rules', () => {
       'simgate_pool_total_bytes',
       'simgate_cards_lifecycle_upcoming{event="forced_activation"}',
       'simgate_cards_lifecycle_upcoming{event="cancellation"}',
+      'simgate_webhook_outbox_oldest_pending_seconds',
+      'simgate_webhooks_failing',
+      'simgate_webhooks_disabled',
     ]) {
       expect(exprs).toContain(m);
     }
@@ -170,7 +173,7 @@ describe('Grafana dashboard', () => {
   });
 
   it('has the rows of the issue, sync delay first', () => {
-    expect(rows.map((r) => r.title)).toEqual(['Sync delay', 'Carrier requests', 'Rate limiting', 'Queue', 'Cards', 'Pools', 'Operations', 'Processes']);
+    expect(rows.map((r) => r.title)).toEqual(['Sync delay', 'Carrier requests', 'Rate limiting', 'Queue', 'Cards', 'Pools', 'Operations', 'Events and webhooks', 'Processes']);
     const first = panels[panels.indexOf(rows[0]) + 1];
     expect(first.title).toBe('Sync delay by platform, account and kind');
     expect(promqlRefs(first.targets![0].expr).grouping).toEqual(['platform', 'account', 'kind']);
@@ -190,6 +193,13 @@ describe('Grafana dashboard', () => {
       'sum by (reason)',
       'simgate_pool_remaining_bytes',
       'sum by (state) (max by (type, state) (simgate_operations))',
+      'sum by (type) (rate(simgate_events_total[',
+      'sum by (outcome) (rate(simgate_webhook_deliveries_total[',
+      'histogram_quantile(0.99, sum by (le) (rate(simgate_webhook_delivery_lag_seconds_bucket[',
+      'max(simgate_webhook_outbox_pending)',
+      'max(simgate_webhook_outbox_oldest_pending_seconds)',
+      'max(simgate_webhooks_failing)',
+      'max(simgate_webhooks_disabled)',
     ]) {
       expect(all).toContain(needle);
     }
