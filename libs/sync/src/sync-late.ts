@@ -1,4 +1,4 @@
-import type { EventDraft } from '@simgate/core';
+import { EVENT_TYPES, type EventDraft } from '@simgate/core';
 import { SYNC_KINDS, type Store, type SyncKind } from '@simgate/store';
 import type { SyncIntervals } from './config/env';
 import type { SimgateMetrics } from './metrics';
@@ -160,8 +160,16 @@ export function registerSyncLate(
   return evaluator;
 }
 
-/** `simgate_events_total{type}`: every event this process commits, counted after its commit. */
+/** The outcomes of `simgate_webhook_deliveries_total` (libs/sync/src/metrics.ts). */
+export const WEBHOOK_DELIVERY_OUTCOMES = ['delivered', 'failed', 'gave_up', 'expired'] as const;
+
+/**
+ * `simgate_events_total{type}`: every event this process commits, counted after its commit. Every event type and
+ * webhook delivery outcome starts at 0, so rates exist from the first scrape (not only after the first event).
+ */
 export function countCommittedEvents(metrics: SimgateMetrics, store: Store): () => void {
+  for (const type of EVENT_TYPES) metrics.events.inc({ type }, 0);
+  for (const outcome of WEBHOOK_DELIVERY_OUTCOMES) metrics.webhookDeliveries.inc({ outcome }, 0);
   return store.events.onCommitted((types) => {
     const n = new Map<string, number>();
     for (const t of types) n.set(t, (n.get(t) ?? 0) + 1);
