@@ -1,16 +1,6 @@
-import {
-  Carrier,
-  CardStatus,
-  OperationState,
-  OperationType,
-  PoolState,
-  PoolType,
-  SuspendReason,
-  monthlyPlan,
-  type CardRecord,
-  type EventDraft,
-  type UsageSnapshot,
-} from '@simgate/core';
+import { Carrier, CardStatus, OperationState, OperationType, PoolState, PoolType, SuspendReason } from '@simgate/core';
+import type { CardRecord, EventDraft, UsageSnapshot } from '@simgate/core';
+import { cardRecord } from '../../../test/support/records';
 import { backends, postgresBackend } from '../../../test/support/backends';
 import { Cursor, CursorExpired, InvalidCursor } from './events.repository';
 import type { Store } from './store';
@@ -33,25 +23,7 @@ async function account(store: Store, snapshotDone: boolean) {
 
 const iccidOf = (n: number) => '8986' + String(n).padStart(15, '0');
 
-function card(iccid: string, over: Partial<CardRecord> = {}): CardRecord {
-  return {
-    iccid,
-    msisdn: null,
-    imsi: null,
-    imei: null,
-    status: CardStatus.ACTIVE,
-    suspendReason: null,
-    suspendReasons: [],
-    rawStatus: '2',
-    rawReason: null,
-    activatedAt: null,
-    openedAt: null,
-    plan: monthlyPlan(100 * MB, 12),
-    poolId: null,
-    asOf: T0,
-    ...over,
-  };
-}
+const card = (iccid: string, over: Partial<CardRecord> = {}) => cardRecord(iccid, T0, over);
 
 async function all(store: Store, accountId: string) {
   return (await store.events.read({ after: null, accountId, limit: 1000 })).events;

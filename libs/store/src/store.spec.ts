@@ -9,6 +9,7 @@ import {
   monthlyPlan,
   type CardRecord,
 } from '@simgate/core';
+import { cardRecord } from '../../../test/support/records';
 import { backends } from '../../../test/support/backends';
 import { IdempotencyConflict } from './operations.repository';
 import type { Store } from './store';
@@ -17,25 +18,7 @@ const T0 = new Date('2026-11-20T02:00:00Z');
 const T1 = new Date('2026-11-21T02:00:00Z');
 const SRC = { accountId: 'acc-1', platform: 'cmcc-onelink', carrier: Carrier.CMCC };
 
-function card(iccid: string, over: Partial<CardRecord> = {}): CardRecord {
-  return {
-    iccid,
-    msisdn: '1440' + iccid.slice(-9),
-    imsi: null,
-    imei: null,
-    status: CardStatus.ACTIVE,
-    suspendReason: null,
-    suspendReasons: [],
-    rawStatus: '2',
-    rawReason: null,
-    activatedAt: new Date('2026-01-01T00:00:00Z'),
-    openedAt: null,
-    plan: monthlyPlan(100 * 1024 * 1024, 12),
-    poolId: null,
-    asOf: T0,
-    ...over,
-  };
-}
+const card = (iccid: string, over: Partial<CardRecord> = {}) => cardRecord(iccid, T0, over);
 
 const iccid = (n: number) => {
   // 19-digit ICCIDs with a valid Luhn digit, derived from n.
