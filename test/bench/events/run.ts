@@ -6,14 +6,16 @@
  *   on  — with the feed argument, the account's snapshot done (a row in feed_accounts) and thresholds [80, 100]:
  *         each card crosses 80 %, so the write marks the threshold on the card's cycle row and appends one
  *         `card.usage_threshold_crossed` event per card (N events), counted by `simgate_events_total` as simgate does;
- *   off — the same write without the feed argument (no thresholds, no events).
+ *   off — the same write without the feed argument (no thresholds, no events);
+ *   marks — (with --marks) the feed argument for an account whose snapshot is not done: the thresholds are marked
+ *         on the cycle rows but no event is written, which splits the cost of `on` into marking and events.
  *
  * Both modes write N new cycle rows (fresh ICCIDs per run) into the same tables, alternating over the rounds
  * (on/off, then off/on, …). Reports per run: wall time, cards/s, events written/s, the on/off time ratio, the
  * growth of the events table (pg_total_relation_size, indexes and TOAST included) and of usage_cycles, and the
  * process RSS (after the run, and the peak sampled every 50 ms during it).
  *
- *   DATABASE_URL=postgres://… npm run bench:events -- [--cards 100000] [--rounds 3]
+ *   DATABASE_URL=postgres://… npm run bench:events -- [--cards 100000] [--rounds 3] [--marks]
  *
  * Runs in a fresh schema, dropped afterwards.
  */
@@ -26,13 +28,17 @@ import { countCommittedEvents } from '../../../libs/sync/src/sync-late';
 interface Args {
   cards: number;
   rounds: number;
+  marks: boolean;
 }
 
 function parse(argv: string[]): Args {
-  const a: Args = { cards: 100_000, rounds: 3 };
+  const a: Args = { cards: 100_000, rounds: 3, marks: false };
   for (let i = 0; i < argv.length; i += 2) {
     const [k, v] = [argv[i], argv[i + 1]];
-    if (k === '--cards') a.cards = Number(v);
+    if (k === '--marks') {
+      a.marks = true;
+      i--;
+    } else if (k === '--cards') a.cards = Number(v);
     else if (k === '--rounds') a.rounds = Number(v);
     else throw new Error(`unknown argument ${k}`);
   }
@@ -63,9 +69,11 @@ function snapshots(run: number, n: number): UsageSnapshot[] {
   }));
 }
 
+type Mode = 'on' | 'off' | 'marks';
+
 interface RunResult {
   round: number;
-  mode: 'on' | 'off';
+  mode: Mode;
   seconds: number;
   cardsPerSecond: number;
   events: number;
@@ -93,11 +101,15 @@ async function main() {
   const results: RunResult[] = [];
   try {
     await store.accounts.upsert([{ id: ACCOUNT.id, platform: ACCOUNT.platform, carrier: Carrier.CMCC, baseUrl: 'http://bench/' }]);
+    await store.accounts.upsert([{ id: `${ACCOUNT.id}-nosnap`, platform: ACCOUNT.platform, carrier: Carrier.CMCC, baseUrl: 'http://bench/' }]);
     await store.db.query(`INSERT INTO feed_accounts (account_id, snapshot_at) VALUES ($1, $2)`, [ACCOUNT.id, AT]);
     const feed = { accountId: ACCOUNT.id, platform: ACCOUNT.platform, thresholds: [80, 100] };
+    const feedOf = (mode: Mode) =>
+      mode === 'on' ? feed : mode === 'marks' ? { ...feed, accountId: `${ACCOUNT.id}-nosnap` } : undefined;
     let run = 0;
     for (let round = 1; round <= a.rounds; round++) {
-      const order: ('on' | 'off')[] = round % 2 ? ['on', 'off'] : ['off', 'on'];
+      const modes: Mode[] = a.marks ? ['on', 'off', 'marks'] : ['on', 'off'];
+      const order: Mode[] = round % 2 ? modes : [...modes].reverse();
       for (const mode of order) {
         run++;
         const snaps = snapshots(run, a.cards);
@@ -107,7 +119,7 @@ async function main() {
         let peak = process.memoryUsage().rss;
         const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
         const t0 = performance.now();
-        const out = await store.usage.upsertCycles(snaps, AT, mode === 'on' ? feed : undefined);
+        const out = await store.usage.upsertCycles(snaps, AT, feedOf(mode));
         const seconds = (performance.now() - t0) / 1000;
         clearInterval(sampler);
         const rssAfter = process.memoryUsage().rss;
@@ -130,7 +142,7 @@ async function main() {
         };
         results.push(r);
         console.log(
-          `round ${round} ${mode.padEnd(3)} ${seconds.toFixed(2)} s  ${Math.round(r.cardsPerSecond)} cards/s  ${Math.round(r.eventsPerSecond)} events/s  ` +
+          `round ${round} ${mode.padEnd(5)} ${seconds.toFixed(2)} s  ${Math.round(r.cardsPerSecond)} cards/s  ${Math.round(r.eventsPerSecond)} events/s  ` +
             `events +${mb(r.eventsTableGrowth)} MB  usage_cycles +${mb(r.usageTableGrowth)} MB  RSS ${mb(rssAfter)} MB (peak ${mb(peak)} MB)`,
         );
       }
@@ -160,6 +172,12 @@ async function main() {
       usageTableGrowthOffMB: median(off.map((r) => r.usageTableGrowth)) / 1024 / 1024,
       rssPeakOnMB: Math.max(...on.map((r) => r.rssPeak)) / 1024 / 1024,
       rssPeakOffMB: Math.max(...off.map((r) => r.rssPeak)) / 1024 / 1024,
+      ...(a.marks
+        ? {
+            marksSecondsMedian: median(results.filter((r) => r.mode === 'marks').map((r) => r.seconds)),
+            usageTableGrowthMarksMB: median(results.filter((r) => r.mode === 'marks').map((r) => r.usageTableGrowth)) / 1024 / 1024,
+          }
+        : {}),
       eventsStored: stored,
       eventsCounted: counted,
     };
