@@ -9,3 +9,4 @@ export * from './operations.repository';
 export * from './pools.repository';
 export * from './store';
 export * from './usage.repository';
+export * from './webhooks.repository';

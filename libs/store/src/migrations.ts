@@ -222,6 +222,54 @@ CREATE TABLE sync_late (
 );
 `,
   },
+  {
+    // Webhooks (docs/webhooks.md): each follows the feed from its own cursor (tx, id) and fans events out into
+    // webhook_deliveries, one row per (webhook, event), claimed by workers with a lease (locked_until).
+    // webhook_attempts: every POST made, kept as long as its delivery.
+    id: '0005-webhooks',
+    sql: `
+CREATE TABLE webhooks (
+  id                text PRIMARY KEY,
+  url               text NOT NULL,
+  types             text[] NOT NULL,
+  accounts          text[],
+  description       text,
+  secret            text NOT NULL,
+  cursor_tx         xid8 NOT NULL,
+  cursor_id         bigint NOT NULL,
+  created_at        timestamptz NOT NULL DEFAULT now(),
+  disabled_at       timestamptz,
+  disabled_reason   text,
+  failing_since     timestamptz
+);
+
+CREATE TABLE webhook_deliveries (
+  id                bigserial PRIMARY KEY,
+  webhook_id        text NOT NULL,
+  event_id          bigint NOT NULL,
+  state             text NOT NULL,
+  attempts          int NOT NULL DEFAULT 0,
+  next_attempt_at   timestamptz NOT NULL,
+  locked_until      timestamptz,
+  created_at        timestamptz NOT NULL DEFAULT now(),
+  event_created_at  timestamptz NOT NULL,
+  delivered_at      timestamptz,
+  last_status       int,
+  last_error        text,
+  UNIQUE (webhook_id, event_id)
+);
+CREATE INDEX webhook_deliveries_state_next_idx ON webhook_deliveries (state, next_attempt_at);
+
+CREATE TABLE webhook_attempts (
+  delivery_id       bigint NOT NULL,
+  at                timestamptz NOT NULL,
+  status            int,
+  error             text,
+  duration_ms       int NOT NULL
+);
+CREATE INDEX webhook_attempts_delivery_idx ON webhook_attempts (delivery_id);
+`,
+  },
 ];
 
 /** Applies pending migrations; returns the ids applied now. */

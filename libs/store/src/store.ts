@@ -8,6 +8,7 @@ import { migrate } from './migrations';
 import { OperationsRepository } from './operations.repository';
 import { PoolsRepository } from './pools.repository';
 import { UsageRepository } from './usage.repository';
+import { WebhooksRepository } from './webhooks.repository';
 
 /** The store: one database, migrated, with its repositories. */
 export class Store {
@@ -19,6 +20,7 @@ export class Store {
   readonly accounts: AccountsRepository;
   readonly settings: SettingsRepository;
   readonly events: EventsRepository;
+  readonly webhooks: WebhooksRepository;
 
   private constructor(readonly db: Db) {
     this.events = new EventsRepository(db);
@@ -29,6 +31,7 @@ export class Store {
     this.checkpoints = new CheckpointsRepository(db);
     this.accounts = new AccountsRepository(db);
     this.settings = new SettingsRepository(db);
+    this.webhooks = new WebhooksRepository(db, this.events);
   }
 
   /** Opens the database (PostgreSQL when `databaseUrl` is set, else embedded PGlite) and migrates it. */
