@@ -457,7 +457,7 @@ export const ROWS: RowSpec[] = [
       },
       {
         title: 'Oldest pending delivery',
-        description: 'Age of the oldest delivery not yet answered 2xx. Above 15 minutes while a webhook is failing, SimgateWebhookDeliveriesFailing fires.',
+        description: 'Age of the oldest delivery not yet answered 2xx, from the writing of its event. Above 15 minutes while a webhook is failing, SimgateWebhookDeliveriesFailing fires.',
         type: 'timeseries',
         unit: 's',
         w: 8,

@@ -173,7 +173,8 @@ export function registerLifecycleCollector(
  * The webhook outbox gauges (`simgate_webhook_outbox_pending`, `…_oldest_pending_seconds`, `simgate_webhooks_failing`,
  * `simgate_webhooks_disabled`), from one query at most every `everyMs` (15 s). The pending deliveries are found through
  * the index on webhook_deliveries (state, next_attempt_at) in one scan, so the cost follows the number pending, not
- * the delivered history (7-9 ms for 10,000 pending among 1,000,000 deliveries); webhooks are few. Its own collector: until the webhook tables exist (or when the query fails)
+ * the delivered history (7-9 ms for 10,000 pending among 1,000,000 deliveries); webhooks are few. The oldest pending
+ * age counts from its event's writing, like `simgate_webhook_delivery_lag_seconds` (so a fan-out that lags shows too). Its own collector: until the webhook tables exist (or when the query fails)
  * the gauges keep their values and the other collectors are unaffected.
  */
 export function registerWebhookCollector(metrics: SimgateMetrics, store: Pick<Store, 'db'>, options: { now?: () => Date; everyMs?: number } = {}): void {
@@ -188,7 +189,7 @@ export function registerWebhookCollector(metrics: SimgateMetrics, store: Pick<St
       `SELECT d.pending, d.oldest,
          (SELECT count(*)::int FROM webhooks WHERE disabled_at IS NULL AND failing_since IS NOT NULL) AS failing,
          (SELECT count(*)::int FROM webhooks WHERE disabled_at IS NOT NULL) AS disabled
-       FROM (SELECT count(*)::int AS pending, min(created_at) AS oldest FROM webhook_deliveries WHERE state = 'pending') d`,
+       FROM (SELECT count(*)::int AS pending, min(event_created_at) AS oldest FROM webhook_deliveries WHERE state = 'pending') d`,
       [],
       { prepare: true },
     );

@@ -49,8 +49,9 @@ describe.each(backends())('webhook outbox collector on $name', (backend) => {
   const delivery = (webhookId: string, eventId: number, state: string, createdAt: Date) =>
     store.db.query(
       `INSERT INTO webhook_deliveries (webhook_id, event_id, state, attempts, next_attempt_at, created_at, event_created_at, delivered_at)
-       VALUES ($1, $2, $3, 1, $4, $4, $4, $5)`,
-      [webhookId, eventId, state, createdAt, state === 'delivered' ? createdAt : null],
+       VALUES ($1, $2, $3, 1, $4, $4, $6, $5)`,
+      // The event was written 20 s before its delivery was created (fan-out lag): the age counts from the event.
+      [webhookId, eventId, state, createdAt, state === 'delivered' ? createdAt : null, new Date(createdAt.getTime() - 20_000)],
     );
 
   it('counts pending deliveries, the oldest one’s age, failing and disabled webhooks', async () => {
@@ -83,7 +84,7 @@ describe.each(backends())('webhook outbox collector on $name', (backend) => {
     now = new Date(NOW.getTime() + 15_000);
     text = await metrics.render();
     expect(value(text, 'simgate_webhook_outbox_pending')).toBe(3);
-    expect(value(text, 'simgate_webhook_outbox_oldest_pending_seconds')).toBe(315);
+    expect(value(text, 'simgate_webhook_outbox_oldest_pending_seconds')).toBe(335);
     expect(value(text, 'simgate_webhooks_failing')).toBe(1);
     expect(value(text, 'simgate_webhooks_disabled')).toBe(1);
 
