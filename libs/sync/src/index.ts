@@ -19,3 +19,4 @@ export * from './scheduler';
 export * from './simgate';
 export * from './sync-engine';
 export * from './sync-worker.module';
+export * from './webhooks/dispatcher';

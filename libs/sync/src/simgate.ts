@@ -21,6 +21,7 @@ import { MemoryJobQueue } from './queue/memory-queue';
 import { CarrierRuntime } from './runtime';
 import { SyncScheduler } from './scheduler';
 import { SyncEngine } from './sync-engine';
+import { WebhookDispatcher } from './webhooks/dispatcher';
 
 export const SYNC_QUEUE = 'simgate-sync';
 
@@ -82,6 +83,8 @@ export function bullSettings(t: QueueTuning) {
  */
 export class Simgate {
   private workerStarted = false;
+  /** Webhook deliveries, made by every process that runs the worker (docs/webhooks.md). */
+  private webhookDispatcher: WebhookDispatcher | null = null;
 
   private constructor(
     readonly config: SimgateConfig,
@@ -171,9 +174,17 @@ export class Simgate {
     if (this.workerStarted) return;
     this.workerStarted = true;
     this.queue.process(concurrency, (job) => this.engine.handle(job));
+    this.webhookDispatcher = new WebhookDispatcher(this.store, {
+      ...this.config.events.webhooks,
+      retentionHours: this.config.events.retentionHours,
+      metrics: this.metrics,
+      logger: this.logger,
+    });
+    this.webhookDispatcher.start();
   }
 
   async close(): Promise<void> {
+    await this.webhookDispatcher?.stop().catch(() => undefined);
     await this.queue.close().catch(() => undefined);
     await Promise.all(this.redisClients().map((c) => c.quit().catch(() => c.disconnect())));
     if (this.ownsStore) await this.store.close();
