@@ -15,6 +15,7 @@ import { PlatformsController } from './platforms/platforms.controller';
 import { PoolsController } from './pools/pools.controller';
 import { SyncController } from './sync/sync.controller';
 import { GATEWAY_OPTIONS, SIMGATE, type GatewayOptions } from './tokens';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 /** The console API: features as controllers with their services; the assembled Simgate is provided as a value. */
 @Module({})
@@ -33,6 +34,7 @@ export class GatewayModule {
         ImportController,
         SyncController,
         EventsController,
+        WebhooksController,
       ],
       providers: [
         { provide: SIMGATE, useValue: simgate },
