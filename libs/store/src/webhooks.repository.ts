@@ -236,14 +236,27 @@ export class WebhooksRepository {
    * cursor, then — its row locked FOR UPDATE SKIP LOCKED, and only when its cursor is still the one the page was
    * read from (another worker may have moved it meanwhile) — the deliveries inserted and the cursor advanced, in one
    * transaction. The page is read before the transaction (the embedded database has one connection). Returns the
-   * deliveries inserted and whether a webhook has more to read (a full page).
+   * deliveries inserted, whether a webhook has more to read (a full page) and how many webhooks are enabled.
    */
-  async fanOut(limit = 500): Promise<{ inserted: number; more: boolean }> {
+  async fanOut(limit = 500): Promise<{ inserted: number; more: boolean; enabled: number }> {
     const hooks = await this.db.query<{ id: string; types: string[]; accounts: string[] | null; cursor_tx: string; cursor_id: string }>(
       `SELECT id, types, accounts, cursor_tx::text AS cursor_tx, cursor_id::text AS cursor_id FROM webhooks WHERE disabled_at IS NULL ORDER BY id`,
     );
     let inserted = 0;
     let more = false;
+    const enabled = hooks.rows.length;
+    if (!enabled) return { inserted, more, enabled };
+    // Idle rounds cost one look-up: any feed event after the furthest-behind cursor, below the read horizon?
+    const behind = hooks.rows.reduce((a, h) => {
+      const [at, bt] = [BigInt(a.cursor_tx), BigInt(h.cursor_tx)];
+      return bt < at || (bt === at && BigInt(h.cursor_id) < BigInt(a.cursor_id)) ? h : a;
+    });
+    const any = await this.db.query<{ any: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM events WHERE (tx, id) > ($1::xid8, $2::bigint) AND tx < pg_snapshot_xmin(pg_current_snapshot())
+         AND webhook_id IS NULL) AS any`,
+      [behind.cursor_tx, behind.cursor_id],
+    );
+    if (!any.rows[0].any) return { inserted, more, enabled };
     for (const h of hooks.rows) {
       const after = { tx: h.cursor_tx, id: h.cursor_id };
       let page;
@@ -280,7 +293,7 @@ export class WebhooksRepository {
       inserted += n;
       if (page.events.length === limit) more = true;
     }
-    return { inserted, more };
+    return { inserted, more, enabled };
   }
 
   /**
@@ -312,11 +325,17 @@ export class WebhooksRepository {
   async recordAttempt(deliveryId: string, result: AttemptResult, retrySeconds: readonly number[]): Promise<AttemptOutcome> {
     let disabledDraft: EventDraft | null = null;
     const out = await this.db.transaction(async (tx): Promise<AttemptOutcome> => {
+      // Locks in one order, the webhook then the delivery (as `delete` does): disabling a webhook updates its other
+      // deliveries, which concurrent attempts of the same webhook hold otherwise (a deadlock).
+      await tx.query(`SELECT 1 FROM webhooks WHERE id = (SELECT webhook_id FROM webhook_deliveries WHERE id = $1) FOR UPDATE`, [deliveryId]);
       const d = await tx.query<{ webhook_id: string; state: DeliveryState; attempts: number; lag: number }>(
         `SELECT webhook_id, state, attempts, extract(epoch FROM clock_timestamp() - event_created_at)::float8 AS lag
          FROM webhook_deliveries WHERE id = $1 FOR UPDATE`,
         [deliveryId],
       );
+      const row = d.rows[0];
+      // Deleted with its webhook meanwhile: nothing to record.
+      if (!row) return { outcome: 'stale' };
       const error = clip(result.error);
       await tx.query(`INSERT INTO webhook_attempts (delivery_id, at, status, error, duration_ms) VALUES ($1, now(), $2, $3, $4)`, [
         deliveryId,
@@ -324,8 +343,7 @@ export class WebhooksRepository {
         error,
         Math.max(0, Math.round(result.durationMs)),
       ]);
-      const row = d.rows[0];
-      if (!row || row.state !== 'pending') return { outcome: 'stale' };
+      if (row.state !== 'pending') return { outcome: 'stale' };
       const attempts = row.attempts + 1;
       if (is2xx(result.status)) {
         await tx.query(

@@ -124,13 +124,17 @@ export class WebhookDispatcher {
     while (this.running) {
       this.woken = false;
       let busy = false;
+      let failed = false;
       try {
         busy = await this.tick();
       } catch (e) {
+        failed = true;
         this.o.logger?.warn({ err: e instanceof Error ? e.message : String(e) }, 'webhook dispatch round failed');
       }
       if (!this.running) break;
-      if (!busy) await this.sleep(this.idleMs);
+      // A failing round (database unreachable) is retried after a second, not at the idle poll's pace.
+      if (failed) await this.sleep(Math.max(1000, this.idleMs));
+      else if (!busy) await this.sleep(this.idleMs);
       else if (this.inFlight.size >= this.concurrency) await Promise.race([...this.inFlight]);
     }
   }
@@ -139,6 +143,8 @@ export class WebhookDispatcher {
   async tick(): Promise<boolean> {
     await this.maybePrune();
     const fan = await this.store.webhooks.fanOut();
+    // No enabled webhook: nothing can be due (deliveries of disabled ones are not claimed).
+    if (!fan.enabled) return false;
     const free = this.concurrency - this.inFlight.size;
     if (free <= 0) return true;
     const claimed = await this.store.webhooks.claim(free, this.leaseMs);
