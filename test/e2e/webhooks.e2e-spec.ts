@@ -87,6 +87,18 @@ describe('webhooks API: bad input (https only, at most 2)', () => {
     expect((await call('DELETE', `/v1/webhooks/${a.json.id}`)).status).toBe(204);
     expect((await call('POST', '/v1/webhooks', { url: 'https://example.test/c', types: ['*'] })).status).toBe(201);
   });
+
+  it('the OpenAPI document lists the routes with their response schemas', async () => {
+    const doc = (await call('GET', '/docs/openapi.json')).json;
+    const p = doc.paths;
+    expect(p['/v1/webhooks'].post.responses['201'].content['application/json'].schema.properties.secret).toBeDefined();
+    expect(p['/v1/webhooks'].get.responses['200'].content['application/json'].schema.properties.items.items.properties.secret).toBeUndefined();
+    expect(p['/v1/webhooks/{id}'].get.responses['200'].content['application/json'].schema.properties.failingSince).toBeDefined();
+    expect(p['/v1/webhooks/{id}'].delete.responses['204']).toBeDefined();
+    expect(p['/v1/webhooks/{id}/test'].post.responses['202']).toBeDefined();
+    expect(p['/v1/webhooks/{id}/enable'].post.responses['200']).toBeDefined();
+    expect(p['/v1/webhooks/{id}/deliveries'].get.responses['200'].content['application/json'].schema.properties.items.items.properties.attemptLog).toBeDefined();
+  });
 });
 
 describe('webhooks API: delivery through the worker', () => {
