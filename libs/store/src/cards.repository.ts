@@ -1,4 +1,4 @@
-import { CardStatus, recoveryOf, type CardRecord, type CardRef, type Carrier, type EventDraft, type SuspendReason } from '@simgate/core';
+import { CardStatus, type CardRecord, type CardRef, type Carrier, type EventDraft, type SuspendReason } from '@simgate/core';
 import { canonicalJson, chunks } from './canonical';
 import { HISTORY_COLUMNS, INSERT_HISTORY, SELECT_HISTORY, type StatusChange } from './card-history';
 import {
@@ -15,6 +15,7 @@ import {
 } from './card-columns';
 import { fromRow, toRow } from './columns';
 import type { Db, Queryable } from './db';
+import { cardAddedEvent, statusChangeEvent } from './card-events';
 import type { EventsRepository } from './events.repository';
 import { USAGE_COLUMNS, toUsage, type StoredUsage, type UsageRow } from './usage.repository';
 
@@ -352,51 +353,4 @@ export class CardsRepository {
     );
     return r.rows[0].n;
   }
-}
-
-/** A card's normalized status as events carry it. */
-function statusOf(r: CardRow) {
-  const reasons = r.suspend_reasons as SuspendReason[];
-  return {
-    status: r.status as CardStatus,
-    suspendReason: r.suspend_reason as SuspendReason | null,
-    suspendReasons: reasons,
-    rawStatus: r.raw_status,
-    rawReason: r.raw_reason,
-  };
-}
-
-function cardAddedEvent(row: CardRow, at: Date): EventDraft {
-  return {
-    type: 'card.added',
-    accountId: row.account_id,
-    subject: row.iccid,
-    occurredAt: at,
-    data: { iccid: row.iccid, msisdn: row.msisdn, accountId: row.account_id, platform: row.platform, ...statusOf(row), imported: false },
-  };
-}
-
-function statusChangeEvent(old: CardRow, row: CardRow, at: Date): EventDraft {
-  const after = statusOf(row);
-  const reason = after.suspendReason;
-  return {
-    type: 'card.status_changed',
-    accountId: row.account_id,
-    subject: row.iccid,
-    occurredAt: at,
-    data: {
-      iccid: row.iccid,
-      accountId: row.account_id,
-      platform: row.platform,
-      before: statusOf(old),
-      after,
-      asOf: row.as_of,
-      // What it takes to bring the card back, for its primary reason (null when it is not suspended).
-      recovery: reason
-        ? (({ actor, action, resumeAllowed, liftsAtNextCycle, recoverable }) => ({ actor, action, resumeAllowed, liftsAtNextCycle, recoverable }))(
-            recoveryOf(reason),
-          )
-        : null,
-    },
-  };
 }
