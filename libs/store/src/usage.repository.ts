@@ -1,7 +1,7 @@
 import { thresholdsReached, type DailyUsage, type EventDraft, type UsageSnapshot } from '@simgate/core';
 import { canonicalJson, chunks, sameInstant } from './canonical';
 import { READ_STAMP, col, columnList, fromRow, recordsetOf, toRow, updateSet, type RowOf } from './columns';
-import type { Db, Queryable } from './db';
+import type { Db } from './db';
 import type { EventsRepository } from './events.repository';
 
 export interface StoredUsage extends UsageSnapshot {
@@ -19,6 +19,8 @@ export const USAGE_COLUMNS = {
   ...READ_STAMP,
 };
 const COLS = columnList(USAGE_COLUMNS);
+/** The same with the thresholds already announced in the row's cycle (written when a feed is given). */
+const FIRED_COLUMNS = { ...USAGE_COLUMNS, thresholds_fired: col<number[]>('numeric[]', 'thresholdsFired') };
 
 export type UsageRow = RowOf<typeof USAGE_COLUMNS>;
 
@@ -51,7 +53,7 @@ export class UsageRepository {
     for (const batch of chunks(snapshots, 1000)) {
       const out = await this.db.transaction(async (tx) => {
         const keys = batch.map((s) => `${s.iccid}|${s.cycleStart.toISOString()}`);
-        const prev = await tx.query<UsageRow & { thresholds_fired: number[] }>(
+        const prev = await tx.query<UsageRow & { thresholds_fired: (number | string)[] }>(
           `SELECT ${COLS}, thresholds_fired FROM usage_cycles WHERE (iccid, cycle_start) IN (
              SELECT iccid, cycle_start FROM jsonb_to_recordset($1::jsonb) AS k(iccid text, cycle_start timestamptz))
            ORDER BY iccid, cycle_start FOR UPDATE`,
@@ -69,14 +71,18 @@ export class UsageRepository {
             !sameInstant(o.cycle_end, s.cycleEnd)
           );
         });
+        // Thresholds reached are marked in the same row write (no second update of the row).
+        const crossing = feed ? this.crossings(feed, changed, old, syncedAt) : null;
         if (changed.length) {
+          const cols = crossing ? FIRED_COLUMNS : USAGE_COLUMNS;
           await tx.query(
-            `INSERT INTO usage_cycles (${COLS}) SELECT ${COLS} FROM ${recordsetOf(USAGE_COLUMNS)}
-             ON CONFLICT (iccid, cycle_start) DO UPDATE SET ${updateSet(USAGE_COLUMNS, ['iccid', 'cycle_start'])}`,
-            [canonicalJson(changed.map((s) => toRow(USAGE_COLUMNS, { ...s, syncedAt, raw: s.raw ?? null })))],
+            `INSERT INTO usage_cycles (${columnList(cols)}) SELECT ${columnList(cols)} FROM ${recordsetOf(cols)}
+             ON CONFLICT (iccid, cycle_start) DO UPDATE SET ${updateSet(cols, ['iccid', 'cycle_start'])}`,
+            [canonicalJson(changed.map((s, i) => toRow(cols, { ...s, syncedAt, raw: s.raw ?? null, thresholdsFired: crossing?.fired[i] })))],
           );
         }
-        const events = feed ? await this.fireThresholds(tx, feed, changed, old, syncedAt) : [];
+        const events = crossing?.drafts.length && (await this.events.snapshotDone(tx, feed!.accountId)) ? crossing.drafts : [];
+        await this.events.append(tx, events);
         return { written: changed.length, events };
       });
       this.events.committed(out.events);
@@ -86,20 +92,17 @@ export class UsageRepository {
     return { written, unchanged: snapshots.length - written, crossed };
   }
 
-  private async fireThresholds(
-    tx: Queryable,
+  /** Per changed snapshot, its fired thresholds after this read, and the events of the ones fired now. */
+  private crossings(
     feed: UsageFeed,
     changed: readonly UsageSnapshot[],
-    old: ReadonlyMap<string, { thresholds_fired: number[] }>,
+    old: ReadonlyMap<string, { thresholds_fired: (number | string)[] }>,
     at: Date,
-  ): Promise<EventDraft[]> {
-    const marks: { iccid: string; cycle_start: Date; fired: number[] }[] = [];
+  ): { fired: number[][]; drafts: EventDraft[] } {
     const drafts: EventDraft[] = [];
-    for (const s of changed) {
-      const fired = (old.get(`${s.iccid}|${s.cycleStart.toISOString()}`)?.thresholds_fired ?? []).map(Number);
-      const fresh = thresholdsReached(s.usedBytes, s.quotaBytes, feed.thresholds).filter((t) => !fired.includes(t));
-      if (!fresh.length) continue;
-      marks.push({ iccid: s.iccid, cycle_start: s.cycleStart, fired: [...fired, ...fresh].sort((a, b) => a - b) });
+    const fired = changed.map((s) => {
+      const before = (old.get(`${s.iccid}|${s.cycleStart.toISOString()}`)?.thresholds_fired ?? []).map(Number);
+      const fresh = thresholdsReached(s.usedBytes, s.quotaBytes, feed.thresholds).filter((t) => !before.includes(t));
       for (const threshold of fresh) {
         drafts.push({
           type: 'card.usage_threshold_crossed',
@@ -120,17 +123,9 @@ export class UsageRepository {
           },
         });
       }
-    }
-    if (!marks.length) return [];
-    await tx.query(
-      `UPDATE usage_cycles u SET thresholds_fired = m.fired
-       FROM jsonb_to_recordset($1::jsonb) AS m(iccid text, cycle_start timestamptz, fired numeric[])
-       WHERE u.iccid = m.iccid AND u.cycle_start = m.cycle_start`,
-      [canonicalJson(marks)],
-    );
-    if (!(await this.events.snapshotDone(tx, feed.accountId))) return [];
-    await this.events.append(tx, drafts);
-    return drafts;
+      return fresh.length ? [...before, ...fresh].sort((a, b) => a - b) : before;
+    });
+    return { fired, drafts };
   }
 
   /** Batched, change-only upsert of daily usage. */
