@@ -71,6 +71,8 @@ export interface StackOptions {
   orderDelayMs?: number;
   /** Use real PostgreSQL (fresh schema) and Redis (fresh prefix) when given. */
   databaseUrl?: string | null;
+  /** With `databaseUrl`: open this schema (a previous stack's `schema`, e.g. a restart) instead of a fresh one. */
+  schema?: string;
   redisUrl?: string | null;
   env?: Record<string, string>;
   /** Run the worker (processors, no scheduler timers) in this process. */
@@ -119,7 +121,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     }
     sims = localControl(local);
   }
-  const schema = o.databaseUrl ? `e2e_${randomBytes(5).toString('hex')}` : null;
+  const schema = o.databaseUrl ? (o.schema ?? `e2e_${randomBytes(5).toString('hex')}`) : null;
   const config = loadConfig({
     SIMGATE_CARRIERS: accountsFile,
     SIMGATE_DATA_DIR: dir,
