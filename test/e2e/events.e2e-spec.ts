@@ -292,6 +292,10 @@ describe('events: the feed and webhooks from the snapshot on', () => {
       seen.push(`${day}: card ${((u.usedBytes / u.quotaBytes!) * 100).toFixed(1)} % pool ${((pool!.usedBytes / pool!.totalBytes!) * 100).toFixed(1)} % ${pool!.state} ${JSON.stringify(pools)}`);
       if (pools.includes('exhausted') && want.length === 2) break;
     }
+    // A day later nothing repeats: each threshold fired once for the cycle, the pool ran dry once.
+    await stack.sims.advanceClock(DAY);
+    await sg.engine.runSweep('cmcc-main', 'usage');
+    await sg.engine.runSweep('cmcc-main', 'pools');
     const items = await feed(call);
     const crossed = items.filter((e) => e.type === 'card.usage_threshold_crossed' && e.subject === target);
     expect(crossed.map((e) => e.data.threshold)).toEqual([80, 100]);
