@@ -15,7 +15,14 @@
  * growth of the events table (pg_total_relation_size, indexes and TOAST included) and of usage_cycles, and the
  * process RSS (after the run, and the peak sampled every 50 ms during it).
  *
+ * Then the delivery phase (deliver.ts; skipped with --no-deliver): a webhook for every event type pointing at a local
+ * receiver (receiver.ts, a child process answering 204), the real dispatcher started as `Simgate.startWorker()`
+ * starts it, and a burst of N events written by one more `on` write: time until all delivered, deliveries/s, delivery
+ * lag p50/p99/max, outbox peaks, webhook_deliveries + webhook_attempts growth, RSS peak, every event id received
+ * exactly once. `--dispatchers 1,2` runs it once per count (2: two dispatchers in this process).
+ *
  *   DATABASE_URL=postgres://… npm run bench:events -- [--cards 100000] [--rounds 3] [--marks]
+ *     [--no-deliver] [--dispatchers 1] [--concurrency 16] [--pool 10]
  *
  * Runs in a fresh schema, dropped afterwards.
  */
@@ -24,21 +31,32 @@ import { Carrier, type UsageSnapshot } from '@simgate/core';
 import { Store } from '@simgate/store';
 import { SimgateMetrics } from '@simgate/sync';
 import { countCommittedEvents } from '../../../libs/sync/src/sync-late';
+import { deliveryPhase, startReceiver, type DeliveryResult } from './deliver';
 
 interface Args {
   cards: number;
   rounds: number;
   marks: boolean;
+  deliver: boolean;
+  dispatchers: number[];
+  concurrency: number;
+  pool: number;
 }
 
 function parse(argv: string[]): Args {
-  const a: Args = { cards: 100_000, rounds: 3, marks: false };
+  const a: Args = { cards: 100_000, rounds: 3, marks: false, deliver: true, dispatchers: [1], concurrency: 16, pool: 10 };
   for (let i = 0; i < argv.length; i += 2) {
     const [k, v] = [argv[i], argv[i + 1]];
     if (k === '--marks') {
       a.marks = true;
       i--;
-    } else if (k === '--cards') a.cards = Number(v);
+    } else if (k === '--no-deliver') {
+      a.deliver = false;
+      i--;
+    } else if (k === '--dispatchers') a.dispatchers = v.split(',').map(Number);
+    else if (k === '--concurrency') a.concurrency = Number(v);
+    else if (k === '--pool') a.pool = Number(v);
+    else if (k === '--cards') a.cards = Number(v);
     else if (k === '--rounds') a.rounds = Number(v);
     else throw new Error(`unknown argument ${k}`);
   }
@@ -95,7 +113,7 @@ async function main() {
   const a = parse(process.argv.slice(2));
   if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is not set: this benchmark runs on PostgreSQL');
   const schema = `bench_events_${randomBytes(4).toString('hex')}`;
-  const store = await Store.open({ databaseUrl: process.env.DATABASE_URL, schema, maxConnections: 4 });
+  const store = await Store.open({ databaseUrl: process.env.DATABASE_URL, schema, maxConnections: a.pool });
   const metrics = new SimgateMetrics({ defaultMetrics: false });
   countCommittedEvents(metrics, store);
   const results: RunResult[] = [];
@@ -182,6 +200,45 @@ async function main() {
       eventsCounted: counted,
     };
     console.log('\n' + JSON.stringify(summary, null, 2));
+
+    if (a.deliver) {
+      const receiver = await startReceiver();
+      const deliveries: DeliveryResult[] = [];
+      try {
+        for (const dispatchers of a.dispatchers) {
+          run++;
+          const snaps = snapshots(run, a.cards);
+          const d = await deliveryPhase(store, receiver, () => store.usage.upsertCycles(snaps, AT, feed), {
+            cards: a.cards,
+            dispatchers,
+            concurrency: a.concurrency,
+            verifyEvery: 100,
+            timeoutSeconds: 900,
+          });
+          deliveries.push(d);
+          console.log(
+            `\ndelivery, ${dispatchers} dispatcher(s) × ${a.concurrency} in flight: ${d.events} events written in ${d.writeSeconds.toFixed(2)} s, ` +
+              `all delivered after ${d.allDeliveredSeconds.toFixed(1)} s (${d.drainAfterWriteSeconds.toFixed(1)} s after the write), ${Math.round(d.deliveriesPerSecond)} deliveries/s`,
+          );
+          console.log(
+            `  lag p50 ${(d.lagP50Ms / 1000).toFixed(2)} s  p99 ${(d.lagP99Ms / 1000).toFixed(2)} s  max ${(d.lagMaxMs / 1000).toFixed(2)} s  ` +
+              `(metric: mean ${(d.metricLagMeanMs / 1000).toFixed(2)} s, p50 ${d.metricLagP50Bucket}, p99 ${d.metricLagP99Bucket})`,
+          );
+          console.log(
+            `  outbox peak ${d.outboxPendingPeak} pending deliveries, ${d.undeliveredPeak} events not delivered yet; webhook_deliveries +${mb(d.deliveriesTableGrowth)} MB, ` +
+              `webhook_attempts +${mb(d.attemptsTableGrowth)} MB (${Math.round(d.bytesPerDelivery)} B/delivery); RSS ${d.rssBeforeMB.toFixed(1)} → peak ${d.rssPeakMB.toFixed(1)} MB, CPU ${d.cpuSeconds.toFixed(1)} s`,
+          );
+          console.log(
+            `  received ${d.received} ids in ${d.requests} requests: ${d.missing} missing, ${d.duplicates} duplicates, ${d.unexpected} unexpected; ` +
+              `signatures verified ${d.signaturesVerified}, failed ${d.signaturesFailed}`,
+          );
+          if (d.missing || d.duplicates || d.unexpected || d.signaturesFailed) throw new Error('delivery: not every event exactly once, or a bad signature');
+        }
+      } finally {
+        receiver.close();
+      }
+      console.log('\n' + JSON.stringify({ delivery: deliveries }, null, 2));
+    }
   } finally {
     await store.db.query(`DROP SCHEMA ${schema} CASCADE`).catch((e) => console.error(`could not drop schema ${schema}: ${String(e)}`));
     await store.close();
