@@ -15,7 +15,14 @@
 const base = require('./test/support/jest-base.js');
 
 /** Specs that need a database server when DATABASE_URL is set (they import test/support/backends.ts). */
-const POSTGRES = ['libs/store/src/store.spec.ts', 'libs/store/src/events.spec.ts', 'libs/sync/src/collectors.lifecycle.spec.ts'];
+const POSTGRES = [
+  'libs/store/src/store.spec.ts',
+  'libs/store/src/events.spec.ts',
+  'libs/sync/src/collectors.lifecycle.spec.ts',
+  'libs/sync/src/collectors.webhooks.spec.ts',
+  'libs/sync/src/sync-late.spec.ts',
+  'libs/sync/src/webhooks/dispatcher.spec.ts',
+];
 /** Specs that need a Redis server when REDIS_URL is set. */
 const REDIS = [
   'libs/sync/src/leases.spec.ts',

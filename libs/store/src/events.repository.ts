@@ -4,49 +4,46 @@ import type { Db, Queryable } from './db';
 
 /**
  * The event feed (docs/events.md). Events are appended inside the transaction of the change they announce
- * (`EventLog.append(tx, …)`), so one exists exactly when its change does.
+ * (`append(tx, …)`), so one exists exactly when its change does.
  *
- * Order: an event's position is `(tx, id)` — the writing transaction's id, then the row id. Sequence values are
- * taken at insert but become visible at commit, so a plain `id > cursor` reader could pass an id that a slower
- * transaction commits later. A read therefore stops below the oldest transaction still running
- * (`pg_snapshot_xmin`): every transaction under it has finished, and every later one gets a higher `tx`.
+ * Order: an event's position `pos` comes from the one-row counter `event_position`, bumped by `append` as the
+ * transaction's last write. Its row lock is held until commit, so event-writing transactions take positions in
+ * the order they commit: once a reader sees position n committed, every position below n is committed and
+ * visible too. (Row ids and sequence values are taken at insert but seen at commit: a reader remembering "the
+ * highest id seen" would skip an id a slower transaction commits later. Positions cannot do that.) A read stops
+ * at the counter's committed value, read first, so a page never has a hole that fills in later.
  */
 
 /** A feed position: opaque to readers (`Cursor.encode`). */
 export interface Position {
-  /** The writing transaction's id (xid8, as decimal text). */
-  tx: string;
-  id: string;
+  /** Every event at or before it has been read (decimal text of a bigint). */
+  pos: string;
 }
 
 export class InvalidCursor extends Error {}
 
-const POSITION_RE = /^(\d{1,20})\.(\d{1,20})$/;
-
-/** Cursor text: base64url of `<tx>.<id>` — opaque, so consoles store and pass it back without arithmetic. */
+/** Cursor text: base64url of `p<pos>` — opaque, so consoles store and pass it back without arithmetic. */
 export const Cursor = {
   encode(p: Position): string {
-    return Buffer.from(`${p.tx}.${p.id}`, 'utf8').toString('base64url');
+    return Buffer.from(`p${p.pos}`, 'utf8').toString('base64url');
   },
   decode(text: string): Position {
-    const m = /^[A-Za-z0-9_-]{1,64}$/.test(text) ? POSITION_RE.exec(Buffer.from(text, 'base64url').toString('utf8')) : null;
-    if (!m) throw new InvalidCursor(`'${text.slice(0, 80)}' is not a cursor this feed gave out`);
-    return { tx: m[1], id: m[2] };
+    const m = /^[A-Za-z0-9_-]{1,40}$/.test(text) ? /^p(0|[1-9]\d{0,18})$/.exec(Buffer.from(text, 'base64url').toString('utf8')) : null;
+    if (!m || BigInt(m[1]) > 9223372036854775807n) throw new InvalidCursor(`'${text.slice(0, 80)}' is not a cursor this feed gave out`);
+    return { pos: m[1] };
   },
   /** Before every event. */
-  START: { tx: '0', id: '0' } as Position,
+  START: { pos: '0' } as Position,
 };
 
 function comparePositions(a: Position, b: Position): number {
-  const big = (s: string) => BigInt(s);
-  if (a.tx !== b.tx) return big(a.tx) < big(b.tx) ? -1 : 1;
-  if (a.id === b.id) return 0;
-  return big(a.id) < big(b.id) ? -1 : 1;
+  const [x, y] = [BigInt(a.pos), BigInt(b.pos)];
+  return x === y ? 0 : x < y ? -1 : 1;
 }
 
 interface EventRow {
   id: string;
-  tx: string;
+  pos: string;
   type: string;
   account_id: string | null;
   subject: string | null;
@@ -58,7 +55,7 @@ function toEvent(r: EventRow): SimgateEvent {
   return {
     id: `evt_${r.id}`,
     type: r.type as EventType,
-    position: Cursor.encode({ tx: r.tx, id: String(r.id) }),
+    position: Cursor.encode({ pos: String(r.pos) }),
     accountId: r.account_id,
     subject: r.subject,
     occurredAt: new Date(r.occurred_at),
@@ -93,13 +90,16 @@ export class EventsRepository {
   /** Appends events in the caller's transaction. Call `committed` with the same drafts after the commit. */
   async append(tx: Queryable, drafts: readonly EventDraft[]): Promise<void> {
     if (!drafts.length) return;
+    // The counter row's lock (held to commit) orders event-writing transactions by commit: call it last.
     await tx.query(
-      `INSERT INTO events (type, account_id, subject, occurred_at, webhook_id, data)
-       SELECT type, account_id, subject, occurred_at, webhook_id, data
-       FROM jsonb_to_recordset($1::jsonb) AS t(type text, account_id text, subject text, occurred_at timestamptz, webhook_id text, data jsonb)`,
+      `WITH p AS (UPDATE event_position SET pos = pos + $2 WHERE id = 1 RETURNING pos)
+       INSERT INTO events (pos, type, account_id, subject, occurred_at, webhook_id, data)
+       SELECT p.pos - $2 + t.n, t.type, t.account_id, t.subject, t.occurred_at, t.webhook_id, t.data
+       FROM p, jsonb_to_recordset($1::jsonb) AS t(n bigint, type text, account_id text, subject text, occurred_at timestamptz, webhook_id text, data jsonb)`,
       [
         canonicalJson(
-          drafts.map((d) => ({
+          drafts.map((d, i) => ({
+            n: i + 1,
             type: d.type,
             account_id: d.accountId,
             subject: d.subject,
@@ -108,6 +108,7 @@ export class EventsRepository {
             data: d.data,
           })),
         ),
+        drafts.length,
       ],
     );
   }
@@ -173,10 +174,10 @@ export class EventsRepository {
     return Cursor.encode(await this.horizon(q));
   }
 
+  /** The last position committed: every event at or below it is committed and visible. */
   private async horizon(q: Queryable): Promise<Position> {
-    const r = await q.query<{ x: string }>(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS x`, [], { prepare: true });
-    // Transactions below the horizon are finished; the horizon's own may still write, so resume before it.
-    return { tx: (BigInt(r.rows[0].x) - 1n).toString(), id: '9223372036854775807' };
+    const r = await q.query<{ pos: string }>(`SELECT pos::text AS pos FROM event_position WHERE id = 1`, [], { prepare: true });
+    return { pos: r.rows[0].pos };
   }
 
   /** A page of the feed after `after`, in position order. Throws `CursorExpired` when `after` was pruned. */
@@ -185,11 +186,11 @@ export class EventsRepository {
     if (query.after) await this.assertRetained(query.after);
     const horizon = await this.horizon(this.db);
     const r = await this.db.query<EventRow>(
-      `SELECT id::text AS id, tx::text AS tx, type, account_id, subject, occurred_at, data FROM events
-       WHERE (tx, id) > ($1::xid8, $2::bigint) AND tx <= $3::xid8 AND webhook_id IS NULL
-         AND ($4::text[] IS NULL OR type = ANY($4::text[])) AND ($5::text IS NULL OR account_id = $5)
-       ORDER BY tx, id LIMIT $6`,
-      [after.tx, after.id, horizon.tx, query.types?.length ? [...query.types] : null, query.accountId ?? null, query.limit],
+      `SELECT id::text AS id, pos::text AS pos, type, account_id, subject, occurred_at, data FROM events
+       WHERE pos > $1::bigint AND pos <= $2::bigint AND webhook_id IS NULL
+         AND ($3::text[] IS NULL OR type = ANY($3::text[])) AND ($4::text IS NULL OR account_id = $4)
+       ORDER BY events.pos LIMIT $5`,
+      [after.pos, horizon.pos, query.types?.length ? [...query.types] : null, query.accountId ?? null, query.limit],
     );
     const events = r.rows.map(toEvent);
     const full = events.length === query.limit;
@@ -202,7 +203,7 @@ export class EventsRepository {
   async byIds(ids: readonly string[]): Promise<Map<string, SimgateEvent & { webhookId: string | null }>> {
     if (!ids.length) return new Map();
     const r = await this.db.query<EventRow & { webhook_id: string | null }>(
-      `SELECT id::text AS id, tx::text AS tx, type, account_id, subject, occurred_at, data, webhook_id FROM events WHERE id = ANY($1::bigint[])`,
+      `SELECT id::text AS id, pos::text AS pos, type, account_id, subject, occurred_at, data, webhook_id FROM events WHERE id = ANY($1::bigint[])`,
       [ids.map((i) => i.replace(/^evt_/, ''))],
     );
     return new Map(r.rows.map((x) => [`evt_${x.id}`, { ...toEvent(x), webhookId: x.webhook_id }]));
@@ -214,19 +215,16 @@ export class EventsRepository {
    */
   async prune(before: Date): Promise<number> {
     return this.db.transaction(async (tx) => {
-      const r = await tx.query<{ tx: string; id: string }>(
-        `DELETE FROM events WHERE created_at < $1 RETURNING tx::text AS tx, id::text AS id`,
-        [before],
-      );
+      const r = await tx.query<{ pos: string }>(`DELETE FROM events WHERE created_at < $1 RETURNING pos::text AS pos`, [before]);
       if (!r.rows.length) return 0;
-      let last = r.rows[0];
-      for (const x of r.rows) if (comparePositions(x, last) > 0) last = x;
+      let last: Position = r.rows[0];
+      for (const x of r.rows) if (comparePositions(x, last) > 0) last = { pos: x.pos };
       const prev = await this.prunedThrough(tx);
       if (!prev || comparePositions(last, prev) > 0) {
         await tx.query(
           `INSERT INTO settings (key, value, updated_at) VALUES ($1, $2::jsonb, now())
            ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-          [SETTINGS_PRUNED, JSON.stringify(last)],
+          [SETTINGS_PRUNED, JSON.stringify({ pos: last.pos })],
         );
       }
       return r.rows.length;
@@ -235,7 +233,7 @@ export class EventsRepository {
 
   private async prunedThrough(q: Queryable): Promise<Position | null> {
     const r = await q.query<{ value: Position }>(`SELECT value FROM settings WHERE key = $1`, [SETTINGS_PRUNED], { prepare: true });
-    return r.rows[0]?.value ?? null;
+    return r.rows[0]?.value?.pos !== undefined ? { pos: String(r.rows[0].value.pos) } : null;
   }
 
   private async assertRetained(after: Position): Promise<void> {

@@ -160,15 +160,20 @@ describe.each(backends())('events on $name', (backend) => {
     const src = await account(store, true);
     const draft = (n: number): EventDraft => ({ type: n % 2 ? 'sync.late' : 'sync.recovered', accountId: src.accountId, subject: `s${n}`, occurredAt: T0, data: { n } });
     const start = await store.events.position();
-    for (let n = 0; n < 5; n++) await store.events.write([draft(n)]);
-    const p1 = await store.events.read({ after: Cursor.decode(start), accountId: src.accountId, limit: 2 });
-    const p2 = await store.events.read({ after: Cursor.decode(p1.next), accountId: src.accountId, limit: 2 });
-    const p3 = await store.events.read({ after: Cursor.decode(p2.next), accountId: src.accountId, limit: 2 });
-    const p4 = await store.events.read({ after: Cursor.decode(p3.next), accountId: src.accountId, limit: 2 });
-    expect([...p1.events, ...p2.events, ...p3.events].map((e) => e.subject)).toEqual(['s0', 's1', 's2', 's3', 's4']);
-    expect(p4.events).toEqual([]);
+    // Twelve, so that positions cross a digit (an order by text would put 10 before 9).
+    for (let n = 0; n < 12; n++) await store.events.write([draft(n)]);
+    const seen: string[] = [];
+    let after = Cursor.decode(start);
+    let last;
+    for (let page = 0; page < 5; page++) {
+      last = await store.events.read({ after, accountId: src.accountId, limit: 5 });
+      seen.push(...last.events.map((e) => e.subject!));
+      after = Cursor.decode(last.next);
+    }
+    expect(seen).toEqual(Array.from({ length: 12 }, (_, n) => `s${n}`));
+    expect(last!.events).toEqual([]);
     const late = await store.events.read({ after: Cursor.decode(start), accountId: src.accountId, types: ['sync.late'], limit: 10 });
-    expect(late.events.map((e) => e.subject)).toEqual(['s1', 's3']);
+    expect(late.events.map((e) => e.subject)).toEqual(['s1', 's3', 's5', 's7', 's9', 's11']);
 
     expect(() => Cursor.decode('not-a-cursor!')).toThrow(InvalidCursor);
     expect(() => Cursor.decode(Buffer.from('12.x').toString('base64url'))).toThrow(InvalidCursor);
@@ -176,47 +181,72 @@ describe.each(backends())('events on $name', (backend) => {
     // Pruning everything written so far: the old cursor expires, the latest one still reads on.
     await store.events.prune(new Date(Date.now() + 60_000));
     await expect(store.events.read({ after: Cursor.decode(start), limit: 10 })).rejects.toBeInstanceOf(CursorExpired);
-    const after = await store.events.read({ after: Cursor.decode(p4.next), limit: 10 });
-    expect(after.events).toEqual([]);
+    expect((await store.events.read({ after, limit: 10 })).events).toEqual([]);
   });
 });
 
 // Sequence values commit out of order: only a real server with two connections shows it.
-(postgresBackend ? describe : describe.skip)('events on postgres: a transaction that commits late with a lower id', () => {
+(postgresBackend ? describe : describe.skip)('events on postgres: transactions that commit out of order', () => {
   let store: Store;
   beforeAll(async () => {
     store = await postgresBackend!.open();
   });
   afterAll(() => store.close());
 
-  it('is never skipped by a reader following the cursor', async () => {
+  it('a sequence value taken first can commit last; the feed still never passes an event that commits later', async () => {
     const src = await account(store, true);
     const draft = (subject: string): EventDraft => ({ type: 'sync.late', accountId: src.accountId, subject, occurredAt: T0, data: {} });
     const start = Cursor.decode(await store.events.position());
 
+    // The hazard, with the table's own id sequence: a slow transaction takes id n, a fast one n+1 and commits;
+    // a reader that remembered the highest id seen (n+1) would never read n.
     let releaseSlow!: () => void;
     const slowMayCommit = new Promise<void>((r) => (releaseSlow = r));
-    let slowWrote!: () => void;
-    const slowHasWritten = new Promise<void>((r) => (slowWrote = r));
-    // The slow transaction takes its id first and commits last.
+    let slowTook!: (id: number) => void;
+    const slowId = new Promise<number>((r) => (slowTook = r));
     const slow = store.db.transaction(async (tx) => {
-      await store.events.append(tx, [draft('slow')]);
-      slowWrote();
+      const r = await tx.query<{ id: string }>(`SELECT nextval('events_id_seq')::text AS id`);
+      slowTook(Number(r.rows[0].id));
       await slowMayCommit;
+      // Its event is written as its last step, after the fast one committed.
+      await store.events.append(tx, [draft('slow')]);
     });
-    await slowHasWritten;
+    const taken = await slowId;
     await store.events.write([draft('fast')]);
-
-    const ids = await store.db.query<{ subject: string; id: string }>(`SELECT subject, id::text AS id FROM events WHERE account_id = $1`, [src.accountId]);
-    // Only the fast one is visible yet, and the slow one holds the lower id: `id > last seen` would skip it.
-    expect(ids.rows.map((r) => r.subject)).toEqual(['fast']);
+    const fastId = (await store.events.read({ after: start, accountId: src.accountId, limit: 10 })).events.map((e) => Number(e.id.slice(4)));
+    expect(fastId).toHaveLength(1);
+    expect(taken).toBeLessThan(fastId[0]);
 
     const first = await store.events.read({ after: start, accountId: src.accountId, limit: 10 });
-    expect(first.events).toEqual([]);
+    expect(first.events.map((e) => e.subject)).toEqual(['fast']);
     releaseSlow();
     await slow;
     const second = await store.events.read({ after: Cursor.decode(first.next), accountId: src.accountId, limit: 10 });
-    expect(second.events.map((e) => e.subject)).toEqual(['slow', 'fast']);
-    expect(Number(second.events[0].id.slice(4))).toBeLessThan(Number(second.events[1].id.slice(4)));
+    expect(second.events.map((e) => e.subject)).toEqual(['slow']);
+  });
+
+  it('orders event-writing transactions by commit: a second writer waits for the first, and a reader sees neither half-done', async () => {
+    const src = await account(store, true);
+    const draft = (subject: string): EventDraft => ({ type: 'sync.late', accountId: src.accountId, subject, occurredAt: T0, data: {} });
+    const start = Cursor.decode(await store.events.position());
+    let release!: () => void;
+    const mayCommit = new Promise<void>((r) => (release = r));
+    let wrote!: () => void;
+    const hasWritten = new Promise<void>((r) => (wrote = r));
+    const a = store.db.transaction(async (tx) => {
+      await store.events.append(tx, [draft('a1'), draft('a2')]);
+      wrote();
+      await mayCommit;
+    });
+    await hasWritten;
+    let bDone = false;
+    const b = store.events.write([draft('b')]).then(() => (bDone = true));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(bDone).toBe(false);
+    expect((await store.events.read({ after: start, accountId: src.accountId, limit: 10 })).events).toEqual([]);
+    release();
+    await Promise.all([a, b]);
+    const page = await store.events.read({ after: start, accountId: src.accountId, limit: 10 });
+    expect(page.events.map((e) => e.subject)).toEqual(['a1', 'a2', 'b']);
   });
 });

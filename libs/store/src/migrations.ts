@@ -186,15 +186,22 @@ ALTER TABLE operation_items ADD COLUMN resends jsonb NOT NULL DEFAULT '[]'::json
 `,
   },
   {
-    // Events (docs/events.md): written in the transaction of their change. `tx` (the writing transaction) orders
-    // the feed with `id`: a reader only reads below the oldest transaction still running, so an event committed
-    // late with a lower id is never skipped. `feed_accounts`: accounts whose first sweeps (the snapshot) are done.
-    // `thresholds_fired`: usage thresholds already announced for that card's cycle (a new cycle row re-arms them).
+    // Events (docs/events.md): written in the transaction of their change. `pos` orders the feed: it is taken from
+    // the one-row `event_position` counter as a transaction's last write, so the row lock orders event-writing
+    // transactions by commit — a reader that follows `pos` never passes an event committed later (ids and
+    // sequence values, taken at insert and seen at commit, would). `feed_accounts`: accounts whose snapshot (first
+    // sweeps) is done. `thresholds_fired`: usage thresholds already announced for that cycle (a new cycle re-arms).
     id: '0004-events',
     sql: `
+CREATE TABLE event_position (
+  id                int PRIMARY KEY CHECK (id = 1),
+  pos               bigint NOT NULL
+);
+INSERT INTO event_position (id, pos) VALUES (1, 0);
+
 CREATE TABLE events (
   id                bigserial PRIMARY KEY,
-  tx                xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  pos               bigint NOT NULL,
   type              text NOT NULL,
   account_id        text,
   subject           text,
@@ -203,7 +210,7 @@ CREATE TABLE events (
   webhook_id        text,
   data              jsonb NOT NULL
 );
-CREATE INDEX events_position_idx ON events (tx, id);
+CREATE UNIQUE INDEX events_pos_idx ON events (pos);
 CREATE INDEX events_created_idx ON events (created_at);
 
 CREATE TABLE feed_accounts (
@@ -235,8 +242,7 @@ CREATE TABLE webhooks (
   accounts          text[],
   description       text,
   secret            text NOT NULL,
-  cursor_tx         xid8 NOT NULL,
-  cursor_id         bigint NOT NULL,
+  cursor_pos        bigint NOT NULL,
   created_at        timestamptz NOT NULL DEFAULT now(),
   disabled_at       timestamptz,
   disabled_reason   text,

@@ -6,7 +6,7 @@ import { Cursor, CursorExpired, type EventsRepository } from './events.repositor
 /**
  * Webhooks (docs/webhooks.md): endpoints that get the feed's events pushed, signed per Standard Webhooks.
  *
- * Each webhook follows the feed from its own cursor (`cursor_tx`, `cursor_id`, a feed position). `fanOut` reads
+ * Each webhook follows the feed from its own cursor (`cursor_pos`, a feed position). `fanOut` reads
  * the events after it (`EventsRepository.read`: never skips a late commit), writes one `webhook_deliveries` row per
  * (webhook, event) and advances the cursor in one transaction per webhook. Workers `claim` due deliveries with a
  * lease (`locked_until`); a worker that dies mid-delivery loses its lease and another delivers the same event
@@ -152,9 +152,9 @@ export class WebhooksRepository {
       if (n.rows[0].n >= max) throw new TooManyWebhooks(`at most ${max} webhooks can be registered (SIMGATE_WEBHOOKS_MAX)`);
       const at = Cursor.decode(await this.events.position(tx));
       const r = await tx.query<WebhookRow>(
-        `INSERT INTO webhooks (id, url, types, accounts, description, secret, cursor_tx, cursor_id)
-         VALUES ($1, $2, $3::text[], $4::text[], $5, $6, $7::xid8, $8::bigint) RETURNING ${WEBHOOK_COLUMNS}`,
-        [id, w.url, w.types, w.accounts, w.description, secret, at.tx, at.id],
+        `INSERT INTO webhooks (id, url, types, accounts, description, secret, cursor_pos)
+         VALUES ($1, $2, $3::text[], $4::text[], $5, $6, $7::bigint) RETURNING ${WEBHOOK_COLUMNS}`,
+        [id, w.url, w.types, w.accounts, w.description, secret, at.pos],
       );
       return r.rows[0];
     });
@@ -199,11 +199,10 @@ export class WebhooksRepository {
       const at = Cursor.decode(await this.events.position(tx));
       const r = await tx.query<WebhookRow>(
         `UPDATE webhooks SET
-           cursor_tx = CASE WHEN disabled_at IS NULL THEN cursor_tx ELSE $2::xid8 END,
-           cursor_id = CASE WHEN disabled_at IS NULL THEN cursor_id ELSE $3::bigint END,
+           cursor_pos = CASE WHEN disabled_at IS NULL THEN cursor_pos ELSE $2::bigint END,
            disabled_at = NULL, disabled_reason = NULL, failing_since = NULL
          WHERE id = $1 RETURNING ${WEBHOOK_COLUMNS}`,
-        [id, at.tx, at.id],
+        [id, at.pos],
       );
       return r.rows[0] ? toWebhook(r.rows[0]) : null;
     });
@@ -221,7 +220,7 @@ export class WebhooksRepository {
       await this.events.append(tx, [draft]);
       const r = await tx.query<{ event_id: string }>(
         `INSERT INTO webhook_deliveries (webhook_id, event_id, state, next_attempt_at, event_created_at)
-         SELECT $1, id, 'pending', now(), created_at FROM events WHERE webhook_id = $1 AND tx = pg_current_xact_id()
+         SELECT $1, id, 'pending', now(), created_at FROM events WHERE webhook_id = $1 AND pos = (SELECT pos FROM event_position WHERE id = 1)
          ON CONFLICT DO NOTHING RETURNING event_id::text AS event_id`,
         [id],
       );
@@ -239,26 +238,23 @@ export class WebhooksRepository {
    * deliveries inserted, whether a webhook has more to read (a full page) and how many webhooks are enabled.
    */
   async fanOut(limit = 500): Promise<{ inserted: number; more: boolean; enabled: number }> {
-    const hooks = await this.db.query<{ id: string; types: string[]; accounts: string[] | null; cursor_tx: string; cursor_id: string }>(
-      `SELECT id, types, accounts, cursor_tx::text AS cursor_tx, cursor_id::text AS cursor_id FROM webhooks WHERE disabled_at IS NULL ORDER BY id`,
+    const hooks = await this.db.query<{ id: string; types: string[]; accounts: string[] | null; cursor_pos: string }>(
+      `SELECT id, types, accounts, cursor_pos::text AS cursor_pos FROM webhooks WHERE disabled_at IS NULL ORDER BY id`,
     );
     let inserted = 0;
     let more = false;
     const enabled = hooks.rows.length;
     if (!enabled) return { inserted, more, enabled };
     // Idle rounds cost one look-up: any feed event after the furthest-behind cursor, below the read horizon?
-    const behind = hooks.rows.reduce((a, h) => {
-      const [at, bt] = [BigInt(a.cursor_tx), BigInt(h.cursor_tx)];
-      return bt < at || (bt === at && BigInt(h.cursor_id) < BigInt(a.cursor_id)) ? h : a;
-    });
+    const behind = hooks.rows.reduce((a, h) => (BigInt(h.cursor_pos) < BigInt(a.cursor_pos) ? h : a));
     const any = await this.db.query<{ any: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM events WHERE (tx, id) > ($1::xid8, $2::bigint) AND tx < pg_snapshot_xmin(pg_current_snapshot())
+      `SELECT EXISTS (SELECT 1 FROM events WHERE pos > $1::bigint AND pos <= (SELECT pos FROM event_position WHERE id = 1)
          AND webhook_id IS NULL) AS any`,
-      [behind.cursor_tx, behind.cursor_id],
+      [behind.cursor_pos],
     );
     if (!any.rows[0].any) return { inserted, more, enabled };
     for (const h of hooks.rows) {
-      const after = { tx: h.cursor_tx, id: h.cursor_id };
+      const after = { pos: h.cursor_pos };
       let page;
       try {
         page = await this.events.read({ after, types: h.types.includes('*') ? null : h.types, limit });
@@ -269,12 +265,12 @@ export class WebhooksRepository {
       }
       const events = h.accounts ? page.events.filter((e) => e.accountId === null || h.accounts!.includes(e.accountId)) : page.events;
       const next = Cursor.decode(page.next);
-      if (next.tx === after.tx && next.id === after.id) continue;
+      if (next.pos === after.pos) continue;
       const ids = events.map((e) => e.id.replace(/^evt_/, ''));
       const n = await this.db.transaction(async (tx) => {
         const locked = await tx.query(
-          `SELECT 1 FROM webhooks WHERE id = $1 AND disabled_at IS NULL AND cursor_tx = $2::xid8 AND cursor_id = $3::bigint FOR UPDATE SKIP LOCKED`,
-          [h.id, after.tx, after.id],
+          `SELECT 1 FROM webhooks WHERE id = $1 AND disabled_at IS NULL AND cursor_pos = $2::bigint FOR UPDATE SKIP LOCKED`,
+          [h.id, after.pos],
         );
         if (!locked.rows.length) return 0;
         let count = 0;
@@ -287,7 +283,7 @@ export class WebhooksRepository {
           );
           count = r.affectedRows;
         }
-        await tx.query(`UPDATE webhooks SET cursor_tx = $2::xid8, cursor_id = $3::bigint WHERE id = $1`, [h.id, next.tx, next.id]);
+        await tx.query(`UPDATE webhooks SET cursor_pos = $2::bigint WHERE id = $1`, [h.id, next.pos]);
         return count;
       });
       inserted += n;

@@ -21,7 +21,7 @@ async function ensureWebhookTables(store: Store): Promise<void> {
   await store.db.exec(`
 CREATE TABLE webhooks (
   id text PRIMARY KEY, url text NOT NULL, types text[] NOT NULL, accounts text[], secret text NOT NULL,
-  cursor_tx xid8 NOT NULL, cursor_id bigint NOT NULL, created_at timestamptz NOT NULL DEFAULT now(),
+  cursor_pos bigint NOT NULL, created_at timestamptz NOT NULL DEFAULT now(),
   disabled_at timestamptz, disabled_reason text, failing_since timestamptz
 );
 CREATE TABLE webhook_deliveries (
@@ -42,8 +42,8 @@ describe.each(backends())('webhook outbox collector on $name', (backend) => {
 
   const webhook = (id: string, o: { disabledAt?: Date; failingSince?: Date } = {}) =>
     store.db.query(
-      `INSERT INTO webhooks (id, url, types, accounts, secret, cursor_tx, cursor_id, created_at, disabled_at, disabled_reason, failing_since)
-       VALUES ($1, 'https://example.test/hook', '{}'::text[], NULL, 'whsec_test', '0'::xid8, 0, $2, $3, $4, $5)`,
+      `INSERT INTO webhooks (id, url, types, accounts, secret, cursor_pos, created_at, disabled_at, disabled_reason, failing_since)
+       VALUES ($1, 'https://example.test/hook', '{}'::text[], NULL, 'whsec_test', 0, $2, $3, $4, $5)`,
       [id, ago(86_400), o.disabledAt ?? null, o.disabledAt ? 'retry schedule exhausted' : null, o.failingSince ?? null],
     );
   const delivery = (webhookId: string, eventId: number, state: string, createdAt: Date) =>

@@ -85,6 +85,8 @@ export class Simgate {
   private workerStarted = false;
   /** Webhook deliveries, made by every process that runs the worker (docs/webhooks.md). */
   private webhookDispatcher: WebhookDispatcher | null = null;
+  /** Listeners on the store to remove at close (a store passed in outlives this assembly). */
+  private readonly disposers: (() => void)[] = [];
 
   private constructor(
     readonly config: SimgateConfig,
@@ -158,11 +160,13 @@ export class Simgate {
       const scheduler = new SyncScheduler(engine, runtime, store, config.intervals, logger, now, config.events.retentionHours);
       registerCollectors(metrics, store, runtime, [queue as JobQueue<unknown>], config.intervals, config.budgetFactor, { now });
       // simgate_events_total from every commit that wrote events here; sync.late / sync.recovered on the collector tick.
-      countCommittedEvents(metrics, store);
+      const stopCounting = countCommittedEvents(metrics, store);
       registerSyncLate(metrics, store, runtime, config.intervals, config.budgetFactor, { now });
       // Bull makes its connections lazily: the list is read when closing.
       const redisClients = () => [...(redis ? [redis] : []), ...(bullRedis?.clients ?? [])];
-      return new Simgate(config, store, registry, accounts, metrics, limiter, leases, runtime, queue, engine, scheduler, logger, redisClients, !o.store);
+      const sg = new Simgate(config, store, registry, accounts, metrics, limiter, leases, runtime, queue, engine, scheduler, logger, redisClients, !o.store);
+      sg.disposers.push(stopCounting);
+      return sg;
     } catch (e) {
       if (!o.store) await store.close();
       throw e;
@@ -185,6 +189,7 @@ export class Simgate {
 
   async close(): Promise<void> {
     await this.webhookDispatcher?.stop().catch(() => undefined);
+    for (const dispose of this.disposers.splice(0)) dispose();
     await this.queue.close().catch(() => undefined);
     await Promise.all(this.redisClients().map((c) => c.quit().catch(() => c.disconnect())));
     if (this.ownsStore) await this.store.close();

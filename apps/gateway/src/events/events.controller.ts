@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Query, type OnModuleDestroy } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { EVENT_TYPES, isEventType, type SimgateEvent } from '@simgate/core';
 import { Cursor, CursorExpired, InvalidCursor, type Position } from '@simgate/store';
@@ -38,14 +38,21 @@ export function eventJson(e: SimgateEvent) {
 @ApiTags('events')
 @ApiBearerAuth()
 @Controller('v1/events')
-export class EventsController {
+export class EventsController implements OnModuleDestroy {
   /** Waiting long-polls: woken when this process commits events (others' commits are seen by polling). */
   private readonly waiters = new Set<() => void>();
 
+  private readonly unsubscribe: () => void;
+
   constructor(@Inject(SIMGATE) private readonly sg: Simgate) {
-    sg.store.events.onCommitted(() => {
+    this.unsubscribe = sg.store.events.onCommitted(() => {
       for (const w of [...this.waiters]) w();
     });
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe();
+    for (const w of [...this.waiters]) w();
   }
 
   @Get()
