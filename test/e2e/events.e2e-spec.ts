@@ -156,9 +156,7 @@ describe('events: the feed and webhooks from the snapshot on', () => {
       clock,
       quotaFactor: 10,
       orderDelayMs: 60_000,
-      // PostgreSQL when DATABASE_URL is set (as CI runs it). On the embedded PGlite the feed's order check fails:
-      // PGlite 0.5 sorts the xid8 `tx` column as text (ORDER BY tx puts tx 990 after tx 1519), so a reader paging
-      // by `next` skips events written before the xid reached 1000 (reported with issue 13's e2e; not fixed here).
+      // PostgreSQL when DATABASE_URL is set (as CI runs it), else the embedded PGlite.
       databaseUrl: process.env.DATABASE_URL ?? null,
       env: { SIMGATE_WEBHOOKS_ALLOW_HTTP: 'true', SIMGATE_WEBHOOKS_RETRY_SECONDS: '1,1,1,2,2,5' },
       accountOptions: (sims) => {
