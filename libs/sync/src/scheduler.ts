@@ -2,6 +2,7 @@ import type { Store, SyncKind } from '@simgate/store';
 import type { SyncIntervals } from './config/env';
 import type { CarrierRuntime } from './runtime';
 import type { Logger, SyncEngine } from './sync-engine';
+import { SYNC_LATE_EVERY_MS } from './sync-late';
 
 /**
  * Schedules: every account gets a full sync at start (inventory, which chains status, usage and pools;
@@ -19,6 +20,13 @@ export class SyncScheduler {
     /** Events older than this leave the feed (SIMGATE_EVENTS_RETENTION_HOURS); pruned hourly. */
     private readonly eventsRetentionHours = 7 * 24,
   ) {}
+
+  private lateness: (() => Promise<void>) | null = null;
+
+  /** `sync.late` / `sync.recovered` evaluation (sync-late.ts), run on a timer by `install` as well as on scrapes. */
+  watchLateness(evaluate: () => Promise<void>): void {
+    this.lateness = evaluate;
+  }
 
   /** Deletes events past the retention (their write time, the database's clock); cursors before them expire. */
   async pruneEvents(): Promise<number> {
@@ -39,6 +47,12 @@ export class SyncScheduler {
     add('events:prune', 3600_000, () => {
       this.pruneEvents().catch((e: unknown) => this.logger.error({ err: String(e) }, 'pruning events failed'));
     });
+    const late = this.lateness;
+    if (late) {
+      add('events:sync-late', SYNC_LATE_EVERY_MS, () => {
+        late().catch((e: unknown) => this.logger.error({ err: String(e) }, 'evaluating sync lateness failed'));
+      });
+    }
     for (const kind of Object.keys(this.intervals) as SyncKind[]) {
       const ms = this.intervals[kind] * 1000;
       add(`sync:${kind}`, ms, () => {

@@ -5,7 +5,14 @@ import { backends, type Backend } from '../../../test/support/backends';
 import type { SyncIntervals } from './config/env';
 import { SimgateMetrics } from './metrics';
 import type { CarrierRuntime } from './runtime';
+import { SyncScheduler } from './scheduler';
+import type { Logger, SyncEngine } from './sync-engine';
 import { SyncLateEvaluator, countCommittedEvents, registerSyncLate } from './sync-late';
+
+/** Polls until `ok` (the timer's evaluation runs in the background). */
+async function until(ok: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200 && !(await ok()); i++) await new Promise((r) => setTimeout(r, 10));
+}
 
 /**
  * sync.late / sync.recovered: the sync delay of an account and kind over its budget (interval × budget factor, as
@@ -197,6 +204,35 @@ describe.each(backends())('sync.late / sync.recovered on $name', (backend) => {
     expect((await feed(store, id)).map((e) => e.type)).toEqual(['sync.late']);
     now = at(1826);
     await metrics.render();
+    expect((await feed(store, id)).map((e) => e.type)).toEqual(['sync.late', 'sync.recovered']);
+  });
+
+  it("runs on the scheduler's timer too, without any scrape, sharing the scrape's throttle", async () => {
+    const id = 'timer-acc';
+    await store.accounts.upsert([{ id, platform: CMCC.platform, carrier: Carrier.CMCC, baseUrl: 'http://t/' }]);
+    for (const kind of SYNC_KINDS) await store.checkpoints.save(id, kind, { state: 'idle', lastSuccessAt: T0 }, T0);
+    let now = at(1810);
+    const metrics = new SimgateMetrics({ defaultMetrics: false });
+    const late = registerSyncLate(metrics, store, runtimeOf([{ ...CMCC, id }]), INTERVALS, FACTOR, { now: () => now, everyMs: 15_000 });
+    const rt = runtimeOf([{ ...CMCC, id }]);
+    const noop = { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as Logger;
+    const scheduler = new SyncScheduler({} as SyncEngine, rt as CarrierRuntime, store, INTERVALS, noop, () => now);
+    scheduler.watchLateness(() => late.tick(15_000));
+    const timers = new Map<string, { ms: number; fn: () => void }>();
+    scheduler.install((name, ms, fn) => timers.set(name, { ms, fn }));
+    const timer = timers.get('events:sync-late');
+    expect(timer?.ms).toBe(15_000);
+    timer!.fn();
+    await until(async () => (await feed(store, id)).length > 0);
+    expect((await feed(store, id)).map((e) => e.type)).toEqual(['sync.late']);
+    // A scrape right after the timer's evaluation does not evaluate again (one throttle per process).
+    await store.checkpoints.save(id, 'status', { lastSuccessAt: at(1812) }, at(1812));
+    now = at(1815);
+    await metrics.render();
+    expect((await feed(store, id)).map((e) => e.type)).toEqual(['sync.late']);
+    now = at(1826);
+    timer!.fn();
+    await until(async () => (await feed(store, id)).length > 1);
     expect((await feed(store, id)).map((e) => e.type)).toEqual(['sync.late', 'sync.recovered']);
   });
 });

@@ -40,6 +40,8 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 export class SyncLateEvaluator {
   private readonly now: () => Date;
+  private last = -Infinity;
+  private running: Promise<unknown> | null = null;
 
   constructor(
     private readonly store: Store,
@@ -49,6 +51,22 @@ export class SyncLateEvaluator {
     options: SyncLateEvaluatorOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * Evaluates unless this evaluator did within `everyMs` or is evaluating now: the collector tick (each scrape) and
+   * the scheduler's timer (workers, scraped or not) share it, so a process evaluates at most once per `everyMs`.
+   */
+  async tick(everyMs: number): Promise<void> {
+    const at = this.now();
+    if (this.running || at.getTime() - this.last < everyMs) return;
+    this.last = at.getTime();
+    this.running = this.evaluate(at);
+    try {
+      await this.running;
+    } finally {
+      this.running = null;
+    }
   }
 
   /** Evaluates every configured account and kind once; returns the events this call wrote (after their commits). */
@@ -129,10 +147,13 @@ export class SyncLateEvaluator {
 }
 
 /**
- * Runs the evaluation on the collector tick (before each /metrics scrape of this process, like the gauges),
- * at most every `everyMs` (default 15 s) and never twice at once. Every scraped process evaluates; the
- * `sync_late` row makes each transition one event whichever process sees it first.
+ * Runs the evaluation on the collector tick (before each /metrics scrape of this process, like the gauges), at
+ * most every `everyMs` (default 15 s, `SYNC_LATE_EVERY_MS`) and never twice at once; workers also run it on the
+ * scheduler's timer (`SyncScheduler.install`), so the events do not depend on Prometheus scraping. Every process
+ * evaluates; the `sync_late` row makes each transition one event whichever process sees it first.
  */
+export const SYNC_LATE_EVERY_MS = 15_000;
+
 export function registerSyncLate(
   metrics: SimgateMetrics,
   store: Store,
@@ -141,22 +162,9 @@ export function registerSyncLate(
   budgetFactor: number,
   options: { now?: () => Date; everyMs?: number } = {},
 ): SyncLateEvaluator {
-  const now = options.now ?? (() => new Date());
-  const everyMs = options.everyMs ?? 15_000;
-  const evaluator = new SyncLateEvaluator(store, runtime, intervals, budgetFactor, { now });
-  let last = -Infinity;
-  let running: Promise<unknown> | null = null;
-  metrics.onCollect(async () => {
-    const at = now();
-    if (running || at.getTime() - last < everyMs) return;
-    last = at.getTime();
-    running = evaluator.evaluate(at);
-    try {
-      await running;
-    } finally {
-      running = null;
-    }
-  });
+  const everyMs = options.everyMs ?? SYNC_LATE_EVERY_MS;
+  const evaluator = new SyncLateEvaluator(store, runtime, intervals, budgetFactor, { now: options.now });
+  metrics.onCollect(() => evaluator.tick(everyMs));
   return evaluator;
 }
 
