@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Simgate } from '@simgate/sync';
 import { GatewayModule } from './app.module';
+import { buildOpenApi } from './common/openapi';
 import type { GatewayOptions } from './tokens';
 
 /** Body size cap for JSON requests (CSV imports are streamed separately). */
@@ -17,7 +18,8 @@ export async function createGateway(simgate: Simgate, options: GatewayOptions & 
   app.useBodyParser('json', { limit: JSON_LIMIT, type: ['application/json', 'application/*+json'] });
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  const doc = SwaggerModule.createDocument(
+  // @nestjs/swagger lists the routes; each route's zod spec fills its parameters, body and responses.
+  const doc = buildOpenApi(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('simgate')
@@ -25,7 +27,7 @@ export async function createGateway(simgate: Simgate, options: GatewayOptions & 
       .setVersion('1')
       .addBearerAuth()
       .build(),
-  );
+  ));
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs/openapi.json' });
   // No enableShutdownHooks(): Nest's signal handler re-raises the signal once the app is closed, which would
   // end the process before main's stop() has closed Simgate (PGlite's files), the queue and the simulators.
