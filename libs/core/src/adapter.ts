@@ -3,6 +3,7 @@ import type { CardRecord } from './card';
 import type { Carrier, PlatformId } from './carrier';
 import type { CarrierError } from './errors';
 import type { HttpPort } from './http';
+import type { PlatformLifecycle } from './lifecycle-policy';
 import type { CarrierReceipt, OperationOrder, OperationProgress, OperationType } from './operation';
 import type { PoolRecord } from './pool';
 import type { DailyUsage, UsageSnapshot } from './usage';
@@ -114,6 +115,11 @@ export interface AdapterManifest {
    * against it at start-up and names the account in the error. Absent: the platform takes no options.
    */
   options?: OptionsSchema;
+  /**
+   * Which lifecycle facts the carrier states and the defaults for those it does not (docs/architecture.md,
+   * Lifecycle forecasts). Absent: `defaultPlatformLifecycle(carrier)`.
+   */
+  lifecycle?: PlatformLifecycle;
 }
 
 /** The slice of a zod schema the accounts loader needs (zod schemas satisfy it; core does not depend on zod). */

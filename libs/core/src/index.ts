@@ -7,6 +7,7 @@ export * from './events';
 export * from './http';
 export * from './identifiers';
 export * from './lifecycle';
+export * from './lifecycle-policy';
 export * from './operation';
 export * from './plan';
 export * from './pool';

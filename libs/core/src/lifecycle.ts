@@ -32,6 +32,12 @@ export interface LifecycleFacts {
   activatedAt: Date | null;
   /** Purchased term in months, counted from activation. */
   termMonths: number | null;
+  /** Silent period in natural months; default SILENT_MONTHS (Chinese carriers; overseas cards have none). */
+  silentMonths?: number;
+  /** Days after expiry at which the card is cancelled unless renewed; default CANCELLATION_DAYS for Chinese carriers, none overseas. */
+  cancellationDays?: number | null;
+  /** The plan's expiry as the carrier states it (1NCE `expiry_date`); wins over activation + term. */
+  expiresAt?: Date | null;
 }
 
 export interface LifecycleForecast {
@@ -68,11 +74,17 @@ export function testPeriodEnd(
  * silent day 2026-06-30 → forced 2026-07-01.
  * Overseas: force-activated when the 6-month test period ends.
  */
-export function forcedActivationAt(carrier: Carrier, openedAt: Date, testMonths: number | null, zone: string): Date {
+export function forcedActivationAt(
+  carrier: Carrier,
+  openedAt: Date,
+  testMonths: number | null,
+  zone: string,
+  silentMonths: number = SILENT_MONTHS,
+): Date {
   if (carrier === Carrier.OVERSEAS) return addInZone(openedAt, zone, { months: OVERSEAS_TEST_MONTHS });
   // Day granularity: a card opened on the 1st at 09:00 must not be pushed a whole month later than one
   // opened at 00:00 the same day (the silent period is a count of natural months, not of instants).
-  const bufferEnd = addInZone(startOfDayInZone(openedAt, zone), zone, { months: (testMonths ?? 0) + SILENT_MONTHS });
+  const bufferEnd = addInZone(startOfDayInZone(openedAt, zone), zone, { months: (testMonths ?? 0) + silentMonths });
   return firstOfNextMonth(new Date(bufferEnd.getTime() - 1), zone);
 }
 
@@ -85,10 +97,18 @@ export function planExpiresAt(activatedAt: Date, termMonths: number, zone: strin
   return addInZone(activatedAt, zone, { months: termMonths });
 }
 
-/** Automatic cancellation 90 natural days after expiry (Chinese carriers); null for overseas. */
-export function cancellationAt(carrier: Carrier, expiresAt: Date, zone: string): Date | null {
-  if (carrier === Carrier.OVERSEAS) return null;
-  return addInZone(expiresAt, zone, { days: CANCELLATION_DAYS });
+/**
+ * Automatic cancellation 90 natural days after expiry (Chinese carriers); null for overseas. Decision (domain.md
+ * gives no instant): the expiry's wall-clock time 90 calendar days later, in the platform zone.
+ */
+export function cancellationAt(
+  carrier: Carrier,
+  expiresAt: Date,
+  zone: string,
+  days: number | null = carrier === Carrier.OVERSEAS ? null : CANCELLATION_DAYS,
+): Date | null {
+  if (days === null) return null;
+  return addInZone(expiresAt, zone, { days });
 }
 
 export function forecastLifecycle(facts: LifecycleFacts, now: Date): LifecycleForecast {
@@ -101,19 +121,20 @@ export function forecastLifecycle(facts: LifecycleFacts, now: Date): LifecycleFo
   };
   if (facts.status === CardStatus.CANCELLED) return out;
   const notActivated = facts.status === CardStatus.TEST || facts.status === CardStatus.INVENTORY;
-  const testMonths =
-    facts.carrier === Carrier.OVERSEAS ? OVERSEAS_TEST_MONTHS : facts.status === CardStatus.TEST ? facts.testMonths : null;
-  if (facts.status === CardStatus.TEST && facts.openedAt && testMonths) {
+  const overseas = facts.carrier === Carrier.OVERSEAS;
+  const testMonths = overseas ? OVERSEAS_TEST_MONTHS : facts.status === CardStatus.TEST ? facts.testMonths : null;
+  // Overseas cards never activated are in their 6-month test period whatever the platform calls them (1NCE: INVENTORY).
+  const inTest = facts.status === CardStatus.TEST || (overseas && notActivated);
+  if (inTest && facts.openedAt && testMonths) {
     const t = testPeriodEnd(facts.openedAt, testMonths, facts.testUsedBytes ?? 0, now, facts.zone);
     out.testEndsAt = t.endsAt;
     out.testEndsBy = t.by;
   }
   if (notActivated && facts.openedAt) {
-    out.forcedActivationAt = forcedActivationAt(facts.carrier, facts.openedAt, facts.testMonths, facts.zone);
+    out.forcedActivationAt = forcedActivationAt(facts.carrier, facts.openedAt, facts.testMonths, facts.zone, facts.silentMonths);
   }
-  if (facts.activatedAt && facts.termMonths) {
-    out.expiresAt = planExpiresAt(facts.activatedAt, facts.termMonths, facts.zone);
-    out.cancellationAt = cancellationAt(facts.carrier, out.expiresAt, facts.zone);
-  }
+  if (facts.expiresAt) out.expiresAt = facts.expiresAt;
+  else if (facts.activatedAt && facts.termMonths) out.expiresAt = planExpiresAt(facts.activatedAt, facts.termMonths, facts.zone);
+  if (out.expiresAt) out.cancellationAt = cancellationAt(facts.carrier, out.expiresAt, facts.zone, facts.cancellationDays);
   return out;
 }

@@ -10,6 +10,8 @@ export type Plan =
       monthlyBytes: number;
       /** Purchased term from activation, in months (e.g. 12 or 36), when known. */
       termMonths: number | null;
+      /** The plan's expiry as the carrier states it (ISO 8601), on platforms that state one. */
+      expiresAt?: string;
     }
   | {
       kind: 'LIFETIME';
@@ -18,6 +20,8 @@ export type Plan =
       totalBytes: number;
       /** Term in months (e.g. 120 for 10 years), when known. */
       termMonths: number | null;
+      /** The plan's expiry as the carrier states it (ISO 8601; 1NCE `expiry_date`), on platforms that state one. */
+      expiresAt?: string;
     };
 
 export const MB = 1024 * 1024;

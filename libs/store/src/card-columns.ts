@@ -9,6 +9,8 @@ import { columnList, recordsetOf, rowMapper, type Column, type RowOf } from './c
 
 export interface StoredCard extends Card {
   syncError: Record<string, unknown> | null;
+  /** When simgate first stored the card (the estimated opening of cards whose carrier gives none). */
+  firstSeenAt?: Date;
 }
 
 /** Where a sync takes a column's value from. */
@@ -22,7 +24,9 @@ type Fill =
   /** The time of the sync. */
   | 'syncTime'
   /** Nothing: a sync that writes the card clears it. */
-  | 'cleared';
+  | 'cleared'
+  /** The stored value, or the time of the sync for a new card (never changed afterwards). */
+  | 'firstSync';
 
 /**
  * How a change of the column is detected: equal values, lists, instants, JSON content; `anySet`: a value on
@@ -62,6 +66,7 @@ const CARD_COLUMNS = {
   as_of: column<Date>('timestamptz', 'asOf', 'record', 'instant'),
   synced_at: column<Date>('timestamptz', 'syncedAt', 'syncTime', 'ignored'),
   sync_error: column<Record<string, unknown> | null>('jsonb', 'syncError', 'cleared', 'anySet'),
+  created_at: column<Date>('timestamptz', 'firstSeenAt', 'firstSync', 'ignored'),
 };
 
 type ColumnName = keyof typeof CARD_COLUMNS;
@@ -117,6 +122,9 @@ export function merge(src: CardSource, rec: CardRecord, prev: CardRow | undefine
         break;
       case 'cleared':
         row[name] = null;
+        break;
+      case 'firstSync':
+        row[name] = prev?.[name] ?? syncedAt;
         break;
     }
   }

@@ -59,6 +59,8 @@ describe.each(backends())('lifecycle upcoming collector on $name', (backend) => 
       [
         // Opened 2026-05-10 (Shanghai): silent period ends 2026-11-10, forced activation 2026-12-01 00:00+08 (in 5.7 days).
         card('89860000000000000011', { openedAt: new Date('2026-05-10T03:00:00+08:00') }),
+        // A TEST card: the stock buffer is 3 test months (the platform's assumption, the account declares none) + 6
+        // silent: opened 2026-05-31 → forced 2027-03-01, too far; without the test months it would be 2026-12-01.
         card('89860000000000000012', { status: CardStatus.TEST, openedAt: new Date('2026-05-31T23:00:00+08:00') }),
         // Opened 2026-06-10: forced 2027-01-01, too far.
         card('89860000000000000013', { openedAt: new Date('2026-06-10T00:00:00+08:00') }),
@@ -71,7 +73,7 @@ describe.each(backends())('lifecycle upcoming collector on $name', (backend) => 
         card('89860000000000000022', { status: CardStatus.SUSPENDED, activatedAt: new Date('2025-08-30T10:00:00+08:00') }),
         // Already cancelled: never counted.
         card('89860000000000000023', { status: CardStatus.CANCELLED, activatedAt: new Date('2025-08-30T10:00:00+08:00') }),
-        // No term: no expiry, no cancellation.
+        // No term stated: the platform's 12-month assumption, expired 2026-08-30, cancelled 2026-11-28 (an estimate).
         card('89860000000000000024', { status: CardStatus.DEACTIVATED, activatedAt: new Date('2025-08-30T10:00:00+08:00'), plan: monthlyPlan(1024, null) }),
         // Cancelled 2026-12-28: too far.
         card('89860000000000000025', { status: CardStatus.DEACTIVATED, activatedAt: new Date('2025-09-30T10:00:00+08:00') }),
@@ -95,14 +97,14 @@ describe.each(backends())('lifecycle upcoming collector on $name', (backend) => 
   it('counts forced activations and cancellations within 7 days, per account', async () => {
     const counts = await countUpcomingLifecycle(store, runtime, NOW);
     expect(Object.fromEntries(counts)).toEqual({
-      'cmcc-main': { forced_activation: 2, cancellation: 2 },
+      'cmcc-main': { forced_activation: 1, cancellation: 3 },
       'intl-main': { forced_activation: 1, cancellation: 0 },
     });
   });
 
   it('gives the same counts in small pages', async () => {
     const counts = await countUpcomingLifecycle(store, runtime, NOW, 2);
-    expect(counts.get('cmcc-main')).toEqual({ forced_activation: 2, cancellation: 2 });
+    expect(counts.get('cmcc-main')).toEqual({ forced_activation: 1, cancellation: 3 });
     expect(counts.get('intl-main')).toEqual({ forced_activation: 1, cancellation: 0 });
   });
 
@@ -114,7 +116,7 @@ describe.each(backends())('lifecycle upcoming collector on $name', (backend) => 
   it('exports the gauge (zeros first), recomputes at most every interval, and never makes a scrape wait', async () => {
     const metrics = new SimgateMetrics({ defaultMetrics: false });
     let clock = NOW.getTime();
-    const spy = jest.spyOn(store.cards, 'lifecycleFacts');
+    const spy = jest.spyOn(store.db, 'query');
     const c = registerLifecycleCollector(metrics, store, runtime, { now: () => new Date(clock), everyMs: 60_000 });
     const first = await metrics.render();
     // The scrape did not wait for the count: zeros for every configured account and event.
@@ -122,8 +124,8 @@ describe.each(backends())('lifecycle upcoming collector on $name', (backend) => 
     expect(sample(first, 'intl-main', 'cancellation')).toBe(0);
     await c.idle();
     const second = await metrics.render();
-    expect(sample(second, 'cmcc-main', 'forced_activation')).toBe(2);
-    expect(sample(second, 'cmcc-main', 'cancellation')).toBe(2);
+    expect(sample(second, 'cmcc-main', 'forced_activation')).toBe(1);
+    expect(sample(second, 'cmcc-main', 'cancellation')).toBe(3);
     expect(sample(second, 'intl-main', 'forced_activation')).toBe(1);
     expect(second).not.toContain('account="gone"');
     const calls = spy.mock.calls.length;

@@ -1,4 +1,4 @@
-import { CardStatus, forecastLifecycle, zoneOf } from '@simgate/core';
+import { CardStatus, explainLifecycle, zoneOf, type AccountLifecycle, type Carrier, type LifecycleCard, type Plan } from '@simgate/core';
 import { SYNC_KINDS, type Store, type SyncKind } from '@simgate/store';
 import type { SimgateMetrics } from './metrics';
 import type { JobQueue } from './queue/job-queue';
@@ -84,9 +84,53 @@ const FORCED_STATUSES: readonly string[] = [CardStatus.TEST, CardStatus.INVENTOR
 const CANCELLABLE_STATUSES: readonly string[] = [CardStatus.ACTIVE, CardStatus.SUSPENDED, CardStatus.DEACTIVATED];
 
 /**
+ * The lifecycle facts of the cards in `statuses`, keyset-paged by ICCID: the columns a forecast reads (the
+ * platform's raw status for cards past a test period, the plan for its term, name and stated expiry, the first
+ * sight for platforms that give no opening date).
+ */
+export async function lifecycleFactsPage(
+  store: Store,
+  statuses: readonly string[],
+  after: string | null,
+  limit: number,
+): Promise<(LifecycleCard & { iccid: string; accountId: string })[]> {
+  const r = await store.db.query<{
+    iccid: string;
+    account_id: string;
+    carrier: string;
+    status: string;
+    raw_status: string;
+    opened_at: Date | string | null;
+    activated_at: Date | string | null;
+    plan: Plan | null;
+    created_at: Date | string;
+  }>(
+    `SELECT iccid, account_id, carrier, status, raw_status, opened_at, activated_at, plan, created_at FROM cards
+     WHERE status = ANY($1::text[]) AND ($2::text IS NULL OR iccid > $2) ORDER BY iccid LIMIT $3`,
+    [[...statuses], after, limit],
+  );
+  const date = (v: Date | string | null) => (v === null ? null : new Date(v));
+  return r.rows.map((x) => {
+    const stated = x.plan?.expiresAt ? new Date(x.plan.expiresAt) : null;
+    return {
+      iccid: x.iccid,
+      accountId: x.account_id,
+      carrier: x.carrier as Carrier,
+      status: x.status as CardStatus,
+      rawStatus: x.raw_status,
+      openedAt: date(x.opened_at),
+      activatedAt: date(x.activated_at),
+      plan: x.plan,
+      expiresAt: stated && !Number.isNaN(stated.getTime()) ? stated : null,
+      firstSeenAt: date(x.created_at),
+    };
+  });
+}
+
+/**
  * Per account, the cards whose forced activation or automatic cancellation (libs/core forecast, as the
- * console shows it) falls within [now, now + 7 days). Streams only the needed columns of cards in those
- * statuses, a page at a time.
+ * console shows it: the platform's lifecycle facts and the account's declarations) falls within
+ * [now, now + 7 days). Streams only the needed columns of cards in those statuses, a page at a time.
  */
 export async function countUpcomingLifecycle(
   store: Store,
@@ -95,31 +139,21 @@ export async function countUpcomingLifecycle(
   pageSize = 5000,
 ): Promise<Map<string, Record<LifecycleEvent, number>>> {
   const manifestOf = new Map(runtime.all().map((r) => [r.account.id, r.manifest]));
+  const declared = new Map(runtime.all().map((r) => [r.account.id, r.account.options?.lifecycle as AccountLifecycle | undefined]));
   const out = new Map<string, Record<LifecycleEvent, number>>(runtime.all().map((r) => [r.account.id, { forced_activation: 0, cancellation: 0 }]));
   const from = now.getTime();
   const to = from + LIFECYCLE_HORIZON_MS;
   const within = (d: Date | null) => d !== null && d.getTime() >= from && d.getTime() < to;
   for (let after: string | null = null; ; ) {
-    const page = await store.cards.lifecycleFacts([...FORCED_STATUSES, ...CANCELLABLE_STATUSES], after, pageSize);
+    const page = await lifecycleFactsPage(store, [...FORCED_STATUSES, ...CANCELLABLE_STATUSES], after, pageSize);
     if (!page.length) break;
     after = page[page.length - 1].iccid;
     for (const c of page) {
       const counts = out.get(c.accountId);
       // Cards of accounts no longer configured are not exported.
       if (!counts) continue;
-      const f = forecastLifecycle(
-        {
-          carrier: c.carrier,
-          zone: zoneOf(c, manifestOf.get(c.accountId)),
-          status: c.status,
-          openedAt: c.openedAt,
-          testMonths: null,
-          testUsedBytes: null,
-          activatedAt: c.activatedAt,
-          termMonths: c.termMonths,
-        },
-        now,
-      );
+      const manifest = manifestOf.get(c.accountId);
+      const f = explainLifecycle(c, zoneOf(c, manifest), now, manifest?.lifecycle, declared.get(c.accountId)).dates;
       if (FORCED_STATUSES.includes(c.status) && within(f.forcedActivationAt)) counts.forced_activation++;
       if (CANCELLABLE_STATUSES.includes(c.status) && within(f.cancellationAt)) counts.cancellation++;
     }

@@ -1,4 +1,4 @@
-import { Carrier, CardStatus, SuspendReason, forecastLifecycle, isoInZone, recoveryOf } from '@simgate/core';
+import { Carrier, CardStatus, SuspendReason, recoveryOf } from '@simgate/core';
 import type { StoredCard } from '@simgate/store';
 import { cardView } from './card-view';
 
@@ -36,28 +36,33 @@ describe('cardView', () => {
     expect(cardView(card(), null, { manifest: undefined, now }).recovery).toBeNull();
   });
 
-  it('dates: the lifecycle forecast in the platform zone, expiry the same in both places', () => {
-    for (const [carrier, zone] of [
-      [Carrier.CMCC, 'Asia/Shanghai'],
-      [Carrier.OVERSEAS, 'UTC'],
-    ] as const) {
-      for (const status of [CardStatus.ACTIVE, CardStatus.TEST, CardStatus.INVENTORY, CardStatus.CANCELLED]) {
-        const c = card({ carrier, status });
-        const v = cardView(c, null, { manifest: undefined, now });
-        const f = forecastLifecycle(
-          { carrier, zone, status, openedAt: c.openedAt, testMonths: null, testUsedBytes: null, activatedAt: c.activatedAt, termMonths: 12 },
-          now,
-        );
-        const iso = (d: Date | null) => (d ? isoInZone(d, zone) : null);
-        expect(v.forecast).toEqual({
-          testEndsAt: iso(f.testEndsAt),
-          forcedActivationAt: iso(f.forcedActivationAt),
-          expiresAt: iso(f.expiresAt),
-          cancellationAt: iso(f.cancellationAt),
-        });
-        expect(v.expiresAt).toBe(v.forecast.expiresAt);
-        expect(v.activatedAt).toBe(isoInZone(c.activatedAt!, zone));
-      }
-    }
+  // Hand-written from domain.md §1 (no code under test): the fixture opened 2024-12-01 08:00 Shanghai (00:00 UTC),
+  // activated 2025-01-31 11:04:05.678 Shanghai (03:04:05.678 UTC), a 12-month plan stated by the carrier.
+  const DATES: [Carrier, CardStatus, Record<string, unknown>][] = [
+    // Silent period 6 natural months from 2024-12-01: last silent day 2025-05-31, forced 2025-06-01.
+    [Carrier.CMCC, CardStatus.INVENTORY, { openedAt: '2024-12-01T08:00:00.000+08:00', testEndsAt: null, forcedActivationAt: '2025-06-01T00:00:00.000+08:00', expiresAt: null, cancellationAt: null,
+      basis: { openedAt: 'CARRIER', testEndsAt: null, forcedActivationAt: 'ESTIMATED', expiresAt: null, cancellationAt: null } }],
+    // TEST: 3 test months assumed (no declaration) → test over 2025-03-01 08:00; buffer 3 + 6 → forced 2025-09-01.
+    [Carrier.CMCC, CardStatus.TEST, { openedAt: '2024-12-01T08:00:00.000+08:00', testEndsAt: '2025-03-01T08:00:00.000+08:00', forcedActivationAt: '2025-09-01T00:00:00.000+08:00', expiresAt: null, cancellationAt: null,
+      basis: { openedAt: 'CARRIER', testEndsAt: 'ESTIMATED', forcedActivationAt: 'ESTIMATED', expiresAt: null, cancellationAt: null } }],
+    // Expiry 12 months after activation; cancellation 90 days later: Feb 28 + Mar 31 + Apr 30 + 1 → 2026-05-01.
+    [Carrier.CMCC, CardStatus.ACTIVE, { openedAt: '2024-12-01T08:00:00.000+08:00', testEndsAt: null, forcedActivationAt: null, expiresAt: '2026-01-31T11:04:05.678+08:00', cancellationAt: '2026-05-01T11:04:05.678+08:00',
+      basis: { openedAt: 'CARRIER', testEndsAt: null, forcedActivationAt: null, expiresAt: 'RULE', cancellationAt: 'RULE' } }],
+    [Carrier.CMCC, CardStatus.CANCELLED, { openedAt: '2024-12-01T08:00:00.000+08:00', testEndsAt: null, forcedActivationAt: null, expiresAt: null, cancellationAt: null,
+      basis: { openedAt: 'CARRIER', testEndsAt: null, forcedActivationAt: null, expiresAt: null, cancellationAt: null } }],
+    // Overseas (UTC): the 6-month test period from opening ends with forced activation on 2025-06-01 00:00Z.
+    [Carrier.OVERSEAS, CardStatus.INVENTORY, { openedAt: '2024-12-01T00:00:00.000Z', testEndsAt: '2025-06-01T00:00:00.000Z', forcedActivationAt: '2025-06-01T00:00:00.000Z', expiresAt: null, cancellationAt: null,
+      basis: { openedAt: 'CARRIER', testEndsAt: 'RULE', forcedActivationAt: 'RULE', expiresAt: null, cancellationAt: null } }],
+    // Overseas: no automatic cancellation.
+    [Carrier.OVERSEAS, CardStatus.DEACTIVATED, { openedAt: '2024-12-01T00:00:00.000Z', testEndsAt: null, forcedActivationAt: null, expiresAt: '2026-01-31T03:04:05.678Z', cancellationAt: null,
+      basis: { openedAt: 'CARRIER', testEndsAt: null, forcedActivationAt: null, expiresAt: 'RULE', cancellationAt: null } }],
+  ];
+  it.each(DATES)('dates: %s %s, hand-written from domain.md, in the platform zone', (carrier, status, want) => {
+    const activated = status === CardStatus.TEST || status === CardStatus.INVENTORY ? null : card().activatedAt;
+    const v = cardView(card({ carrier, status, activatedAt: activated }), null, { manifest: undefined, now });
+    const { openedAt, ...forecast } = want;
+    expect(v.openedAt).toBe(openedAt);
+    expect(v.forecast).toEqual({ ...forecast, testEndsBy: forecast.testEndsAt ? 'TIME' : null, basis: { ...(forecast.basis as object), openedAt: 'CARRIER' } });
+    expect(v.expiresAt).toBe(v.forecast.expiresAt);
   });
 });

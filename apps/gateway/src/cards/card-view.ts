@@ -1,9 +1,10 @@
 import {
   CardStatus,
   RECOVERY,
-  forecastLifecycle,
+  explainLifecycle,
   usageVisible,
   zoneOf,
+  type AccountLifecycle,
   type AdapterManifest,
   type SuspendReason,
 } from '@simgate/core';
@@ -21,6 +22,8 @@ export function syncedAt(cardSyncedAt: Date | null, hasError: boolean, cp: Check
 
 export interface CardContext {
   manifest: AdapterManifest | undefined;
+  /** What the card's account declares of its cards' lifecycle (accounts file `options.lifecycle`). */
+  lifecycle?: AccountLifecycle;
   statusCheckpoint?: Checkpoint;
   usageCheckpoint?: Checkpoint;
   now: Date;
@@ -38,19 +41,8 @@ const recoveryView = (reason: SuspendReason) => RECOVERY_VIEWS.get(reason) ?? nu
 /** A card as the console sees it (the fixed shape of issue "Console REST API"). Times carry the platform's offset. */
 export function cardView(card: StoredCard, usage: StoredUsage | null, ctx: CardContext) {
   const zone = zoneOf(card, ctx.manifest);
-  const forecast = forecastLifecycle(
-    {
-      carrier: card.carrier,
-      zone,
-      status: card.status,
-      openedAt: card.openedAt,
-      testMonths: null,
-      testUsedBytes: null,
-      activatedAt: card.activatedAt,
-      termMonths: card.plan?.termMonths ?? null,
-    },
-    ctx.now,
-  );
+  const lc = lifecycleOf(card, usage, zone, ctx);
+  const forecast = lc.dates;
   const syncErr = card.syncError !== null;
   const expiresAt = iso(forecast.expiresAt, zone);
   return {
@@ -70,6 +62,8 @@ export function cardView(card: StoredCard, usage: StoredUsage | null, ctx: CardC
     plan: card.plan,
     poolId: card.poolId,
     activatedAt: iso(card.activatedAt, zone),
+    /** The opening (开户) the forecast counts from: the carrier's date, or (platforms that give none) simgate's first sight of the card. */
+    openedAt: iso(lc.openedAt, zone),
     expiresAt,
     usage:
       usage && usageVisible(card.status)
@@ -89,9 +83,44 @@ export function cardView(card: StoredCard, usage: StoredUsage | null, ctx: CardC
       forcedActivationAt: iso(forecast.forcedActivationAt, zone),
       expiresAt,
       cancellationAt: iso(forecast.cancellationAt, zone),
+      testEndsBy: forecast.testEndsBy,
+      /** Per date (and the opening): CARRIER (stated by the carrier), RULE (domain rule on stated and declared facts), ESTIMATED. */
+      basis: { openedAt: lc.openedAtBasis, ...lc.basis },
     },
     syncError: card.syncError,
   };
 }
 
 export type CardView = ReturnType<typeof cardView>;
+
+/**
+ * A stored card's lifecycle forecast with the basis of each date: the platform's facts and defaults (manifest
+ * `lifecycle`), the account's declarations, and the test data used so far (a TEST card's cycle usage is a lower
+ * bound of it).
+ */
+export function lifecycleOf(card: StoredCard, usage: StoredUsage | null, zone: string, ctx: Pick<CardContext, 'manifest' | 'lifecycle' | 'now'>) {
+  const stated = card.plan?.expiresAt ? new Date(card.plan.expiresAt) : null;
+  return explainLifecycle(
+    {
+      carrier: card.carrier,
+      status: card.status,
+      rawStatus: card.rawStatus,
+      openedAt: card.openedAt,
+      activatedAt: card.activatedAt,
+      plan: card.plan,
+      expiresAt: stated && !Number.isNaN(stated.getTime()) ? stated : null,
+      firstSeenAt: card.firstSeenAt ?? null,
+    },
+    zone,
+    ctx.now,
+    ctx.manifest?.lifecycle,
+    ctx.lifecycle,
+    card.status === CardStatus.TEST && usage ? usage.usedBytes : null,
+  );
+}
+
+/** The `lifecycle` of an account's options (validated at start-up by the platform's option schema), if any. */
+export function accountLifecycle(options: Record<string, unknown> | undefined): AccountLifecycle | undefined {
+  const v = options?.lifecycle;
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as AccountLifecycle) : undefined;
+}

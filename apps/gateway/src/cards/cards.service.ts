@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CardFilter, Checkpoint, StoredCard, StoredUsage } from '@simgate/store';
 import type { Simgate } from '@simgate/sync';
 import { GATEWAY_OPTIONS, SIMGATE, clockOf, type GatewayOptions } from '../tokens';
-import { cardView, type CardContext, type CardView } from './card-view';
+import { accountLifecycle, cardView, type CardContext, type CardView } from './card-view';
 
 export function encodeCursor(iccid: string): string {
   return Buffer.from(`c:${iccid}`).toString('base64url');
@@ -61,6 +61,7 @@ export class CardsService {
       if (!ctx) {
         ctx = {
           manifest: this.sg.registry.has(c.platform) ? this.sg.registry.get(c.platform).manifest : undefined,
+          lifecycle: this.sg.runtime.has(c.accountId) ? accountLifecycle(this.sg.runtime.get(c.accountId).account.options) : undefined,
           statusCheckpoint: cps.find((p) => p.accountId === c.accountId && p.kind === 'status'),
           usageCheckpoint: cps.find((p) => p.accountId === c.accountId && p.kind === 'usage'),
           now,

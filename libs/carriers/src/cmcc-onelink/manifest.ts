@@ -1,6 +1,6 @@
 import { Carrier, naturalMonth, OperationType, SHANGHAI } from '@simgate/core';
 import { z } from 'zod';
-import { cappedIntOption, defineManifest } from '../toolkit';
+import { cappedIntOption, defineManifest, lifecycleOption } from '../toolkit';
 
 /** China Mobile OneLink, API v5 ("ec"): carriers.md §1. Data, for the console and the sync engine. */
 export const manifest = defineManifest({
@@ -52,7 +52,11 @@ export const manifest = defineManifest({
     concurrency: cappedIntOption(1, 10, 4),
     /** Members per `group-member` page (≤ 50). */
     memberPageSize: cappedIntOption(1, 50, 50),
+    /** Test, silent and term months of the account's cards: OneLink states only the open and activation dates. */
+    lifecycle: lifecycleOption(),
   },
+  // sim-basic-info gives openDate; no test period length, test usage or plan term.
+  lifecycle: { statesOpenedAt: true },
 });
 
 /** The account's `options`, validated at start-up: the manifest's (defaults applied, unknown keys refused). */

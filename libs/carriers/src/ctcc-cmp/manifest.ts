@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Carrier, naturalMonth, OperationType, SHANGHAI } from '@simgate/core';
-import { defineManifest, planMbOption } from '../toolkit';
+import { defineManifest, lifecycleOption, planMbOption } from '../toolkit';
 
 /** China Telecom CMP (`m2m_ec/query.do`), carriers.md §3. Data, read by the console and the sync planner. */
 export const manifest = defineManifest({
@@ -48,7 +48,12 @@ export const manifest = defineManifest({
     planMb: planMbOption(),
     /** How requests name a card: `iccid` (always known) or `msisdn` (`access_number`, when the card has one). */
     cardKey: z.enum(['iccid', 'msisdn']).default('iccid'),
+    /** Test, silent and term months of the account's cards: CTCC states none. */
+    lifecycle: lifecycleOption(),
   },
+  // `servCreateDate` is the opening date; `3` 测试去激活 is a card whose test period ended before activation, so its
+  // stock buffer before forced activation includes the test months (domain.md §1).
+  lifecycle: { statesOpenedAt: true, testedRawStatuses: ['3'] },
 });
 
 /** `getSIMList`'s page: the manifest's inventory page. */

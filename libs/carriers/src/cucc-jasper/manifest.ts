@@ -1,7 +1,7 @@
 import { Carrier, monthDayCycle, OperationType, SHANGHAI } from '@simgate/core';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { defineManifest, intOption, planMbOption } from '../toolkit';
+import { defineManifest, intOption, lifecycleOption, planMbOption } from '../toolkit';
 
 /** China Unicom CMP (Jasper Control Center REST): carriers.md §2. Data, for the console and the sync engine. */
 export const manifest = defineManifest({
@@ -56,7 +56,11 @@ export const manifest = defineManifest({
     auditDays: intOption(1, 365, 365),
     /** At most this many audit pages per card. */
     maxAuditPages: intOption(1, 100, 10),
+    /** Test, silent and term months of the account's cards (per rate plan under `plans`): Jasper states none. */
+    lifecycle: lifecycleOption(),
   },
+  // `dateShipped` is the opening date; no test period length or plan term.
+  lifecycle: { statesOpenedAt: true },
 });
 
 /** The account's `options`, validated at start-up: the manifest's (defaults applied, unknown keys refused). */

@@ -210,8 +210,10 @@ describe('status: GET /v1/sims/{iccid} + /quota/data', () => {
       [CardStatus.SUSPENDED, SuspendReason.OVER_QUOTA],
       [CardStatus.DEACTIVATED, SuspendReason.PLAN_EXPIRED],
     ]);
-    expect(r.items[0].plan).toEqual({ kind: 'LIFETIME', name: null, totalBytes: 500 * 1048576, termMonths: null });
+    // The plan carries the carrier's expiry (the forecast's carrier-stated expiresAt).
+    expect(r.items[0].plan).toEqual({ kind: 'LIFETIME', name: null, totalBytes: 500 * 1048576, termMonths: null, expiresAt: '2036-01-15T08:13:40.000Z' });
     expect(r.items[2].rawReason).toBe('expiry_date=2026-11-30T00:00:00.000Z');
+    expect(r.items[2].plan).toMatchObject({ expiresAt: '2026-11-30T00:00:00.000Z' });
   });
 
   it('parses errors: 404 is that card’s failure, a 500 that card’s Transient failure', async () => {

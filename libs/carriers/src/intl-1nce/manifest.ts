@@ -32,6 +32,9 @@ export const manifest = defineManifest({
   orderResend: { idempotent: true },
   // The account entry (accounts file): its credentials; 1NCE takes no options (an account's order deadline is
   // `orderDeadlineHours`).
+  // `expiry_date` (quota/data) is the plan's expiry; no opening or shipping date: the 6-month test period of a card
+  // never activated is counted from simgate's first sight of it, an estimate (docs/architecture.md).
+  lifecycle: { statesOpenedAt: false, statesExpiry: true },
   credentials: [
     { name: 'username', label: 'API user name', secret: false },
     { name: 'password', label: 'API user password', secret: true },

@@ -138,7 +138,9 @@ export function mapSim(sim: Sim, quota: DataQuota | null, at: Date, ctx: AnswerC
   let plan: CardRecord['plan'] = null;
   if (quota) {
     const total = mbToBytes(quota.total_volume);
-    if (total !== null) plan = lifetimePlan(total);
+    // The expiry is the carrier's statement of the plan's end (lifecycle forecast `expiresAt`, basis CARRIER).
+    const expiry = utcInstant(quota.expiry_date ?? null);
+    if (total !== null) plan = expiry ? { ...lifetimePlan(total), expiresAt: expiry.toISOString() } : lifetimePlan(total);
   }
   return {
     iccid,

@@ -1,11 +1,11 @@
-import type { AdapterManifest, Capabilities, Cooldowns, OrderResendRule, QuotaManifest } from '@simgate/core';
+import { defaultPlatformLifecycle, type AdapterManifest, type Capabilities, type Cooldowns, type OrderResendRule, type PlatformLifecycle, type QuotaManifest } from '@simgate/core';
 import { z } from 'zod';
 
 type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
 
 /** What a platform's manifest.ts writes: an `AdapterManifest` without the values that are the defaults. */
 export interface ManifestInput<S extends z.ZodRawShape>
-  extends Omit<AdapterManifest, 'capabilities' | 'quotas' | 'cooldowns' | 'orderResend' | 'options'> {
+  extends Omit<AdapterManifest, 'capabilities' | 'quotas' | 'cooldowns' | 'orderResend' | 'options' | 'lifecycle'> {
   capabilities: Optional<
     Capabilities,
     'statusBatch' | 'usageBatch' | 'dailyUsage' | 'dailyUsageDays' | 'pools' | 'realTimeUsage'
@@ -18,10 +18,15 @@ export interface ManifestInput<S extends z.ZodRawShape>
    * schema (never in the adapter). Absent: the platform takes none.
    */
   options?: S;
+  /** Lifecycle facts the carrier states and the defaults for the others; absent fields: `defaultPlatformLifecycle(carrier)`. */
+  lifecycle?: Partial<PlatformLifecycle>;
 }
 
 /** A manifest as `defineManifest` answers it: its `options` the strict zod schema of the account's options. */
-export type Manifest<S extends z.ZodRawShape> = Omit<AdapterManifest, 'options'> & { options: z.ZodObject<S, 'strict'> };
+export type Manifest<S extends z.ZodRawShape> = Omit<AdapterManifest, 'options' | 'lifecycle'> & {
+  options: z.ZodObject<S, 'strict'>;
+  lifecycle: PlatformLifecycle;
+};
 
 /**
  * A platform's manifest with its defaults filled in: a manifest says what the platform does; what it does not
@@ -36,6 +41,9 @@ export type Manifest<S extends z.ZodRawShape> = Omit<AdapterManifest, 'options'>
  *   `pendingCodes` [] (no code tells an order in progress).
  *
  * - `options`: none.
+ * - `lifecycle`: `defaultPlatformLifecycle(carrier)` field by field (Chinese carriers: opening date stated, no expiry
+ *   stated, 3 test months assumed, 6 silent months, a 12-month term assumed, cancellation 90 days after expiry;
+ *   overseas: no opening date, the 6-month test period, no silent period, no automatic cancellation).
  *
  * Every other field (`id`, `carrier`, `label`, `zone`, `credentials`, `capabilities.inventory`,
  * `capabilities.operations`, `batchSizes`, `quotas.account`, `billingCycle`, `orderProcessing`) has no
@@ -73,6 +81,7 @@ export function defineManifest<S extends z.ZodRawShape = Record<string, never>>(
     orderProcessing: m.orderProcessing,
     orderResend: { idempotent: m.orderResend?.idempotent ?? false, pendingCodes: m.orderResend?.pendingCodes ?? [] },
     options: z.object(m.options ?? ({} as S)).strict(),
+    lifecycle: { ...defaultPlatformLifecycle(m.carrier), ...m.lifecycle },
   };
 }
 
@@ -97,4 +106,24 @@ export function cappedIntOption(min: number, max: number, dflt: number) {
  */
 export function planMbOption() {
   return z.number().finite().min(0).nullable().default(null);
+}
+
+/**
+ * The `lifecycle` option: what the account's contract says of its cards' lifecycle where the carrier says nothing
+ * (docs/carriers.md): `testMonths` (0 = no test period; 1–9), `silentMonths`, `termMonths`, and the same per plan
+ * name under `plans`. Every field optional: an undeclared one falls back to the manifest's `lifecycle` default
+ * and makes the dates that rest on it estimates.
+ */
+export function lifecycleOption() {
+  const months = (max: number) => z.number().int().min(0).max(max).optional();
+  const term = z.number().int().min(1).max(600).optional();
+  return z
+    .object({
+      testMonths: months(9),
+      silentMonths: months(24),
+      termMonths: term,
+      plans: z.record(z.string().min(1), z.object({ testMonths: months(9), termMonths: term }).strict()).optional(),
+    })
+    .strict()
+    .default({});
 }
