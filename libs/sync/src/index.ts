@@ -12,6 +12,7 @@ export * from './metrics';
 export * from './queue/bull-queue';
 export * from './queue/job-queue';
 export * from './queue/memory-queue';
+export * from './queue/queued-cards';
 export * from './queue/sync-queue.module';
 export * from './retry';
 export * from './runtime';

@@ -92,6 +92,16 @@ export class SimgateMetrics {
   readonly webhooksDisabled = this.gauge('simgate_webhooks_disabled', [],
     'Webhooks disabled after failing through the whole retry schedule.');
 
+  // Console API (RED): rate, errors, duration per route template; inbound protection (docs/operations.md).
+  readonly httpRequests = this.counter('simgate_http_requests_total', ['method', 'route', 'status_class'],
+    'Console API requests answered, by method, route template ("unmatched" for no route) and status class (2xx, 3xx, 4xx, 5xx).');
+  readonly httpDuration = this.histogram('simgate_http_request_duration_seconds', ['method', 'route'], [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    'Console API request duration from arrival to the last byte of the answer, by method and route template.');
+  readonly httpAuthFailures = this.counter('simgate_http_auth_failures_total', [],
+    'Requests with a wrong API key (each counts toward the failed-authentication block of its client address).');
+  readonly httpRateLimited = this.counter('simgate_http_rate_limited_total', ['budget'],
+    'Requests answered 429 by inbound protection, by budget: requests, cards (per API key), auth_block (client address blocked).');
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'simgate_process_' });
   }

@@ -18,6 +18,7 @@ import { SimgateMetrics } from './metrics';
 import { BullJobQueue } from './queue/bull-queue';
 import type { JobQueue } from './queue/job-queue';
 import { MemoryJobQueue } from './queue/memory-queue';
+import { MemoryQueuedCards, RedisQueuedCards } from './queue/queued-cards';
 import { CarrierRuntime } from './runtime';
 import { SyncScheduler } from './scheduler';
 import { SyncEngine } from './sync-engine';
@@ -104,6 +105,8 @@ export class Simgate {
     /** Redis connections this assembly opened (its own, and Bull's). */
     private readonly redisClients: () => Redis[],
     private readonly ownsStore: boolean,
+    /** The shared Redis connection (REDIS_URL), for the gateway's inbound rate limiters; null embedded. */
+    readonly redis: Redis | null = null,
   ) {}
 
   static async start(config: SimgateConfig, o: SimgateStartOptions = {}): Promise<Simgate> {
@@ -149,6 +152,7 @@ export class Simgate {
         limiter,
         leases,
         queue,
+        queuedCards: redis ? new RedisQueuedCards(redis, `${config.redisPrefix}:queued`) : new MemoryQueuedCards(),
         metrics,
         logger,
         now,
@@ -164,7 +168,7 @@ export class Simgate {
       registerSyncLate(metrics, store, runtime, config.intervals, config.budgetFactor, { now });
       // Bull makes its connections lazily: the list is read when closing.
       const redisClients = () => [...(redis ? [redis] : []), ...(bullRedis?.clients ?? [])];
-      const sg = new Simgate(config, store, registry, accounts, metrics, limiter, leases, runtime, queue, engine, scheduler, logger, redisClients, !o.store);
+      const sg = new Simgate(config, store, registry, accounts, metrics, limiter, leases, runtime, queue, engine, scheduler, logger, redisClients, !o.store, redis);
       sg.disposers.push(stopCounting);
       return sg;
     } catch (e) {

@@ -6,7 +6,7 @@ import type { AccountRuntime } from './runtime';
 import { syncCards } from './engine/card-reads';
 import { engineContext, type EngineContext, type SyncEngineDeps } from './engine/context';
 import { fetchDaily } from './engine/daily-usage';
-import { requestCards, requestSubmit, requestSweep, supports } from './engine/enqueue';
+import { requestCards, requestSubmit, requestSweep, supports, unqueuedCards } from './engine/enqueue';
 import { submit } from './engine/submission';
 import { runSweep } from './engine/sweeps';
 
@@ -39,9 +39,14 @@ export class SyncEngine {
     return requestSweep(this.ctx, accountId, kind, reason);
   }
 
-  /** "Sync now" for a list of cards: jumps the queue. */
-  requestCards(accountId: string, kind: 'status' | 'usage', iccids: string[]): Promise<void> {
+  /** "Sync now" for a list of cards: jumps the queue; cards already waiting are not queued again. Returns the cards queued. */
+  requestCards(accountId: string, kind: 'status' | 'usage', iccids: string[]): Promise<string[]> {
     return requestCards(this.ctx, accountId, kind, iccids);
+  }
+
+  /** Of `iccids`, the cards a "sync now" request would queue (the others already wait). */
+  unqueuedCards(accountId: string, kind: 'status' | 'usage', iccids: string[]): Promise<string[]> {
+    return unqueuedCards(this.ctx, accountId, kind, iccids);
   }
 
   requestSubmit(operationId: string): Promise<void> {
@@ -61,6 +66,8 @@ export class SyncEngine {
         if (!this.ctx.runtime.has(j.accountId)) throw new PermanentJobError(`account '${j.accountId}' is not configured`);
         return this.runSweep(j.accountId, j.kind);
       case 'cards':
+        // Read from now on: a request for these cards after this point queues them again.
+        await this.ctx.queuedCards?.release(j.accountId, j.kind, j.iccids);
         if (!this.ctx.runtime.has(j.accountId)) throw new PermanentJobError(`account '${j.accountId}' is not configured`);
         return this.syncCards(j.accountId, j.kind, j.iccids);
       case 'submit':

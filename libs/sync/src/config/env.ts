@@ -76,6 +76,22 @@ const envSchema = z.object({
     .transform((t) => t.split(',').map((x) => Number(x.trim()))),
   /** An attempt with no answer after this long fails (and is retried). */
   SIMGATE_WEBHOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Inbound protection (docs/operations.md, "Protecting the API"): budgets per API key and failed authentications per address. */
+  SIMGATE_RATE_LIMITS: z.enum(['true', 'false']).default('true'),
+  SIMGATE_RATE_REQUESTS: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  SIMGATE_RATE_REQUESTS_WINDOW_SECONDS: seconds(60),
+  /** Weighted budget: cards a key may have read or ordered at the carriers (sync now, operations, live usage reads). */
+  SIMGATE_RATE_CARDS: z.coerce.number().int().min(1).max(100_000_000).default(50_000),
+  SIMGATE_RATE_CARDS_WINDOW_SECONDS: seconds(3600),
+  SIMGATE_AUTH_FAILURES: z.coerce.number().int().min(1).max(100_000).default(20),
+  SIMGATE_AUTH_FAILURES_WINDOW_SECONDS: seconds(15 * 60),
+  SIMGATE_AUTH_BLOCK_SECONDS: seconds(15 * 60),
+  /** Express `trust proxy`: which proxies' X-Forwarded-For decides a client's address (false: the socket's peer). */
+  SIMGATE_TRUST_PROXY: z.string().min(1).default('false'),
+  /** One pino line per request (request id, method, route template, status, duration, API key id). */
+  SIMGATE_ACCESS_LOG: z.enum(['true', 'false']).default('true'),
+  /** The queue dashboard at /queues (REDIS_URL only), behind the API key. */
+  SIMGATE_QUEUE_DASHBOARD: z.enum(['true', 'false']).default('true'),
 });
 
 export type SimgateEnv = z.infer<typeof envSchema>;
@@ -109,6 +125,34 @@ export interface SimgateConfig {
   /** Carrier HTTP request timeout (SIMGATE_CARRIER_TIMEOUT_MS). */
   carrierTimeoutMs: number;
   events: EventsConfig;
+  protection: ProtectionConfig;
+}
+
+/** A budget: `points` per `windowSeconds`. */
+export interface Budget {
+  points: number;
+  windowSeconds: number;
+}
+
+/** Inbound protection of the console API (docs/operations.md, "Protecting the API"). */
+export interface ProtectionConfig {
+  /** Budgets and the failed-authentication block on (SIMGATE_RATE_LIMITS). */
+  enabled: boolean;
+  requests: Budget;
+  cards: Budget;
+  authFailures: Budget & { blockSeconds: number };
+  /** Express `trust proxy` value: false, true, a hop count, or addresses / subnets / loopback, linklocal, uniquelocal. */
+  trustProxy: boolean | number | string;
+  accessLog: boolean;
+  queueDashboard: boolean;
+}
+
+/** SIMGATE_TRUST_PROXY as Express takes it: booleans and hop counts typed, anything else a list of addresses. */
+export function trustProxyOf(text: string): boolean | number | string {
+  const t = text.trim();
+  if (t === 'true' || t === 'false') return t === 'true';
+  if (/^\d+$/.test(t)) return Number(t);
+  return t;
 }
 
 /** Events and webhooks (docs/events.md). */
@@ -163,6 +207,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SimgateConfig 
         retrySeconds: e.SIMGATE_WEBHOOKS_RETRY_SECONDS,
         timeoutMs: e.SIMGATE_WEBHOOKS_TIMEOUT_MS,
       },
+    },
+    protection: {
+      enabled: e.SIMGATE_RATE_LIMITS === 'true',
+      requests: { points: e.SIMGATE_RATE_REQUESTS, windowSeconds: e.SIMGATE_RATE_REQUESTS_WINDOW_SECONDS },
+      cards: { points: e.SIMGATE_RATE_CARDS, windowSeconds: e.SIMGATE_RATE_CARDS_WINDOW_SECONDS },
+      authFailures: { points: e.SIMGATE_AUTH_FAILURES, windowSeconds: e.SIMGATE_AUTH_FAILURES_WINDOW_SECONDS, blockSeconds: e.SIMGATE_AUTH_BLOCK_SECONDS },
+      trustProxy: trustProxyOf(e.SIMGATE_TRUST_PROXY),
+      accessLog: e.SIMGATE_ACCESS_LOG === 'true',
+      queueDashboard: e.SIMGATE_QUEUE_DASHBOARD === 'true',
     },
   };
 }

@@ -7,6 +7,7 @@ import type { SimgateMetrics } from '../metrics';
 import { DEFAULT_RETRY, type RetryPolicy } from '../retry';
 import type { AccountRuntime, CarrierRuntime } from '../runtime';
 import type { JobQueue } from '../queue/job-queue';
+import type { QueuedCards } from '../queue/queued-cards';
 
 /** The context every part of the sync engine works in: its dependencies, settings and clock. */
 
@@ -23,6 +24,8 @@ export interface SyncEngineDeps {
   limiter: AccountLimiter;
   leases: CardLeases;
   queue: JobQueue<SyncJob>;
+  /** Cards waiting in "sync now" jobs: a repeat queues nothing (none: every request queues its cards). */
+  queuedCards?: QueuedCards;
   metrics: SimgateMetrics;
   logger: Logger;
   now?: () => Date;

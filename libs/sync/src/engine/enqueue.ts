@@ -1,5 +1,6 @@
 import { chunks, type SyncKind } from '@simgate/store';
 import { PRIORITY, submitJobId, sweepJobId } from '../jobs';
+import { QUEUED_CARD_TTL_MS } from '../queue/queued-cards';
 import type { AccountRuntime } from '../runtime';
 import type { EngineContext } from './context';
 
@@ -25,12 +26,31 @@ export async function requestSweep(ctx: EngineContext, accountId: string, kind: 
   return added;
 }
 
-/** "Sync now" for a list of cards: jumps the queue. */
-export async function requestCards(ctx: EngineContext, accountId: string, kind: 'status' | 'usage', iccids: string[]): Promise<void> {
+/**
+ * "Sync now" for a list of cards: jumps the queue. Cards already waiting in a "sync now" job of the same kind
+ * are not queued again; returns the cards this call queued.
+ */
+export async function requestCards(ctx: EngineContext, accountId: string, kind: 'status' | 'usage', iccids: string[]): Promise<string[]> {
   ctx.runtime.get(accountId);
-  for (const part of chunks([...new Set(iccids)].sort(), 1000)) {
-    await ctx.queue.add('cards', { type: 'cards', accountId, kind, iccids: part }, { priority: PRIORITY.manual, attempts: 3, backoffMs: 2_000 });
+  const unique = [...new Set(iccids)].sort();
+  const fresh = ctx.queuedCards ? await ctx.queuedCards.claim(accountId, kind, unique, QUEUED_CARD_TTL_MS) : unique;
+  const parts = chunks(fresh, 1000);
+  for (let i = 0; i < parts.length; i++) {
+    try {
+      await ctx.queue.add('cards', { type: 'cards', accountId, kind, iccids: parts[i] }, { priority: PRIORITY.manual, attempts: 3, backoffMs: 2_000 });
+    } catch (e) {
+      // The cards of the parts not queued are not waiting: a retry of the request must queue them.
+      await ctx.queuedCards?.release(accountId, kind, parts.slice(i).flat()).catch(() => undefined);
+      throw e;
+    }
   }
+  return fresh;
+}
+
+/** Of `iccids`, the cards not waiting in a "sync now" job of this kind (what a request for them would queue). */
+export async function unqueuedCards(ctx: EngineContext, accountId: string, kind: 'status' | 'usage', iccids: string[]): Promise<string[]> {
+  const unique = [...new Set(iccids)];
+  return ctx.queuedCards ? ctx.queuedCards.unqueued(accountId, kind, unique) : unique;
 }
 
 /** Queues an operation's submission ahead of sweeps. */

@@ -8,7 +8,8 @@ import { PermanentJobError, type JobCounts, type JobOptions, type JobQueue, type
  */
 export class BullJobQueue<T> implements JobQueue<T> {
   constructor(
-    private readonly queue: Queue<T>,
+    /** The Bull queue itself (the gateway's queue dashboard reads it). */
+    readonly queue: Queue<T>,
     private readonly onError: (job: QueuedJob<T>, error: unknown, final: boolean) => void = () => undefined,
   ) {}
 
