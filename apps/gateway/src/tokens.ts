@@ -10,6 +10,8 @@ export interface GatewayOptions {
    * freshness, cooldowns and "today" agree with the stored times. Wall time when absent.
    */
   now?: () => Date;
+  /** Order lists with more data rows than this are imported as jobs (default: SIMGATE_IMPORT_SYNC_MAX_ROWS, 1000). */
+  importSyncMaxRows?: number;
 }
 
 /** The gateway's clock from its options. */

@@ -147,29 +147,36 @@ export class CardsRepository {
   async importRefs(src: CardSource, refs: readonly CardRef[], at: Date): Promise<{ inserted: number }> {
     let inserted = 0;
     for (const batch of chunks(refs, 5000)) {
-      const events = await this.db.transaction(async (tx) => {
-        const r = await tx.query<{ iccid: string; msisdn: string | null }>(
-          `INSERT INTO cards (iccid, account_id, platform, carrier, msisdn, status, suspend_reasons, raw_status, as_of, synced_at)
-           SELECT iccid, $2, $3, $4, msisdn, 'UNKNOWN', '{}', '', $5::timestamptz, $5::timestamptz
-           FROM jsonb_to_recordset($1::jsonb) AS t(iccid text, msisdn text)
-           ON CONFLICT (iccid) DO NOTHING RETURNING iccid, msisdn`,
-          [canonicalJson(batch.map((b) => ({ iccid: b.iccid, msisdn: b.msisdn ?? null }))), src.accountId, src.platform, src.carrier, at],
-        );
-        inserted += r.rows.length;
-        if (!r.rows.length || !(await this.events.snapshotDone(tx, src.accountId))) return [];
-        const drafts: EventDraft[] = r.rows.map((x) => ({
-          type: 'card.added',
-          accountId: src.accountId,
-          subject: x.iccid,
-          occurredAt: at,
-          data: { iccid: x.iccid, msisdn: x.msisdn, accountId: src.accountId, platform: src.platform, status: CardStatus.UNKNOWN, imported: true },
-        }));
-        await this.events.append(tx, drafts);
-        return drafts;
-      });
-      this.events.committed(events);
+      const r = await this.db.transaction((tx) => this.importRefsIn(tx, src, batch, at));
+      inserted += r.inserted;
+      this.events.committed(r.events);
     }
     return { inserted };
+  }
+
+  /**
+   * `importRefs` of one batch inside the caller's transaction (an import job writes its progress with it); the
+   * caller announces the events (`events.committed`) once its transaction has committed.
+   */
+  async importRefsIn(tx: Queryable, src: CardSource, batch: readonly CardRef[], at: Date): Promise<{ inserted: number; events: EventDraft[] }> {
+    if (!batch.length) return { inserted: 0, events: [] };
+    const r = await tx.query<{ iccid: string; msisdn: string | null }>(
+      `INSERT INTO cards (iccid, account_id, platform, carrier, msisdn, status, suspend_reasons, raw_status, as_of, synced_at)
+       SELECT iccid, $2, $3, $4, msisdn, 'UNKNOWN', '{}', '', $5::timestamptz, $5::timestamptz
+       FROM jsonb_to_recordset($1::jsonb) AS t(iccid text, msisdn text)
+       ON CONFLICT (iccid) DO NOTHING RETURNING iccid, msisdn`,
+      [canonicalJson(batch.map((b) => ({ iccid: b.iccid, msisdn: b.msisdn ?? null }))), src.accountId, src.platform, src.carrier, at],
+    );
+    if (!r.rows.length || !(await this.events.snapshotDone(tx, src.accountId))) return { inserted: r.rows.length, events: [] };
+    const drafts: EventDraft[] = r.rows.map((x) => ({
+      type: 'card.added',
+      accountId: src.accountId,
+      subject: x.iccid,
+      occurredAt: at,
+      data: { iccid: x.iccid, msisdn: x.msisdn, accountId: src.accountId, platform: src.platform, status: CardStatus.UNKNOWN, imported: true },
+    }));
+    await this.events.append(tx, drafts);
+    return { inserted: r.rows.length, events: drafts };
   }
 
   /** Records a per-card failure (e.g. the carrier refused this card) without touching its last known state. */

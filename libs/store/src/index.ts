@@ -4,6 +4,7 @@ export * from './cards.repository';
 export * from './checkpoints.repository';
 export * from './db';
 export * from './events.repository';
+export * from './imports.repository';
 export * from './migrations';
 export * from './operations.repository';
 export * from './pools.repository';

@@ -276,6 +276,62 @@ CREATE TABLE webhook_attempts (
 CREATE INDEX webhook_attempts_delivery_idx ON webhook_attempts (delivery_id);
 `,
   },
+  {
+    // Imports as jobs (docs/api.md, "Imports"): an order list larger than the synchronous threshold is stored as
+    // line-aligned chunks (import_chunks, deleted once the import ends) and read by a worker chunk by chunk; each
+    // chunk's cards, rejected rows and counters are written in one transaction, so a restarted job resumes after
+    // the last chunk written and never counts or writes a row twice.
+    id: '0006-imports',
+    sql: `
+CREATE TABLE imports (
+  id                text PRIMARY KEY,
+  account_id        text NOT NULL,
+  state             text NOT NULL,
+  rows_total        int NOT NULL,
+  bytes             bigint NOT NULL,
+  chunks            int NOT NULL,
+  chunks_done       int NOT NULL DEFAULT 0,
+  rows_read         int NOT NULL DEFAULT 0,
+  accepted          int NOT NULL DEFAULT 0,
+  inserted          int NOT NULL DEFAULT 0,
+  rejected          int NOT NULL DEFAULT 0,
+  truncated         boolean NOT NULL DEFAULT false,
+  attempts          int NOT NULL DEFAULT 0,
+  error             jsonb,
+  created_at        timestamptz NOT NULL,
+  started_at        timestamptz,
+  finished_at       timestamptz,
+  updated_at        timestamptz NOT NULL
+);
+CREATE INDEX imports_unfinished_idx ON imports (created_at) WHERE state IN ('queued', 'running');
+
+CREATE TABLE import_chunks (
+  import_id         text NOT NULL,
+  seq               int NOT NULL,
+  first_line        int NOT NULL,
+  body              text NOT NULL,
+  created_at        timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (import_id, seq)
+);
+
+CREATE TABLE import_rejected (
+  import_id         text NOT NULL,
+  line              int NOT NULL,
+  value             text NOT NULL,
+  problem           text NOT NULL,
+  PRIMARY KEY (import_id, line)
+);
+`,
+  },
+  {
+    // GET /v1/operations: newest first, by account, in doubt.
+    id: '0007-operations-list',
+    sql: `
+CREATE INDEX operations_created_idx ON operations (created_at DESC, id DESC);
+CREATE INDEX operation_items_account_idx ON operation_items (account_id, operation_id);
+CREATE INDEX operation_items_in_doubt_idx ON operation_items (operation_id) WHERE state = 'SUBMITTED' AND (error->>'inDoubt') = 'true';
+`,
+  },
 ];
 
 /** Applies pending migrations; returns the ids applied now. */

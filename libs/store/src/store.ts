@@ -4,6 +4,7 @@ import { CardsRepository } from './cards.repository';
 import { CheckpointsRepository } from './checkpoints.repository';
 import { openDatabase, type Db, type DbOptions } from './db';
 import { EventsRepository } from './events.repository';
+import { ImportsRepository } from './imports.repository';
 import { migrate } from './migrations';
 import { OperationsRepository } from './operations.repository';
 import { PoolsRepository } from './pools.repository';
@@ -21,6 +22,7 @@ export class Store {
   readonly settings: SettingsRepository;
   readonly events: EventsRepository;
   readonly webhooks: WebhooksRepository;
+  readonly imports: ImportsRepository;
 
   private constructor(readonly db: Db) {
     this.events = new EventsRepository(db);
@@ -32,6 +34,7 @@ export class Store {
     this.accounts = new AccountsRepository(db);
     this.settings = new SettingsRepository(db);
     this.webhooks = new WebhooksRepository(db, this.events);
+    this.imports = new ImportsRepository(db, this.cards, this.events);
   }
 
   /** Opens the database (PostgreSQL when `databaseUrl` is set, else embedded PGlite) and migrates it. */

@@ -182,6 +182,8 @@ export class Simgate {
     if (this.workerStarted) return;
     this.workerStarted = true;
     this.queue.process(concurrency, (job) => this.engine.handle(job));
+    // Imports a stopped process left unfinished run again here (a job still queued in Redis is not queued twice).
+    this.engine.resumeImports().catch((e: unknown) => this.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'queueing unfinished imports failed'));
     this.webhookDispatcher = new WebhookDispatcher(this.store, {
       ...this.config.events.webhooks,
       retentionHours: this.config.events.retentionHours,

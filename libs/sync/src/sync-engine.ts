@@ -6,6 +6,7 @@ import type { AccountRuntime } from './runtime';
 import { syncCards } from './engine/card-reads';
 import { engineContext, type EngineContext, type SyncEngineDeps } from './engine/context';
 import { fetchDaily } from './engine/daily-usage';
+import { requestImport, resumeImports, runImport } from './engine/imports';
 import { requestCards, requestSubmit, requestSweep, supports, unqueuedCards } from './engine/enqueue';
 import { submit } from './engine/submission';
 import { runSweep } from './engine/sweeps';
@@ -25,7 +26,8 @@ export { orderDeadlineMs, targetStatus, withDeadline } from './engine/order-rule
  * - carrier-calls.ts: rate limits, retries, batch halving, per-card retries; leases.ts: card leases;
  * - card-reads.ts: status and usage reads (with simgate's hints) and change-only writes;
  * - submission.ts, orders.ts, in-doubt.ts, order-rules.ts: operations from submission to their outcome;
- * - daily-usage.ts: a card's daily series on demand.
+ * - daily-usage.ts: a card's daily series on demand;
+ * - imports.ts: order lists imported as jobs, chunk by chunk.
  */
 export class SyncEngine {
   private readonly ctx: EngineContext;
@@ -53,6 +55,16 @@ export class SyncEngine {
     return requestSubmit(this.ctx, operationId);
   }
 
+  /** Queues an import job (an order list the gateway stored as chunks). */
+  requestImport(importId: string): Promise<void> {
+    return requestImport(this.ctx, importId);
+  }
+
+  /** Queues again the imports a stopped process left unfinished; resolves with how many. */
+  resumeImports(): Promise<number> {
+    return resumeImports(this.ctx);
+  }
+
   /** Whether the platform has this kind of data at all (pools are not on every platform). */
   supports(rt: AccountRuntime, kind: SyncKind): boolean {
     return supports(rt, kind);
@@ -72,6 +84,8 @@ export class SyncEngine {
         return this.syncCards(j.accountId, j.kind, j.iccids);
       case 'submit':
         return this.submit(j.operationId);
+      case 'import':
+        return runImport(this.ctx, { ...job, data: j });
     }
   }
 
