@@ -120,6 +120,20 @@ export interface AdapterManifest {
    * Lifecycle forecasts). Absent: `defaultPlatformLifecycle(carrier)`.
    */
   lifecycle?: PlatformLifecycle;
+  /**
+   * Raw reasons that tell which violation (违规停机) stopped a card, for the diagnosis's step (domain.md §8): a
+   * regular expression over the raw reason and the kind (OneLink's region-lock bit `000000000200`). Absent: none.
+   */
+  violationRawReasons?: ViolationRawReason[];
+}
+
+/** What a violation was: use in a phone (§8 step 5), in a high-risk region (step 7), or separation from the device (step 8). */
+export type ViolationKind = 'PHONE' | 'HIGH_RISK_REGION' | 'DEVICE_SEPARATION';
+
+export interface ViolationRawReason {
+  /** A regular expression tested against the card's raw reason. */
+  pattern: string;
+  kind: ViolationKind;
 }
 
 /** The slice of a zod schema the accounts loader needs (zod schemas satisfy it; core does not depend on zod). */

@@ -57,6 +57,8 @@ export const manifest = defineManifest({
   },
   // sim-basic-info gives openDate; no test period length, test usage or plan term.
   lifecycle: { statesOpenedAt: true },
+  // stopReason bit 10 `000000000200` is the region lock (区域限制): a VIOLATION in a high-risk region (§8 step 7).
+  violationRawReasons: [{ pattern: '^\\d{9}2', kind: 'HIGH_RISK_REGION' }],
 });
 
 /** The account's `options`, validated at start-up: the manifest's (defaults applied, unknown keys refused). */

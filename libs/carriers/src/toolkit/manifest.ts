@@ -1,11 +1,11 @@
-import { defaultPlatformLifecycle, type AdapterManifest, type Capabilities, type Cooldowns, type OrderResendRule, type PlatformLifecycle, type QuotaManifest } from '@simgate/core';
+import { defaultPlatformLifecycle, type AdapterManifest, type Capabilities, type Cooldowns, type OrderResendRule, type PlatformLifecycle, type QuotaManifest, type ViolationRawReason } from '@simgate/core';
 import { z } from 'zod';
 
 type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
 
 /** What a platform's manifest.ts writes: an `AdapterManifest` without the values that are the defaults. */
 export interface ManifestInput<S extends z.ZodRawShape>
-  extends Omit<AdapterManifest, 'capabilities' | 'quotas' | 'cooldowns' | 'orderResend' | 'options' | 'lifecycle'> {
+  extends Omit<AdapterManifest, 'capabilities' | 'quotas' | 'cooldowns' | 'orderResend' | 'options' | 'lifecycle' | 'violationRawReasons'> {
   capabilities: Optional<
     Capabilities,
     'statusBatch' | 'usageBatch' | 'dailyUsage' | 'dailyUsageDays' | 'pools' | 'realTimeUsage'
@@ -20,12 +20,14 @@ export interface ManifestInput<S extends z.ZodRawShape>
   options?: S;
   /** Lifecycle facts the carrier states and the defaults for the others; absent fields: `defaultPlatformLifecycle(carrier)`. */
   lifecycle?: Partial<PlatformLifecycle>;
+  violationRawReasons?: ViolationRawReason[];
 }
 
 /** A manifest as `defineManifest` answers it: its `options` the strict zod schema of the account's options. */
-export type Manifest<S extends z.ZodRawShape> = Omit<AdapterManifest, 'options' | 'lifecycle'> & {
+export type Manifest<S extends z.ZodRawShape> = Omit<AdapterManifest, 'options' | 'lifecycle' | 'violationRawReasons'> & {
   options: z.ZodObject<S, 'strict'>;
   lifecycle: PlatformLifecycle;
+  violationRawReasons: ViolationRawReason[];
 };
 
 /**
@@ -44,6 +46,7 @@ export type Manifest<S extends z.ZodRawShape> = Omit<AdapterManifest, 'options' 
  * - `lifecycle`: `defaultPlatformLifecycle(carrier)` field by field (Chinese carriers: opening date stated, no expiry
  *   stated, 3 test months assumed, 6 silent months, a 12-month term assumed, cancellation 90 days after expiry;
  *   overseas: no opening date, the 6-month test period, no silent period, no automatic cancellation).
+ * - `violationRawReasons`: [] (no raw reason tells which violation stopped a card).
  *
  * Every other field (`id`, `carrier`, `label`, `zone`, `credentials`, `capabilities.inventory`,
  * `capabilities.operations`, `batchSizes`, `quotas.account`, `billingCycle`, `orderProcessing`) has no
@@ -82,6 +85,7 @@ export function defineManifest<S extends z.ZodRawShape = Record<string, never>>(
     orderResend: { idempotent: m.orderResend?.idempotent ?? false, pendingCodes: m.orderResend?.pendingCodes ?? [] },
     options: z.object(m.options ?? ({} as S)).strict(),
     lifecycle: { ...defaultPlatformLifecycle(m.carrier), ...m.lifecycle },
+    violationRawReasons: m.violationRawReasons ?? [],
   };
 }
 
