@@ -50,6 +50,12 @@ export interface ConformanceFixture<S extends ControlledSimulator = ControlledSi
   orderDelayMs: number;
   /** carriers.md's billing cycle of the platform. */
   cycle: CycleFact;
+  /**
+   * Platforms whose billing cycles are each card's own (Super SIM: a SIM's periods start at the instant it left
+   * `new`): the card's current cycle, from the simulator's facts. The usage check then compares each snapshot's
+   * cycle with it instead of `cycle.startDay`, and the cycle-boundary check crosses one card's own end.
+   */
+  expectedCycle?(sim: S, iccid: string): { start: Date; end: Date } | null;
   /** Account options (`options` in the accounts file), e.g. the OneLink pools' group ids. */
   accountOptions?(sim: S): Record<string, unknown>;
   /**
