@@ -105,11 +105,13 @@ export function explainLifecycle(
   const perPlan = planName !== null ? account?.plans?.[planName] : undefined;
   const overseas = card.carrier === Carrier.OVERSEAS;
 
-  // Opening: the carrier's date; else (platforms that give none) simgate's first sight of the card.
+  // Opening: the carrier's date; else (platforms that give none) simgate's first sight of a card never activated
+  // (an activated card's forecasts do not count from its opening, and its first sight may be years after it).
+  const neverActivated = card.status === CardStatus.TEST || card.status === CardStatus.INVENTORY;
   let openedAt: Date | null = null;
   let openedBasis: DateBasis = 'RULE';
   if (card.openedAt) openedAt = card.openedAt;
-  else if (!p.statesOpenedAt && card.firstSeenAt) {
+  else if (!p.statesOpenedAt && neverActivated && card.firstSeenAt) {
     openedAt = card.firstSeenAt;
     openedBasis = 'ESTIMATED';
   }

@@ -34,7 +34,8 @@ export const manifest = defineManifest({
   // `orderDeadlineHours`).
   // `expiry_date` (quota/data) is the plan's expiry; no opening or shipping date: the 6-month test period of a card
   // never activated is counted from simgate's first sight of it, an estimate (docs/architecture.md).
-  lifecycle: { statesOpenedAt: false, statesExpiry: true },
+  // Without a stated expiry (quota not read), the term is 1NCE's product: 10 years from activation (carriers.md §4).
+  lifecycle: { statesOpenedAt: false, statesExpiry: true, termMonths: 120 },
   credentials: [
     { name: 'username', label: 'API user name', secret: false },
     { name: 'password', label: 'API user password', secret: true },
