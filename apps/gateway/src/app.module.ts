@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { SyncWorkerModule, type Simgate } from '@simgate/sync';
 import { ApiKeyGuard } from './common/auth.guard';
+import { ContractInterceptor } from './common/contract';
 import { ProblemFilter } from './common/problem';
 import { CardsController } from './cards/cards.controller';
 import { CardsService } from './cards/cards.service';
@@ -44,6 +45,9 @@ export class GatewayModule {
           provide: APP_FILTER,
           useFactory: () => new ProblemFilter((err, req) => simgate.logger.error({ err: err instanceof Error ? err.message : String(err), path: req.path }, 'request failed')),
         },
+        ...(options.contractCheck
+          ? [{ provide: APP_INTERCEPTOR, useFactory: () => new ContractInterceptor((message) => simgate.logger.error({ message }, 'response contract violation')) }]
+          : []),
         CardsService,
         OperationsService,
       ],

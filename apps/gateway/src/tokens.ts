@@ -6,6 +6,11 @@ export interface GatewayOptions {
   apiKeys: string[];
   metricsToken: string | null;
   /**
+   * Check every answer against its route's zod spec (docs/api.md): on in the end-to-end suite, off in production.
+   * A mismatch answers 500 RESPONSE_CONTRACT_VIOLATION.
+   */
+  contractCheck?: boolean;
+  /**
    * The business clock: the same one the assembled Simgate runs on (sync times, order deadlines), so that
    * freshness, cooldowns and "today" agree with the stored times. Wall time when absent.
    */

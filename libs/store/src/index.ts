@@ -7,6 +7,7 @@ export * from './events.repository';
 export * from './imports.repository';
 export * from './migrations';
 export * from './operations.repository';
+export type { OperationFilter, OperationPosition, OperationTally } from './operations-list';
 export * from './pools.repository';
 export * from './store';
 export * from './usage.repository';

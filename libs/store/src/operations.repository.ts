@@ -4,6 +4,7 @@ import { canonicalJson } from './canonical';
 import { col, columnList, fromRow, type RowOf } from './columns';
 import type { Db, Queryable } from './db';
 import type { EventsRepository } from './events.repository';
+import { inDoubtItem, operationsWhere, tallies, type OperationFilter, type OperationPosition, type OperationTally } from './operations-list';
 
 /** One resend of an in-doubt item: when, why, and what came of it. */
 export interface OperationResend {
@@ -193,6 +194,24 @@ export class OperationsRepository {
     if (!o) return null;
     const items = await this.db.query<ItemRow>(`SELECT ${columnList(ITEM_COLUMNS)} FROM operation_items WHERE operation_id = $1 ORDER BY iccid`, [id]);
     return { ...fromRow<Omit<Operation, 'items'>>(OPERATION_COLUMNS, o), items: items.rows.map(itemOf) };
+  }
+
+  /** A page of operations, newest first, each with its items tallied (not listed). */
+  async list(filter: OperationFilter, limit: number, after: OperationPosition | null): Promise<(Omit<Operation, 'items'> & OperationTally)[]> {
+    const { where, params } = operationsWhere(filter, after);
+    params.push(limit);
+    const r = await this.db.query<RowOf<typeof OPERATION_COLUMNS>>(
+      `SELECT ${columnList(OPERATION_COLUMNS, [], 'o.')} FROM operations o ${where} ORDER BY o.created_at DESC, o.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    if (!r.rows.length) return [];
+    const t = await this.db.query<{ operation_id: string; state: string; in_doubt: boolean; account_id: string | null; n: number }>(
+      `SELECT i.operation_id, i.state, (${inDoubtItem('i')}) AS in_doubt, i.account_id, count(*)::int AS n
+       FROM operation_items i WHERE i.operation_id = ANY($1::text[]) GROUP BY 1, 2, 3, 4`,
+      [r.rows.map((o) => o.id)],
+    );
+    const tally = tallies(t.rows);
+    return r.rows.map((o) => ({ ...fromRow<Omit<Operation, 'items'>>(OPERATION_COLUMNS, o), ...(tally.get(o.id) ?? { itemCount: 0, byState: {}, inDoubt: 0, accounts: [] }) }));
   }
 
   /**

@@ -159,10 +159,20 @@ export class PoolsRepository {
     });
   }
 
-  async list(filter: { accountId?: string } = {}): Promise<Pool[]> {
+  /**
+   * Pools in (account, pool id) order; `after` is the last pool of the previous page (keyset paging), `limit`
+   * the page size (all when absent).
+   */
+  async list(
+    filter: { accountId?: string; platform?: string } = {},
+    page: { limit?: number; after?: { accountId: string; poolId: string } | null } = {},
+  ): Promise<Pool[]> {
     const r = await this.db.query<RowOf<typeof POOL_COLUMNS>>(
-      `SELECT ${COLS} FROM pools WHERE ($1::text IS NULL OR account_id = $1) ORDER BY account_id, pool_id`,
-      [filter.accountId ?? null],
+      `SELECT ${COLS} FROM pools
+       WHERE ($1::text IS NULL OR account_id = $1) AND ($2::text IS NULL OR platform = $2)
+         AND ($3::text IS NULL OR (account_id, pool_id) > ($3::text, $4::text))
+       ORDER BY account_id, pool_id LIMIT $5`,
+      [filter.accountId ?? null, filter.platform ?? null, page.after?.accountId ?? null, page.after?.poolId ?? null, page.limit ?? null],
     );
     return r.rows.map(toPool);
   }
@@ -172,11 +182,19 @@ export class PoolsRepository {
     return r.rows[0] ? toPool(r.rows[0]) : null;
   }
 
-  async members(accountId: string, poolId: string): Promise<string[]> {
+  /** A pool's member ICCIDs in order; `after` (the last ICCID of the previous page) and `limit` page them. */
+  async members(accountId: string, poolId: string, page: { limit?: number; after?: string | null } = {}): Promise<string[]> {
     const r = await this.db.query<{ iccid: string }>(
-      `SELECT iccid FROM pool_members WHERE account_id = $1 AND pool_id = $2 ORDER BY iccid`,
-      [accountId, poolId],
+      `SELECT iccid FROM pool_members WHERE account_id = $1 AND pool_id = $2 AND ($3::text IS NULL OR iccid > $3)
+       ORDER BY iccid LIMIT $4`,
+      [accountId, poolId, page.after ?? null, page.limit ?? null],
     );
     return r.rows.map((x) => x.iccid);
+  }
+
+  /** How many members a pool has. */
+  async memberCount(accountId: string, poolId: string): Promise<number> {
+    const r = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pool_members WHERE account_id = $1 AND pool_id = $2`, [accountId, poolId]);
+    return r.rows[0]?.n ?? 0;
   }
 }

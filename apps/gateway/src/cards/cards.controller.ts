@@ -1,44 +1,19 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CardStatus, Carrier, SuspendReason, addInZone, dayInZone, isIccid, isoInZone, parseLocalDateTime, zoneOf, type AdapterManifest } from '@simgate/core';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { addInZone, dayInZone, isoInZone, parseLocalDateTime, zoneOf, type AdapterManifest } from '@simgate/core';
 import type { Simgate } from '@simgate/sync';
 import type { Response } from 'express';
 import type { CardFilter } from '@simgate/store';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { knownAccount, knownPlatform } from '../common/filters';
+import { ApiRoute } from '../common/openapi';
 import { Problem, found } from '../common/problem';
-import { calendarDay, parse, parseNoQuery } from '../common/validation';
+import { parse, parseNoQuery } from '../common/validation';
+import { ChargesCards, dailyUsageCost } from '../protection/card-cost';
 import { SIMGATE } from '../tokens';
 import { CardsService, decodeCursor } from './cards.service';
+import { cardDiagnosis, cardHistory, cardUsage, exportCards, getCard, listCards, type exportQuery, type listQuery } from './cards.schemas';
 import { diagnose } from './diagnosis';
-
-const iccidParam = z.object({ iccid: z.string().refine(isIccid, 'not a valid ICCID (19–20 digits, 89 prefix, Luhn check digit)') }).strict();
-
-const filterShape = {
-  platform: z.string().min(1).max(64).optional(),
-  account: z.string().min(1).max(64).optional(),
-  carrier: z.nativeEnum(Carrier).optional(),
-  status: z.nativeEnum(CardStatus).optional(),
-  reason: z.nativeEnum(SuspendReason).optional(),
-  /** A pool's API id `<accountId>:<poolId>` (as /v1/pools names it) or the carrier's pool id (a card's poolId). */
-  pool: z.string().min(1).max(200).optional(),
-  q: z.string().regex(/^\d{1,20}$/, 'q is a prefix of an ICCID or MSISDN: digits only').optional(),
-};
-
-const listQuery = z
-  .object({
-    ...filterShape,
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
-    cursor: z.string().max(200).optional(),
-  })
-  .strict();
-
-const exportQuery = z.object({ ...filterShape, format: z.literal('csv').default('csv'), limit: z.coerce.number().int().min(1).max(500_000).default(500_000) }).strict();
-
-const day = calendarDay;
-const usageQuery = z
-  .object({ granularity: z.enum(['day', 'cycle']).default('cycle'), from: day.optional(), to: day.optional() })
-  .strict()
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
 
 function filterOf(q: z.infer<typeof listQuery> | z.infer<typeof exportQuery>): CardFilter {
   let accountId = q.account;
@@ -59,11 +34,12 @@ const CSV_COLUMNS = [
   'poolId', 'activatedAt', 'expiresAt', 'cycleStart', 'usedBytes', 'quotaBytes', 'remainingBytes', 'usageAsOf', 'statusSyncedAt',
 ] as const;
 
-function csvCell(v: unknown): string {
+/** A CSV cell: numbers as numbers; text quoted when needed and neutralised when a spreadsheet would read a formula. */
+export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
   const s = String(v);
-  // Quote when needed; neutralise spreadsheet formulas.
-  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
@@ -77,18 +53,10 @@ export class CardsController {
   ) {}
 
   @Get('cards')
-  @ApiOperation({ summary: 'List cards with filters; keyset paging by cursor' })
-  @ApiQuery({ name: 'status', required: false, enum: CardStatus })
-  @ApiQuery({ name: 'reason', required: false, enum: SuspendReason })
-  @ApiQuery({ name: 'carrier', required: false, enum: Carrier })
-  @ApiQuery({ name: 'platform', required: false })
-  @ApiQuery({ name: 'account', required: false })
-  @ApiQuery({ name: 'pool', required: false })
-  @ApiQuery({ name: 'q', required: false, description: 'ICCID or MSISDN prefix' })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiRoute(listCards)
   async list(@Query() query: unknown) {
-    const q = parse(listQuery, query, 'query');
+    const q = parse(listCards.query, query, 'query');
+    this.knownFilters(q);
     let after: string | null = null;
     if (q.cursor) {
       after = decodeCursor(q.cursor);
@@ -98,9 +66,10 @@ export class CardsController {
   }
 
   @Get('cards\\:export')
-  @ApiOperation({ summary: 'Export the filtered list as CSV (streamed, up to 500,000 rows)' })
+  @ApiRoute(exportCards)
   async export(@Query() query: unknown, @Res() res: Response): Promise<void> {
-    const q = parse(exportQuery, query, 'query');
+    const q = parse(exportCards.query, query, 'query');
+    this.knownFilters(q);
     // The feed position before the first read: follow GET /v1/events?after=<it> to stay in step after the export.
     const feedPosition = await this.sg.store.events.position();
     res.status(200).type('text/csv; charset=utf-8').setHeader('content-disposition', 'attachment; filename="cards.csv"');
@@ -130,18 +99,24 @@ export class CardsController {
     res.end();
   }
 
+  /** Platform and account filters must name known ones (400 with the known values). */
+  private knownFilters(q: { platform?: string; account?: string }): void {
+    knownPlatform(this.sg, q.platform);
+    knownAccount(this.sg, q.account);
+  }
+
   @Get('cards/:iccid')
-  @ApiOperation({ summary: 'One card: normalized status and reason with recovery, raw values, usage, freshness, forecast' })
+  @ApiRoute(getCard)
   async get(@Param() params: unknown, @Query() query: unknown) {
-    const { iccid } = parse(iccidParam, params, 'params');
+    const { iccid } = parse(getCard.params, params, 'params');
     parseNoQuery(query);
     return found('card', iccid, this.cards.get(iccid));
   }
 
   @Get('cards/:iccid/history')
-  @ApiOperation({ summary: 'Status changes of a card, newest first, with raw values' })
+  @ApiRoute(cardHistory)
   async history(@Param() params: unknown, @Query() query: unknown) {
-    const { iccid } = parse(iccidParam, params, 'params');
+    const { iccid } = parse(cardHistory.params, params, 'params');
     parseNoQuery(query);
     const card = await found('card', iccid, this.sg.store.cards.get(iccid));
     const zone = zoneOf(card, this.manifestOf(card.platform));
@@ -150,10 +125,11 @@ export class CardsController {
   }
 
   @Get('cards/:iccid/usage')
-  @ApiOperation({ summary: 'Usage per billing cycle, or per day (fetched from the carrier when missing)' })
+  @ChargesCards(dailyUsageCost)
+  @ApiRoute(cardUsage)
   async usage(@Param() params: unknown, @Query() query: unknown) {
-    const { iccid } = parse(iccidParam, params, 'params');
-    const q = parse(usageQuery, query, 'query');
+    const { iccid } = parse(cardUsage.params, params, 'params');
+    const q = parse(cardUsage.query, query, 'query');
     const card = await found('card', iccid, this.sg.store.cards.get(iccid));
     const manifest = this.manifestOf(card.platform);
     const zone = zoneOf(card, manifest);
@@ -165,7 +141,7 @@ export class CardsController {
       const cycles = await this.sg.store.usage.cycles(iccid, from, to);
       return {
         iccid,
-        granularity: 'cycle',
+        granularity: 'cycle' as const,
         items: cycles.map((u) => ({
           cycleStart: isoInZone(u.cycleStart, zone),
           cycleEnd: isoInZone(u.cycleEnd, zone),
@@ -186,7 +162,7 @@ export class CardsController {
       items = await this.sg.engine.fetchDaily(card.accountId, { iccid, msisdn: card.msisdn }, from, to);
       fetched = true;
     }
-    return { iccid, granularity: 'day', from, to, fetched, items: items.map((d) => ({ day: d.day, usedBytes: d.usedBytes })) };
+    return { iccid, granularity: 'day' as const, from, to, fetched, items: items.map((d) => ({ day: d.day, usedBytes: d.usedBytes })) };
   }
 
   /** The manifest of a registered platform (undefined for a platform no longer registered). */
@@ -195,11 +171,11 @@ export class CardsController {
   }
 
   @Get('cards/:iccid/diagnosis')
-  @ApiOperation({ summary: 'Troubleshooting (domain.md §8) evaluated for this card' })
+  @ApiRoute(cardDiagnosis)
   async diagnosis(@Param() params: unknown, @Query() query: unknown) {
-    const { iccid } = parse(iccidParam, params, 'params');
+    const { iccid } = parse(cardDiagnosis.params, params, 'params');
     parseNoQuery(query);
     const card = await found('card', iccid, this.cards.get(iccid));
-    return { iccid, ...diagnose(card, this.cards.now(), this.sg.config.intervals.status * this.sg.config.budgetFactor) };
+    return { iccid, ...diagnose(card, this.cards.now(), this.sg.config.intervals.status * this.sg.config.budgetFactor, this.manifestOf(card.platform)) };
   }
 }

@@ -9,7 +9,10 @@ import { z, type ZodTypeAny } from './zod';
  */
 
 /** A response: a zod schema of a JSON answer, or one with its content type and description. */
-export type ResponseSpec = ZodTypeAny | { schema: ZodTypeAny; contentType?: string; description?: string; headers?: Record<string, string> };
+export type ResponseSpec = ZodTypeAny | { schema?: ZodTypeAny; contentType?: string; description?: string; headers?: Record<string, string> };
+
+/** The schema of a response (none: an answer without a body, such as 204). */
+export const responseSchemaOf = (r: ResponseSpec): ZodTypeAny | undefined => (r instanceof z.ZodType ? r : r.schema);
 
 /** problem+json codes a route can answer, by HTTP status. */
 export type ProblemCodes = Partial<Record<number, readonly string[]>>;
@@ -137,7 +140,7 @@ function responsesOf(spec: RouteSpec, path: string): Record<number, ResponseConf
     out[Number(status)] = {
       description: description ?? (Number(status) < 300 ? 'Success' : 'Answer'),
       ...(headers ? { headers: Object.fromEntries(Object.entries(headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' } }])) } : {}),
-      content: { [contentType ?? 'application/json']: { schema } },
+      ...(schema ? { content: { [contentType ?? 'application/json']: { schema } } } : {}),
     };
   }
   for (const [status, codes] of problemsOf(spec, path)) out[status] = problemResponse(status, codes);

@@ -1,26 +1,16 @@
 import { Controller, Get, Inject, Query, type OnModuleDestroy } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { EVENT_TYPES, isEventType, type SimgateEvent } from '@simgate/core';
 import { Cursor, CursorExpired, InvalidCursor, type Position } from '@simgate/store';
 import type { Simgate } from '@simgate/sync';
-import { z } from 'zod';
+import { knownAccount } from '../common/filters';
+import { ApiRoute } from '../common/openapi';
 import { Problem } from '../common/problem';
 import { parse } from '../common/validation';
 import { SIMGATE } from '../tokens';
-import { EVENT_PAGE_SCHEMA } from './event-schemas';
+import { listEvents } from './events.schemas';
 
-/** Longest long-poll (`waitSeconds`). */
-export const MAX_WAIT_SECONDS = 30;
-
-const eventsQuery = z
-  .object({
-    after: z.string().min(1).max(128).optional(),
-    types: z.string().min(1).max(1000).optional(),
-    account: z.string().min(1).max(64).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
-    waitSeconds: z.coerce.number().int().min(0).max(MAX_WAIT_SECONDS).default(0),
-  })
-  .strict();
+export { MAX_WAIT_SECONDS } from './events.schemas';
 
 /** An event as the API and webhooks carry it. */
 export function eventJson(e: SimgateEvent) {
@@ -56,20 +46,9 @@ export class EventsController implements OnModuleDestroy {
   }
 
   @Get()
-  @ApiOperation({
-    summary: 'The change feed: events in order after a position, resumable, long-polled up to 30 s',
-    description:
-      'Follow it with `after=<next>`. A position is opaque. A cursor older than the retention answers 410 CURSOR_EXPIRED: ' +
-      'read the cards again (their list answers with its `feedPosition`) and follow from there.',
-  })
-  @ApiQuery({ name: 'after', required: false, description: 'A position (`next`, an event\'s `position`, a list\'s `feedPosition`); absent: the oldest event kept' })
-  @ApiQuery({ name: 'types', required: false, description: `Comma-separated event types: ${EVENT_TYPES.join(', ')}` })
-  @ApiQuery({ name: 'account', required: false })
-  @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
-  @ApiQuery({ name: 'waitSeconds', required: false, description: `0–${MAX_WAIT_SECONDS}: wait this long for an event when there is none yet` })
-  @ApiOkResponse({ schema: EVENT_PAGE_SCHEMA })
+  @ApiRoute(listEvents)
   async list(@Query() query: unknown) {
-    const q = parse(eventsQuery, query, 'query');
+    const q = parse(listEvents.query, query, 'query');
     let after: Position | null = null;
     if (q.after) {
       try {
@@ -84,9 +63,7 @@ export class EventsController implements OnModuleDestroy {
     if (unknown !== undefined) {
       throw new Problem(400, 'UNKNOWN_EVENT_TYPE', `'${unknown.slice(0, 64)}' is not an event type (${EVENT_TYPES.join(', ')})`, { field: 'query.types' });
     }
-    if (q.account && !this.sg.accounts.some((a) => a.id === q.account)) {
-      throw new Problem(400, 'UNKNOWN_ACCOUNT', `account '${q.account}' is not configured`, { field: 'query.account' });
-    }
+    knownAccount(this.sg, q.account);
     const deadline = Date.now() + q.waitSeconds * 1000;
     for (;;) {
       let page;

@@ -1,5 +1,7 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiRoute } from '../common/openapi';
+import { health } from '../platforms/platforms.schemas';
 import type { Response } from 'express';
 import type { Simgate } from '@simgate/sync';
 import { SIMGATE } from '../tokens';
@@ -10,8 +12,8 @@ export class HealthController {
   constructor(@Inject(SIMGATE) private readonly sg: Simgate) {}
 
   @Get('health')
-  @ApiOperation({ summary: 'Liveness and readiness: database reachable, accounts configured (open, no key)' })
-  async health(@Res() res: Response): Promise<void> {
+  @ApiRoute(health)
+  async health(@Res({ passthrough: true }) res: Response) {
     const checks: Record<string, string> = {};
     let ok = true;
     try {
@@ -28,6 +30,7 @@ export class HealthController {
       ok = false;
       checks.queue = `down: ${(e as Error).message}`;
     }
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', checks, accounts: this.sg.accounts.length });
+    res.status(ok ? 200 : 503);
+    return { status: ok ? ('ok' as const) : ('degraded' as const), checks, accounts: this.sg.accounts.length };
   }
 }

@@ -59,6 +59,7 @@ export function operationView(op: Operation) {
       iccid: i.iccid,
       accountId: i.accountId,
       state: i.state,
+      inDoubt: i.state === OperationState.SUBMITTED && i.error?.inDoubt === true,
       error: i.error,
       submittedAt: i.submittedAt?.toISOString() ?? null,
       completedAt: i.completedAt?.toISOString() ?? null,

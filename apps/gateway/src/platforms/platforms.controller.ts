@@ -1,8 +1,10 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { parseNoQuery } from '../common/validation';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiRoute } from '../common/openapi';
 import type { Simgate } from '@simgate/sync';
 import { SIMGATE } from '../tokens';
+import { listAccounts, listPlatforms } from './platforms.schemas';
 
 @ApiTags('platforms')
 @ApiBearerAuth()
@@ -11,7 +13,7 @@ export class PlatformsController {
   constructor(@Inject(SIMGATE) private readonly sg: Simgate) {}
 
   @Get('platforms')
-  @ApiOperation({ summary: 'Every registered platform: manifest with capabilities, unsupported operations, credential fields, quotas' })
+  @ApiRoute(listPlatforms)
   platforms(@Query() query: unknown) {
     parseNoQuery(query);
     return {
@@ -26,7 +28,7 @@ export class PlatformsController {
   }
 
   @Get('accounts')
-  @ApiOperation({ summary: 'Configured carrier accounts (never any credential value)' })
+  @ApiRoute(listAccounts)
   accounts(@Query() query: unknown) {
     parseNoQuery(query);
     return {

@@ -1,14 +1,28 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CardStatus, PoolType, forwardPoolTotals, usageVisible, type Pool } from '@simgate/core';
+import type { StoredCard } from '@simgate/store';
 import type { Simgate } from '@simgate/sync';
-import { z } from 'zod';
+import { decodeCursorOf, encodeCursorOf, knownAccount, knownPlatform } from '../common/filters';
+import { ApiRoute } from '../common/openapi';
 import { found } from '../common/problem';
 import { parse, parseNoQuery } from '../common/validation';
 import { SIMGATE } from '../tokens';
+import { getPool, listPools, poolMembers } from './pools.schemas';
 
-/** Pools are keyed per account: the API id is `<accountId>:<poolId>`. */
-const poolParam = z.object({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*:[^\s]{1,128}$/, 'a pool id is <accountId>:<poolId>') }).strict();
+/** Members answered with one pool (GET /v1/pools/{id}); the rest page at GET /v1/pools/{id}/members. */
+const MEMBERS_WITH_POOL = 1000;
+
+const isPoolKey = (v: unknown): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string');
+const isIccidKey = (v: unknown): v is string => typeof v === 'string' && /^\d{19,20}$/.test(v);
+
+const memberView = (c: StoredCard) => ({
+  iccid: c.iccid,
+  msisdn: c.msisdn,
+  status: c.status,
+  suspendReason: c.suspendReason,
+  activated: c.status !== CardStatus.INVENTORY && c.status !== CardStatus.TEST,
+});
 
 @ApiTags('pools')
 @ApiBearerAuth()
@@ -16,15 +30,13 @@ const poolParam = z.object({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*:[
 export class PoolsController {
   constructor(@Inject(SIMGATE) private readonly sg: Simgate) {}
 
-  private async view(p: Pool, withMembers: boolean) {
-    const members = await this.sg.store.pools.members(p.accountId, p.poolId);
-    const cards = withMembers || p.type === PoolType.FORWARD ? await this.sg.store.cards.getMany(members) : [];
-    const activated = cards.filter((c) => usageVisible(c.status)).length;
+  private async view(p: Pool) {
+    const count = await this.sg.store.pools.memberCount(p.accountId, p.poolId);
     // Forward pools: effective total = activated members × per-card plan (domain.md §5); else the carrier's figure.
-    const totals =
-      p.type === PoolType.FORWARD && p.perCardBytes !== null && members.length
-        ? forwardPoolTotals(activated, p.perCardBytes, p.usedBytes)
-        : null;
+    const forward = p.type === PoolType.FORWARD && p.perCardBytes !== null && count > 0;
+    const cards = forward ? await this.sg.store.cards.getMany(await this.sg.store.pools.members(p.accountId, p.poolId)) : [];
+    const activated = cards.filter((c) => usageVisible(c.status)).length;
+    const totals = forward ? forwardPoolTotals(activated, p.perCardBytes!, p.usedBytes) : null;
     return {
       id: `${p.accountId}:${p.poolId}`,
       accountId: p.accountId,
@@ -38,31 +50,60 @@ export class PoolsController {
       usedBytes: p.usedBytes,
       remainingBytes: totals?.remainingBytes ?? p.remainingBytes,
       exhausted: totals ? totals.exhausted : p.remainingBytes !== null ? p.remainingBytes <= 0 : null,
-      memberCount: members.length || p.memberCount,
+      memberCount: count || p.memberCount,
       activatedMembers: cards.length ? activated : null,
       asOf: p.asOf.toISOString(),
       syncedAt: p.syncedAt.toISOString(),
-      ...(withMembers
-        ? { members: cards.map((c) => ({ iccid: c.iccid, msisdn: c.msisdn, status: c.status, suspendReason: c.suspendReason, activated: c.status !== CardStatus.INVENTORY && c.status !== CardStatus.TEST })) }
-        : {}),
     };
   }
 
+  /** A page of a pool's members after `after`, and the cursor of the next page. */
+  private async membersPage(p: Pool, limit: number, after: string | null) {
+    const iccids = await this.sg.store.pools.members(p.accountId, p.poolId, { limit: limit + 1, after });
+    const more = iccids.length > limit;
+    const byIccid = new Map((await this.sg.store.cards.getMany(iccids.slice(0, limit))).map((c) => [c.iccid, c]));
+    // A member the store has no card for yet (its inventory not read) is left out of the page, not the paging.
+    const items = iccids.slice(0, limit).flatMap((i) => (byIccid.has(i) ? [memberView(byIccid.get(i)!)] : []));
+    return { items, nextCursor: more ? encodeCursorOf('m', iccids[limit - 1]) : null };
+  }
+
+  private async pool(params: unknown): Promise<Pool> {
+    const { id } = parse(getPool.params, params, 'params');
+    const sep = id.indexOf(':');
+    return found('pool', id, this.sg.store.pools.get(id.slice(0, sep), id.slice(sep + 1)));
+  }
+
   @Get()
-  @ApiOperation({ summary: 'Pools: type, state, members, effective total, used, remaining' })
+  @ApiRoute(listPools)
   async list(@Query() query: unknown) {
-    parseNoQuery(query);
-    const pools = await this.sg.store.pools.list();
-    return { items: await Promise.all(pools.map((p) => this.view(p, false))) };
+    const q = parse(listPools.query, query, 'query');
+    knownAccount(this.sg, q.account);
+    knownPlatform(this.sg, q.platform);
+    const after = q.cursor ? decodeCursorOf('p', q.cursor, isPoolKey) : null;
+    const pools = await this.sg.store.pools.list(
+      { accountId: q.account, platform: q.platform },
+      { limit: q.limit + 1, after: after ? { accountId: after[0], poolId: after[1] } : null },
+    );
+    const more = pools.length > q.limit;
+    const shown = pools.slice(0, q.limit);
+    const last = shown[shown.length - 1];
+    return { items: await Promise.all(shown.map((p) => this.view(p))), nextCursor: more ? encodeCursorOf('p', [last.accountId, last.poolId]) : null };
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One pool with its members' })
+  @ApiRoute(getPool)
   async get(@Param() params: unknown, @Query() query: unknown) {
-    const { id } = parse(poolParam, params, 'params');
     parseNoQuery(query);
-    const sep = id.indexOf(':');
-    const pool = await found('pool', id, this.sg.store.pools.get(id.slice(0, sep), id.slice(sep + 1)));
-    return this.view(pool, true);
+    const pool = await this.pool(params);
+    const [view, members] = await Promise.all([this.view(pool), this.membersPage(pool, MEMBERS_WITH_POOL, null)]);
+    return { ...view, members: members.items, membersNextCursor: members.nextCursor };
+  }
+
+  @Get(':id/members')
+  @ApiRoute(poolMembers)
+  async members(@Param() params: unknown, @Query() query: unknown) {
+    const q = parse(poolMembers.query, query, 'query');
+    const pool = await this.pool(params);
+    return this.membersPage(pool, q.limit, q.cursor ? decodeCursorOf('m', q.cursor, isIccidKey) : null);
   }
 }
