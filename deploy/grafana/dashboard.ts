@@ -117,6 +117,29 @@ export const ROWS: RowSpec[] = [
           { expr: `sum by (result) (${rate(`simgate_sync_cards_processed_total{${F}}`)})`, legend: 'cards/s {{result}}' },
         ],
       },
+      {
+        title: 'Running sweeps: ETA',
+        description:
+          "Seconds until each running sweep ends: the cards ahead of its checkpoint × the platform's requests per card ÷ the account's quota (shared by the account's card sweeps running). A line exists only while its sweep runs (GET /v1/sync shows done, total and startedAt).",
+        type: 'timeseries',
+        unit: 's',
+        w: 12,
+        h: 8,
+        targets: [{ expr: `max by (platform, account, kind) (simgate_sync_sweep_eta_seconds{${F}})`, legend: '{{account}} / {{kind}}' }],
+      },
+      {
+        title: 'Quota needed by the configured intervals',
+        description:
+          "Share of each account's quota the configured sync intervals need for its cards (status, usage, inventory). Above 100 % the intervals cannot be met at this quota; GET /v1/sync and simgate_sync_interval_shortest_seconds say what interval could.",
+        type: 'bargauge',
+        unit: 'percentunit',
+        w: 12,
+        h: 8,
+        min: 0,
+        max: 1.5,
+        thresholds: TRAFFIC,
+        targets: [{ expr: `max by (platform, account) (simgate_sync_quota_load{${F}})`, legend: '{{account}}', instant: true }],
+      },
     ],
   },
   {

@@ -9,6 +9,7 @@ export * from './limits/in-flight';
 export * from './limits/window-limiter';
 export * from './logger';
 export * from './metrics';
+export * from './progress';
 export * from './queue/bull-queue';
 export * from './queue/job-queue';
 export * from './queue/memory-queue';

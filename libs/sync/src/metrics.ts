@@ -35,6 +35,12 @@ export class SimgateMetrics {
     'Duration of sync jobs by kind and outcome.');
   readonly cardsProcessed = this.counter('simgate_sync_cards_processed_total', [...ACCOUNT, 'kind', 'result'],
     'Cards processed by sync jobs, by result: written (new or changed), unchanged, failed (recorded on the card).');
+  readonly sweepEta = this.gauge('simgate_sync_sweep_eta_seconds', [...ACCOUNT, 'kind'],
+    "Seconds until a running sweep ends at the account's quota (cards ahead x requests per card / requests per second); only while it runs.");
+  readonly quotaLoad = this.gauge('simgate_sync_quota_load', [...ACCOUNT],
+    "Share of the account's quota the configured intervals need for its cards (status, usage, inventory): above 1 they cannot be met.");
+  readonly shortestInterval = this.gauge('simgate_sync_interval_shortest_seconds', [...ACCOUNT, 'kind'],
+    "Shortest interval of this kind the account's quota allows for its cards, the other kinds at their intervals.");
 
   // Carrier requests.
   readonly carrierRequests = this.counter('simgate_carrier_requests_total', [...ACCOUNT, 'endpoint', 'outcome'],

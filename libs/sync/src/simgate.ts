@@ -15,6 +15,7 @@ import { MemoryInFlightLimiter, RedisInFlightLimiter } from './limits/in-flight'
 import { MemoryWindowLimiter, RedisWindowLimiter } from './limits/window-limiter';
 import { createLogger } from './logger';
 import { SimgateMetrics } from './metrics';
+import { registerProgressCollector } from './progress';
 import { BullJobQueue } from './queue/bull-queue';
 import type { JobQueue } from './queue/job-queue';
 import { MemoryJobQueue } from './queue/memory-queue';
@@ -163,6 +164,8 @@ export class Simgate {
       });
       const scheduler = new SyncScheduler(engine, runtime, store, config.intervals, logger, now, config.events.retentionHours);
       registerCollectors(metrics, store, runtime, [queue as JobQueue<unknown>], config.intervals, config.budgetFactor, { now });
+      // Running sweeps' ETAs and whether the intervals fit each account's quota (docs/metrics.md).
+      registerProgressCollector(metrics, store, runtime, limiter, config.intervals, { now });
       // simgate_events_total from every commit that wrote events here; sync.late / sync.recovered on the collector tick.
       const stopCounting = countCommittedEvents(metrics, store);
       registerSyncLate(metrics, store, runtime, config.intervals, config.budgetFactor, { now });

@@ -4,9 +4,12 @@ import { SYNC_KINDS, type SyncKind } from '@simgate/store';
 import type { Simgate } from '@simgate/sync';
 import { z } from 'zod';
 import { isIccid } from '@simgate/core';
+import { ApiRoute } from '../common/openapi';
 import { Problem, notFound } from '../common/problem';
 import { parse, parseNoQuery } from '../common/validation';
 import { GATEWAY_OPTIONS, SIMGATE, clockOf, type GatewayOptions } from '../tokens';
+import { SyncStateReader } from './sync-state';
+import { getSyncState, type SyncStateView } from './sync.schemas';
 
 const syncNow = z
   .object({
@@ -24,34 +27,20 @@ const syncNow = z
 @ApiBearerAuth()
 @Controller('v1/sync')
 export class SyncController {
+  private readonly stateReader: SyncStateReader;
+
   constructor(
     @Inject(SIMGATE) private readonly sg: Simgate,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
-  ) {}
+  ) {
+    this.stateReader = new SyncStateReader(sg);
+  }
 
   @Get()
-  @ApiOperation({ summary: 'Sync state per account and kind: state, last success, last error, delay, cards' })
-  async state(@Query() query: unknown) {
+  @ApiRoute(getSyncState)
+  async state(@Query() query: unknown): Promise<SyncStateView> {
     parseNoQuery(query);
-    const now = clockOf(this.options)().getTime();
-    const cps = await this.sg.store.checkpoints.list();
-    return {
-      accounts: this.sg.runtime.all().map((rt) => ({
-        accountId: rt.account.id,
-        platform: rt.manifest.id,
-        kinds: SYNC_KINDS.filter((k) => this.sg.engine.supports(rt, k)).map((kind) => {
-          const cp = cps.find((c) => c.accountId === rt.account.id && c.kind === kind);
-          return {
-            kind,
-            state: cp?.state ?? 'idle',
-            lastSuccessAt: cp?.lastSuccessAt?.toISOString() ?? null,
-            lastError: cp?.lastError ?? null,
-            delaySeconds: cp?.lastSuccessAt ? Math.round((now - cp.lastSuccessAt.getTime()) / 1000) : null,
-            cards: cp?.cards ?? 0,
-          };
-        }),
-      })),
-    };
+    return this.stateReader.read(clockOf(this.options)().getTime());
   }
 
   @Post()

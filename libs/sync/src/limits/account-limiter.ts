@@ -145,6 +145,16 @@ export class AccountLimiter {
     return account.quotas?.maxInFlight ?? manifest.quotas.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   }
 
+  /**
+   * Requests per second the account's quota sustains now: the account-wide window (the account's override and the
+   * global factor applied) lengthened by the margins, times the adaptive factor. Sweep ETAs rest on it.
+   */
+  requestsPerSecond(accountId: string): number {
+    const [q] = this.quotasFor(accountId, '');
+    const windowMs = (q.windowMs * (1 + this.o.marginShare) + this.o.marginMs) / this.factor(accountId);
+    return (q.points * 1000) / windowMs;
+  }
+
   factor(accountId: string): number {
     const s = this.state(accountId);
     const now = this.o.now();
