@@ -1,4 +1,5 @@
 import { BaseSimulator } from '../sim/base';
+import { unit } from '../sim/random';
 import { SlidingWindow } from '../sim/sliding-window';
 import type { SimOptions, SimRequest, SimResponse } from '../sim/types';
 import { CAP_FLEETS, DAY_MS, HOUR_MS, SupersimFleet, type SimStatus } from './fleet';
@@ -70,6 +71,18 @@ export class IntlSupersimSimulator extends BaseSimulator {
     const factor = options.quotaFactor ?? 1;
     this.window = new SlidingWindow(Math.max(1, Math.round(REQUESTS_PER_SECOND * factor)), 1000);
     this.maxInFlight = Math.max(1, Math.round(MAX_IN_FLIGHT * factor));
+    this.seedScheduled();
+  }
+
+  /** About 3 % of the SIMs that left `new` have a change being applied when the clock starts (`scheduled`). */
+  private seedScheduled(): void {
+    const now = this.clock.nowMs();
+    for (let i = 0; i < this.cards; i++) {
+      if (unit(this.fleet.seed, i, 11) >= 0.03) continue;
+      const status = this.fleet.statusAt(this.fleet.base(i), now);
+      if (status !== 'active' && status !== 'inactive') continue;
+      this.fleet.pending.set(i, [{ receivedMs: now - 60_000, dueMs: now + this.orderDelayMs, status: status === 'active' ? 'inactive' : 'active' }]);
+    }
   }
 
   /** The account's `options.capFleets`: cap in MB → the SID of the fleet whose `data_limit` it is. */

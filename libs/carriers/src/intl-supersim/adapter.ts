@@ -5,7 +5,7 @@ import { accountOptions, overallState, PerCardAdapter } from '../toolkit';
 import { IntlSupersimClient, intlSupersimCredentials } from './client';
 import { errorTable } from './errors';
 import { manifest, optionsSchema } from './manifest';
-import { DAY_MS, decodeSim, decodeUsage, mapSim, mapUsage, reportedUntil, ruleOf, SCHEDULED, statusOf, type StatusRule } from './map';
+import { DAY_MS, decodeSim, mapSim, mapUsage, reportedUntil, ruleOf, SCHEDULED, statusOf, type StatusRule } from './map';
 import { SIM, SIMS, SupersimReads, unknownSim, USAGE } from './reads';
 import type { WireFleet, WireSim } from './wire';
 
@@ -19,8 +19,6 @@ const TARGET: Partial<Record<OperationType, { raw: string; status: CardStatus }>
   [OperationType.RESUME]: { raw: 'active', status: CardStatus.ACTIVE },
   [OperationType.SUSPEND]: { raw: 'inactive', status: CardStatus.SUSPENDED },
 };
-
-const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * Super SIM (carriers.md §6), one per account. Inventory and status come from the SIM list's pages; usage from
@@ -111,21 +109,7 @@ export class IntlSupersimAdapter extends PerCardAdapter implements CarrierAdapte
     const start = Date.parse(`${from}T00:00:00Z`);
     const end = Math.min(Date.parse(`${to}T00:00:00Z`) + DAY_MS, reportedUntil(at));
     const { sid } = await this.reads.sidOf(ref.iccid);
-    const bytes = new Map<string, number>();
-    if (end > start) {
-      let next: string | null = USAGE;
-      let params: Record<string, string> | undefined = { Sim: sid, Granularity: 'day', StartTime: iso(start), EndTime: iso(end), PageSize: '1000' };
-      while (next !== null) {
-        const a = await this.client.call({ method: 'GET', path: next, endpoint: USAGE, ...(params ? { params } : {}) });
-        const page = decodeUsage(a.res.body, this.reads.ctx(USAGE, a));
-        for (const r of page.items) {
-          const day = new Date(Date.parse(r.period.start_time)).toISOString().slice(0, 10);
-          bytes.set(day, (bytes.get(day) ?? 0) + Math.round(r.data_total));
-        }
-        next = page.next;
-        params = undefined;
-      }
-    }
+    const bytes = await this.reads.daily(sid, start, end);
     const out: DailyUsage[] = [];
     for (let d = start; d < end; d += DAY_MS) {
       const day = new Date(d).toISOString().slice(0, 10);

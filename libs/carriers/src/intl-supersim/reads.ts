@@ -1,5 +1,5 @@
 import type { CardRef, CarrierError } from '@simgate/core';
-import { cardScoped, classify, readPerCard, type AnswerContext } from '../toolkit';
+import { cardScoped, classify, malformed, readPerCard, type AnswerContext } from '../toolkit';
 import type { IntlSupersimAnswer, IntlSupersimCall, IntlSupersimClient } from './client';
 import { errorTable } from './errors';
 import type { Options } from './manifest';
@@ -65,10 +65,15 @@ export class SupersimReads {
   private async walk<T>(path: string, endpoint: string, params: Record<string, string>, decode: (body: string, ctx: AnswerContext) => Page<T>, each: (items: T[]) => void): Promise<void> {
     let next: string | null = path;
     let first = true;
+    const seen = new Set<string>();
     while (next !== null) {
       const a = await this.get({ path: next, endpoint, ...(first ? { params } : {}) });
-      const page = decode(a.res.body, this.ctx(endpoint, a));
+      const ctx = this.ctx(endpoint, a);
+      const page = decode(a.res.body, ctx);
       each(page.items);
+      // A `next_page_url` seen before would page for ever: the answer is wrong, not the walk.
+      if (page.next !== null && seen.has(page.next)) throw malformed(errorTable, ctx, 'next_page_url repeats an earlier page');
+      if (page.next !== null) seen.add(page.next);
       next = page.next;
       first = false;
     }
@@ -167,6 +172,20 @@ export class SupersimReads {
     const params = { Sim: sid, Granularity: 'all', StartTime: iso(from), EndTime: iso(to), PageSize: PAGE };
     await this.walk(USAGE, USAGE, params, decodeUsage, (items) => (bytes += totalBytes(items)));
     return bytes;
+  }
+
+  /** One SIM's bytes per UTC day (`yyyy-MM-dd`) in [from, to) (`Granularity=day`). */
+  async daily(sid: string, from: number, to: number): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (to <= from) return out;
+    const params = { Sim: sid, Granularity: 'day', StartTime: iso(from), EndTime: iso(to), PageSize: PAGE };
+    await this.walk(USAGE, USAGE, params, decodeUsage, (items) => {
+      for (const r of items) {
+        const day = new Date(Date.parse(r.period.start_time)).toISOString().slice(0, 10);
+        out.set(day, (out.get(day) ?? 0) + Math.round(r.data_total));
+      }
+    });
+    return out;
   }
 
   /** The account's daily usage by SIM over the last WINDOW_DAYS days, once per UTC hour (`Group=sim`). */
