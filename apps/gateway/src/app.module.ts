@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, Reflector } from '@nestjs/core';
 import { SyncWorkerModule, type Simgate } from '@simgate/sync';
-import { ApiKeyGuard } from './common/auth.guard';
 import { ContractInterceptor } from './common/contract';
 import { ProblemFilter } from './common/problem';
 import { CardsController } from './cards/cards.controller';
@@ -14,6 +13,8 @@ import { OperationsController } from './operations/operations.controller';
 import { OperationsService } from './operations/operations.service';
 import { PlatformsController } from './platforms/platforms.controller';
 import { PoolsController } from './pools/pools.controller';
+import { ProtectionGuard } from './protection/protection.guard';
+import { protectionOf } from './protection/protection.module';
 import { SyncController } from './sync/sync.controller';
 import { GATEWAY_OPTIONS, SIMGATE, type GatewayOptions } from './tokens';
 import { WebhooksController } from './webhooks/webhooks.controller';
@@ -40,7 +41,7 @@ export class GatewayModule {
       providers: [
         { provide: SIMGATE, useValue: simgate },
         { provide: GATEWAY_OPTIONS, useValue: options },
-        { provide: APP_GUARD, useFactory: () => new ApiKeyGuard(options.apiKeys) },
+        { provide: APP_GUARD, inject: [Reflector], useFactory: (r: Reflector) => new ProtectionGuard(protectionOf(simgate, options), r, simgate) },
         {
           provide: APP_FILTER,
           useFactory: () => new ProblemFilter((err, req) => simgate.logger.error({ err: err instanceof Error ? err.message : String(err), path: req.path }, 'request failed')),

@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Simgate } from '@simgate/sync';
 import { GatewayModule } from './app.module';
 import { buildOpenApi } from './common/openapi';
+import { installProtection } from './protection/protection.module';
 import type { GatewayOptions } from './tokens';
 
 /** Body size cap for JSON requests (CSV imports are streamed separately). */
@@ -15,6 +16,8 @@ export async function createGateway(simgate: Simgate, options: GatewayOptions & 
     logger: false,
     bodyParser: false,
   });
+  // First: request id, RED metrics and the access log see every request, a refused one too.
+  await installProtection(app, simgate, options);
   app.useBodyParser('json', { limit: JSON_LIMIT, type: ['application/json', 'application/*+json'] });
   app.disable('x-powered-by');
   app.set('query parser', 'simple');

@@ -9,6 +9,7 @@ import { DomainValidationError, isCarrierError } from '@simgate/core';
 import { IdempotencyConflict } from '@simgate/store';
 import type { Request, Response } from 'express';
 import { ZodError } from 'zod';
+import { requestIdOf } from '../protection/request-context';
 
 /**
  * Errors are RFC 9457 `application/problem+json` documents with a stable machine-readable `code`:
@@ -125,17 +126,28 @@ export class ProblemFilter implements ExceptionFilter {
       detail = e.type === 'entity.too.large' ? 'request body is too large' : 'request body is not valid JSON';
     }
     if (status >= 500) this.log(exception, req);
-    res
-      .status(status)
-      .type('application/problem+json')
-      .json({
-        type: `https://simgate.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`,
-        title: TITLES[status] ?? 'Error',
-        status,
-        code,
-        detail,
-        instance: req.originalUrl,
-        ...extra,
-      });
+    writeProblem(req, res, status, code, detail, extra);
   }
+}
+
+/** Sends a Problem from outside Nest's filter (Express mounts such as the queue dashboard). */
+export function sendProblem(req: Request, res: Response, p: Problem): void {
+  writeProblem(req, res, p.getStatus(), p.code, p.message, p.extra);
+}
+
+/** The problem document; `requestId` is the request's id (also in the X-Request-Id header and the access log). */
+function writeProblem(req: Request, res: Response, status: number, code: string, detail: string, extra: Record<string, unknown>): void {
+  res
+    .status(status)
+    .type('application/problem+json')
+    .json({
+      type: `https://simgate.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+      title: TITLES[status] ?? 'Error',
+      status,
+      code,
+      detail,
+      instance: req.originalUrl,
+      ...(requestIdOf(req) ? { requestId: requestIdOf(req) } : {}),
+      ...extra,
+    });
 }

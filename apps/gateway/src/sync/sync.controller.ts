@@ -7,6 +7,7 @@ import { isIccid } from '@simgate/core';
 import { ApiRoute } from '../common/openapi';
 import { Problem, notFound } from '../common/problem';
 import { parse, parseNoQuery } from '../common/validation';
+import { ChargesCards, syncNowCost } from '../protection/card-cost';
 import { GATEWAY_OPTIONS, SIMGATE, clockOf, type GatewayOptions } from '../tokens';
 import { SyncStateReader } from './sync-state';
 import { getSyncState, type SyncStateView } from './sync.schemas';
@@ -45,6 +46,7 @@ export class SyncController {
 
   @Post()
   @HttpCode(202)
+  @ChargesCards(syncNowCost)
   @ApiOperation({ summary: 'Sync now: an account and kind, or a list of cards (status or usage); jumps the queue' })
   async syncNow(@Body() body: unknown, @Query() query: unknown) {
     parseNoQuery(query);
@@ -61,8 +63,9 @@ export class SyncController {
       const known = await this.sg.store.cards.getMany(req.iccids);
       const foreign = req.iccids.filter((i) => !known.some((c) => c.iccid === i && c.accountId === req.accountId));
       if (foreign.length) throw new Problem(422, 'CARDS_NOT_IN_ACCOUNT', `${foreign.length} card(s) are not known in account '${req.accountId}', e.g. ${foreign[0]}`);
-      await this.sg.engine.requestCards(req.accountId, req.kind, req.iccids);
-      return { accountId: req.accountId, kind: req.kind, cards: req.iccids.length, queued: true };
+      // Cards already waiting in a "sync now" job are not queued again (nor charged): queued is false when all were.
+      const queued = await this.sg.engine.requestCards(req.accountId, req.kind, req.iccids);
+      return { accountId: req.accountId, kind: req.kind, cards: req.iccids.length, queued: queued.length > 0 };
     }
     const queued = await this.sg.engine.requestSweep(req.accountId, req.kind, 'manual');
     return { accountId: req.accountId, kind: req.kind, queued, alreadyQueued: !queued };
