@@ -20,6 +20,7 @@ const POSTGRES = [
   'libs/store/src/events.spec.ts',
   'libs/sync/src/collectors.lifecycle.spec.ts',
   'libs/sync/src/collectors.webhooks.spec.ts',
+  'libs/sync/src/engine/imports.spec.ts',
   'libs/sync/src/sync-late.spec.ts',
   'libs/sync/src/webhooks/dispatcher.spec.ts',
 ];
