@@ -174,7 +174,7 @@ describe('inbound protection (embedded)', () => {
         cards: CARDS,
         clock: SimClock.fixed(NOW),
         quotaFactor: 10,
-        env: { SIMGATE_RATE_CARDS: String(BUDGET), SIMGATE_RATE_CARDS_WINDOW_SECONDS: '3600' },
+        env: { SIMGATE_RATE_REQUESTS: '600', SIMGATE_RATE_CARDS: String(BUDGET), SIMGATE_RATE_CARDS_WINDOW_SECONDS: '3600' },
       });
       ({ app, url } = await startGateway(stack, [KEY, OTHER]));
       // 1NCE reads one card per request: carrier requests count cards.
@@ -255,7 +255,7 @@ describe('inbound protection (embedded)', () => {
     let iccids: string[];
     beforeAll(async () => {
       // No worker: queued jobs stay queued, so "already queued" is a fact, not a race.
-      stack = await startStack({ cards: 30, clock: SimClock.fixed(NOW), quotaFactor: 10, worker: false, env: { SIMGATE_RATE_CARDS: String(BUDGET) } });
+      stack = await startStack({ cards: 30, clock: SimClock.fixed(NOW), quotaFactor: 10, worker: false, env: { SIMGATE_RATE_REQUESTS: '600', SIMGATE_RATE_CARDS: String(BUDGET) } });
       accountId = stack.simgate.runtime.all().find((r) => r.manifest.id === 'intl-1nce')!.account.id;
       await stack.simgate.engine.runSweep(accountId, 'inventory');
       iccids = (await stack.simgate.store.cards.refs(accountId, null, 1000)).map((r) => r.iccid);

@@ -128,6 +128,10 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     SIMGATE_QUOTA_FACTOR: String(quotaFactor),
     SIMGATE_LOG_LEVEL: process.env.SIMGATE_TEST_LOG ?? 'silent',
     SIMGATE_REDIS_PREFIX: `t${randomBytes(4).toString('hex')}`,
+    // Inbound budgets far above any suite's traffic (a suite's polling is no flood); protection.e2e-spec.ts sets its own.
+    SIMGATE_RATE_REQUESTS: '1000000',
+    SIMGATE_RATE_CARDS: '100000000',
+    SIMGATE_AUTH_FAILURES: '100000',
     ...(o.redisUrl ? { REDIS_URL: o.redisUrl } : {}),
     ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}),
     ...(o.env ?? {}),
