@@ -32,6 +32,7 @@ const REDIS = [
   'libs/sync/src/limits/priority.spec.ts',
   'libs/sync/src/limits/window-limiter.spec.ts',
   'libs/sync/src/queue/job-queue.spec.ts',
+  'libs/sync/src/queue/queued-cards.spec.ts',
   'libs/sync/src/queue/sync-queue.module.spec.ts',
 ];
 const SCALE = '\\.?scale\\.spec\\.ts$';
