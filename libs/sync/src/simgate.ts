@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { loadAccountsFile, type LoadedAccount } from './config/accounts-file';
 import type { SimgateConfig } from './config/env';
 import { registerCollectors } from './collectors';
-import { countCommittedEvents, registerSyncLate } from './sync-late';
+import { SYNC_LATE_EVERY_MS, countCommittedEvents, registerSyncLate } from './sync-late';
 import type { SyncJob } from './jobs';
 import { MemoryCardLeases, RedisCardLeases, type CardLeases } from './leases';
 import { AccountLimiter } from './limits/account-limiter';
@@ -166,9 +166,10 @@ export class Simgate {
       registerCollectors(metrics, store, runtime, [queue as JobQueue<unknown>], config.intervals, config.budgetFactor, { now });
       // Running sweeps' ETAs and whether the intervals fit each account's quota (docs/metrics.md).
       registerProgressCollector(metrics, store, runtime, limiter, config.intervals, { now });
-      // simgate_events_total from every commit that wrote events here; sync.late / sync.recovered on the collector tick.
+      // simgate_events_total from every commit that wrote events here; sync.late / sync.recovered on the collector tick and the scheduler timer.
       const stopCounting = countCommittedEvents(metrics, store);
-      registerSyncLate(metrics, store, runtime, config.intervals, config.budgetFactor, { now });
+      const late = registerSyncLate(metrics, store, runtime, config.intervals, config.budgetFactor, { now });
+      scheduler.watchLateness(() => late.tick(SYNC_LATE_EVERY_MS));
       // Bull makes its connections lazily: the list is read when closing.
       const redisClients = () => [...(redis ? [redis] : []), ...(bullRedis?.clients ?? [])];
       const sg = new Simgate(config, store, registry, accounts, metrics, limiter, leases, runtime, queue, engine, scheduler, logger, redisClients, !o.store, redis);
