@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { ApiOperation } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { fallbackSpecs } from './route-fallbacks';
 import { z, type ZodTypeAny } from './zod';
 
 /**
@@ -156,11 +157,11 @@ type Method = 'get' | 'post' | 'put' | 'delete' | 'patch';
  */
 export function buildOpenApi(doc: OpenAPIObject): OpenAPIObject {
   const registry = new OpenAPIRegistry();
-  registry.register('Problem', Problem);
+  const fallbacks = fallbackSpecs();
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const method of ['get', 'post', 'put', 'delete', 'patch'] as Method[]) {
       const op = item[method];
-      const spec = op?.operationId ? SPECS.get(op.operationId) : undefined;
+      const spec = op?.operationId ? (SPECS.get(op.operationId) ?? fallbacks[op.operationId]) : undefined;
       if (!op || !spec) continue;
       const request: RouteConfig['request'] = {
         ...(spec.params ? { params: spec.params as never } : {}),
@@ -177,10 +178,27 @@ export function buildOpenApi(doc: OpenAPIObject): OpenAPIObject {
       const op = doc.paths[path]?.[method];
       if (!g || !op) continue;
       op.parameters = (g.parameters ?? []) as never;
+      // The API key guards /v1 only: the other routes (health) say they need none.
+      if (!path.startsWith('/v1')) op.security = [];
       if (g.requestBody) op.requestBody = g.requestBody as never;
       op.responses = g.responses as never;
     }
   }
   doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, ...(generated.components?.schemas as object) } };
-  return doc;
+  doc.servers = [{ url: '/', description: 'This gateway' }];
+  return dropUntypedNullable(doc);
+}
+
+/**
+ * OpenAPI 3.0 wants a `type` beside `nullable`: a value of any type (zod's unknown, as in a free-form record)
+ * is nullable already, so the flag is dropped there.
+ */
+function dropUntypedNullable<T>(node: T): T {
+  if (Array.isArray(node)) node.forEach(dropUntypedNullable);
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (o.nullable === true && !('type' in o) && !('$ref' in o) && !('allOf' in o) && !('oneOf' in o) && !('anyOf' in o)) delete o.nullable;
+    Object.values(o).forEach(dropUntypedNullable);
+  }
+  return node;
 }
