@@ -18,6 +18,7 @@ const base = require('./test/support/jest-base.js');
 const POSTGRES = [
   'libs/store/src/store.spec.ts',
   'libs/store/src/events.spec.ts',
+  'libs/store/src/lists.spec.ts',
   'libs/sync/src/collectors.lifecycle.spec.ts',
   'libs/sync/src/collectors.webhooks.spec.ts',
   'libs/sync/src/engine/imports.spec.ts',
