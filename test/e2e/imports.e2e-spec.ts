@@ -29,7 +29,7 @@ function iccidOf(n: number): string {
 const breakLuhn = (iccid: string) => iccid.slice(0, -1) + String((Number(iccid.slice(-1)) + 1) % 10);
 
 async function gateway(stack: Stack, importSyncMaxRows?: number): Promise<{ app: NestExpressApplication; url: string }> {
-  const app = await createGateway(stack.simgate, { apiKeys: [KEY], metricsToken: null, worker: false, ...(importSyncMaxRows !== undefined ? { importSyncMaxRows } : {}) });
+  const app = await createGateway(stack.simgate, { apiKeys: [KEY], metricsToken: null, worker: false, contractCheck: true, ...(importSyncMaxRows !== undefined ? { importSyncMaxRows } : {}) });
   await app.listen(0, '127.0.0.1');
   return { app, url: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}` };
 }

@@ -27,7 +27,7 @@ describe('sync progress and ETA (end to end)', () => {
   beforeAll(async () => {
     // A status interval of 20 s: too short for 600 cards at 20 requests/s (the scheduler does not run here).
     stack = await startStack({ cards: CARDS, databaseUrl: process.env.DATABASE_URL ?? null, env: { SIMGATE_SYNC_STATUS_SECONDS: '20' } });
-    app = await createGateway(stack.simgate, { apiKeys: [KEY], metricsToken: null, worker: false });
+    app = await createGateway(stack.simgate, { apiKeys: [KEY], metricsToken: null, worker: false, contractCheck: true });
     await app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     // The carrier's cards, known to simgate but never read (as after an order list import).
