@@ -30,13 +30,13 @@ const memberView = (c: StoredCard) => ({
 export class PoolsController {
   constructor(@Inject(SIMGATE) private readonly sg: Simgate) {}
 
-  private async view(p: Pool) {
+  /** A pool's view; its activated members are counted for forward pools and for one pool asked for (`counted`). */
+  private async view(p: Pool, counted = false) {
     const count = await this.sg.store.pools.memberCount(p.accountId, p.poolId);
-    // Forward pools: effective total = activated members × per-card plan (domain.md §5); else the carrier's figure.
-    const forward = p.type === PoolType.FORWARD && p.perCardBytes !== null && count > 0;
-    const cards = forward ? await this.sg.store.cards.getMany(await this.sg.store.pools.members(p.accountId, p.poolId)) : [];
+    const cards = count > 0 && (counted || p.type === PoolType.FORWARD) ? await this.sg.store.cards.getMany(await this.sg.store.pools.members(p.accountId, p.poolId)) : [];
     const activated = cards.filter((c) => usageVisible(c.status)).length;
-    const totals = forward ? forwardPoolTotals(activated, p.perCardBytes!, p.usedBytes) : null;
+    // Forward pools: effective total = activated members × per-card plan (domain.md §5); else the carrier's figure.
+    const totals = p.type === PoolType.FORWARD && p.perCardBytes !== null && count > 0 ? forwardPoolTotals(activated, p.perCardBytes, p.usedBytes) : null;
     return {
       id: `${p.accountId}:${p.poolId}`,
       accountId: p.accountId,
@@ -95,7 +95,7 @@ export class PoolsController {
   async get(@Param() params: unknown, @Query() query: unknown) {
     parseNoQuery(query);
     const pool = await this.pool(params);
-    const [view, members] = await Promise.all([this.view(pool), this.membersPage(pool, MEMBERS_WITH_POOL, null)]);
+    const [view, members] = await Promise.all([this.view(pool, true), this.membersPage(pool, MEMBERS_WITH_POOL, null)]);
     return { ...view, members: members.items, membersNextCursor: members.nextCursor };
   }
 
