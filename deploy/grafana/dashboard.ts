@@ -506,6 +506,47 @@ export const ROWS: RowSpec[] = [
     ],
   },
   {
+    title: 'Console API',
+    panels: [
+      {
+        title: 'Requests by route and status class',
+        description:
+          'Console API answers per second by route template and status class (RED: rate and errors). 429s are budgets at work (panel to the right); 5xx over 5 % of answers fires SimgateApiErrorRate.',
+        type: 'timeseries',
+        unit: 'reqps',
+        w: 8,
+        h: 8,
+        stacked: true,
+        targets: [{ expr: `sum by (route, status_class) (${rate('simgate_http_requests_total')})`, legend: '{{route}} {{status_class}}' }],
+      },
+      {
+        title: 'Latency by route (p50, p99)',
+        description: 'Console API duration from arrival to the last byte of the answer, per route template (RED: duration).',
+        type: 'timeseries',
+        unit: 's',
+        w: 8,
+        h: 8,
+        targets: [
+          { expr: `histogram_quantile(0.99, sum by (le, route) (${rate('simgate_http_request_duration_seconds_bucket')}))`, legend: 'p99 {{route}}' },
+          { expr: `histogram_quantile(0.5, sum by (le, route) (${rate('simgate_http_request_duration_seconds_bucket')}))`, legend: 'p50 {{route}}' },
+        ],
+      },
+      {
+        title: 'Refused: budgets and failed authentications',
+        description:
+          '429 answers per second by budget (requests and cards per API key; auth_block: an address blocked after too many wrong keys) and wrong API keys per second. Alerts: SimgateApiRateLimited, SimgateApiAuthFailures.',
+        type: 'timeseries',
+        unit: 'reqps',
+        w: 8,
+        h: 8,
+        targets: [
+          { expr: `sum by (budget) (${rate('simgate_http_rate_limited_total')})`, legend: '429 {{budget}}' },
+          { expr: `sum(${rate('simgate_http_auth_failures_total')})`, legend: 'wrong API key' },
+        ],
+      },
+    ],
+  },
+  {
     title: 'Processes',
     panels: [
       {
@@ -633,7 +674,7 @@ export function buildDashboard() {
   return {
     uid: 'simgate',
     title: 'simgate',
-    description: 'simgate carrier-integration gateway: sync freshness, carrier traffic, rate limits, queue, cards, pools, operations, events and webhooks. docs/operations.md explains each row.',
+    description: 'simgate carrier-integration gateway: sync freshness, carrier traffic, rate limits, queue, cards, pools, operations, events and webhooks, the console API. docs/operations.md explains each row.',
     tags: ['simgate'],
     timezone: 'browser',
     editable: true,

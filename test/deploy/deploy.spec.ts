@@ -118,6 +118,9 @@ describe('alert rules', () => {
       'simgate_webhook_outbox_oldest_pending_seconds',
       'simgate_webhooks_failing',
       'simgate_webhooks_disabled',
+      'simgate_http_requests_total{status_class=~"5xx"}',
+      'simgate_http_rate_limited_total{budget=~"requests|cards"}',
+      'simgate_http_auth_failures_total',
     ]) {
       expect(exprs).toContain(m);
     }
@@ -127,10 +130,19 @@ describe('alert rules', () => {
     expect(['warning', 'critical']).toContain(a.labels?.severity);
     expect(a.annotations?.summary).toBeTruthy();
     expect(a.annotations?.description).toBeTruthy();
-    const m = /^docs\/operations\.md#(.+)$/.exec(a.annotations?.runbook_url ?? '');
+    // Absolute: the runbook_base_url external label (prometheus.yml), then the section's path in the repository.
+    const m = /^\{\{ \$externalLabels\.runbook_base_url \}\}\/docs\/operations\.md#(.+)$/.exec(a.annotations?.runbook_url ?? '');
     expect(m).not.toBeNull();
     expect(anchors(ops)).toContain(m![1]);
     expect(m![1]).toBe(name.toLowerCase());
+  });
+
+  it('runbook links are absolute: Prometheus has the base URL as an external label, expanded from the environment', () => {
+    const prom = yamlOf<{ global: { external_labels: Record<string, string> } }>('deploy/prometheus/prometheus.yml');
+    expect(prom.global.external_labels.runbook_base_url).toBe('${SIMGATE_RUNBOOK_BASE_URL}');
+    const compose = yamlOf<{ services: Record<string, { command?: string[]; environment?: Record<string, string> }> }>('deploy/docker-compose.yml');
+    expect(compose.services.prometheus.command).toContain('--enable-feature=expand-external-labels');
+    expect(compose.services.prometheus.environment?.SIMGATE_RUNBOOK_BASE_URL).toMatch(/^\$\{SIMGATE_RUNBOOK_BASE_URL:-https:\/\/.+\}$/);
   });
 
   it('every alert is tested firing and not firing in rules.test.yml', () => {
@@ -173,7 +185,7 @@ describe('Grafana dashboard', () => {
   });
 
   it('has the rows of the issue, sync delay first', () => {
-    expect(rows.map((r) => r.title)).toEqual(['Sync delay', 'Carrier requests', 'Rate limiting', 'Queue', 'Cards', 'Pools', 'Operations', 'Events and webhooks', 'Processes']);
+    expect(rows.map((r) => r.title)).toEqual(['Sync delay', 'Carrier requests', 'Rate limiting', 'Queue', 'Cards', 'Pools', 'Operations', 'Events and webhooks', 'Console API', 'Processes']);
     const first = panels[panels.indexOf(rows[0]) + 1];
     expect(first.title).toBe('Sync delay by platform, account and kind');
     expect(promqlRefs(first.targets![0].expr).grouping).toEqual(['platform', 'account', 'kind']);
@@ -200,6 +212,10 @@ describe('Grafana dashboard', () => {
       'max(simgate_webhook_outbox_oldest_pending_seconds)',
       'max(simgate_webhooks_failing)',
       'max(simgate_webhooks_disabled)',
+      'sum by (route, status_class) (rate(simgate_http_requests_total[',
+      'histogram_quantile(0.99, sum by (le, route) (rate(simgate_http_request_duration_seconds_bucket[',
+      'sum by (budget) (rate(simgate_http_rate_limited_total[',
+      'sum(rate(simgate_http_auth_failures_total[',
     ]) {
       expect(all).toContain(needle);
     }

@@ -109,6 +109,8 @@ export class SimgateMetrics {
     'Requests answered 429 by inbound protection, by budget: requests, cards (per API key), auth_block (client address blocked).');
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
+    // Every budget a 429 can name has a series from the start (at 0): rates and alerts see the first refusal.
+    for (const budget of ['requests', 'cards', 'auth_block']) this.httpRateLimited.inc({ budget }, 0);
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'simgate_process_' });
   }
 
