@@ -2,6 +2,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createGateway } from '../../apps/gateway/src/bootstrap';
 import { startStack, type Stack } from '../support/stack';
+import { typedApi } from '../support/typed-api';
 
 /**
  * Imports as jobs (issue 14): a 500,000-row order list answers 202 with a job that is followed to its end over
@@ -45,13 +46,14 @@ async function call(url: string, method: string, path: string, body?: string): P
   return { status: res.status, type, text, json: type.includes('json') ? JSON.parse(text) : null, location: res.headers.get('location') };
 }
 
-/** Polls the job until it has ended; every answer keeps its counters non-decreasing and consistent. */
-async function follow(url: string, id: string, timeoutMs: number): Promise<{ last: any; states: string[] }> {
+/** Polls the job (typed by the client generated from the served document) until it has ended; its counters never go back. */
+async function follow(url: string, id: string, timeoutMs: number) {
+  const api = typedApi(() => url, KEY);
   const until = Date.now() + timeoutMs;
   const states: string[] = [];
   let prev = { rowsRead: 0, accepted: 0, rejectedCount: 0 };
   for (;;) {
-    const r = await call(url, 'GET', `/v1/imports/${id}`);
+    const r = await api.get('/v1/imports/{id}', { path: { id } });
     expect(r.status).toBe(200);
     const j = r.json;
     if (states[states.length - 1] !== j.state) states.push(j.state);
@@ -133,7 +135,7 @@ describe('imports as jobs (end to end)', () => {
       alreadyKnown: 7,
       error: null,
     });
-    expect(Date.parse(last.finishedAt)).toBeGreaterThanOrEqual(Date.parse(last.startedAt));
+    expect(Date.parse(last.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(last.startedAt!));
 
     const csv = await call(url, 'GET', `/v1/imports/${posted.json.id}/rejected`);
     expect(csv.status).toBe(200);

@@ -1,7 +1,7 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- the API's JSON answers are read loosely here and asserted field by field */
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createGateway } from '../../apps/gateway/src/bootstrap';
 import { startStack, type Stack } from '../support/stack';
+import { typedApi } from '../support/typed-api';
 
 /**
  * `GET /v1/sync` progress (issue 14): a running sweep's startedAt, done, total and etaSeconds, and the ETA within
@@ -18,11 +18,14 @@ describe('sync progress and ETA (end to end)', () => {
   let app: NestExpressApplication;
   let url: string;
 
-  const get = async (path: string) => {
-    const res = await fetch(url + path, { headers: { authorization: `Bearer ${KEY}` } });
-    return { status: res.status, json: (await res.json()) as any };
+  // Typed by the client generated from the served document (test/support/api-types.ts).
+  const api = typedApi(() => url, KEY);
+  const get = async (path: '/v1/sync') => {
+    const r = await api.get(path);
+    return { status: r.status, json: r.json };
   };
-  const kindOf = (body: any, account: string, kind: string) => body.accounts.find((a: any) => a.accountId === account).kinds.find((k: any) => k.kind === kind);
+  type SyncBody = Awaited<ReturnType<typeof get>>['json'];
+  const kindOf = (body: SyncBody, account: string, kind: string) => body.accounts.find((a) => a.accountId === account)!.kinds.find((k) => k.kind === kind)!;
 
   beforeAll(async () => {
     // A status interval of 20 s: too short for 600 cards at 20 requests/s (the scheduler does not run here).
@@ -48,8 +51,8 @@ describe('sync progress and ETA (end to end)', () => {
     const idle = kindOf(before.json, ACCOUNT, 'status');
     expect(idle).toMatchObject({ state: 'idle', progress: null, interval: { requestsPerCard: 1, intervalSeconds: 20 } });
     // 600 cards at ~20 requests/s: about 30 s per status sweep.
-    expect(idle.interval.sweepSeconds).toBeGreaterThan(25);
-    expect(idle.interval.sweepSeconds).toBeLessThan(35);
+    expect(idle.interval!.sweepSeconds).toBeGreaterThan(25);
+    expect(idle.interval!.sweepSeconds).toBeLessThan(35);
 
     const posted = await fetch(`${url}/v1/sync`, {
       method: 'POST',
@@ -59,7 +62,7 @@ describe('sync progress and ETA (end to end)', () => {
     expect(posted.status).toBe(202);
 
     // The first answer once a sixth of the cards are done: its ETA against the sweep's end.
-    let seen: { at: number; progress: any } | null = null;
+    let seen: { at: number; progress: NonNullable<ReturnType<typeof kindOf>['progress']> } | null = null;
     let dones: number[] = [];
     const deadline = Date.now() + 90_000;
     while (!seen) {
@@ -71,7 +74,7 @@ describe('sync progress and ETA (end to end)', () => {
         dones.push(k.progress.done);
         expect(k.progress.total).toBe(CARDS);
         expect(k.progress.totalEstimated).toBe(false);
-        expect(Date.parse(k.progress.startedAt)).toBeLessThanOrEqual(at);
+        expect(Date.parse(k.progress.startedAt!)).toBeLessThanOrEqual(at);
         if (k.progress.done >= CARDS / 6) seen = { at, progress: k.progress };
       }
       if (!seen) await new Promise((res) => setTimeout(res, 250));
@@ -82,14 +85,14 @@ describe('sync progress and ETA (end to end)', () => {
     expect(line).toBeDefined();
     const metricEta = Number(line!.split(' ').pop());
     expect(metricEta).toBeGreaterThan(0);
-    expect(metricEta).toBeLessThanOrEqual(seen.progress.etaSeconds + 1);
+    expect(metricEta).toBeLessThanOrEqual(seen.progress.etaSeconds! + 1);
 
     for (;;) {
       if (Date.now() > deadline) throw new Error('the sweep did not end');
       const cp = await stack.simgate.store.checkpoints.get(ACCOUNT, 'status');
       if (cp?.state === 'idle' && cp.lastSuccessAt) {
         const actual = (cp.updatedAt.getTime() - seen.at) / 1000;
-        const eta = seen.progress.etaSeconds;
+        const eta = seen.progress.etaSeconds!;
         expect(actual).toBeGreaterThan(10); // long enough to measure
         expect(Math.abs(eta - actual)).toBeLessThanOrEqual(0.25 * actual);
         expect(cp.cards).toBe(CARDS);
@@ -105,20 +108,20 @@ describe('sync progress and ETA (end to end)', () => {
 
   it('says when an interval cannot be met at this quota, and what could (the same figure as a metric)', async () => {
     const r = await get('/v1/sync');
-    const account = r.json.accounts.find((a: any) => a.accountId === ACCOUNT);
+    const account = r.json.accounts.find((a) => a.accountId === ACCOUNT)!;
     expect(account.quota.intervalsMet).toBe(false);
     expect(account.quota.load).toBeGreaterThan(1);
-    const status = account.kinds.find((k: any) => k.kind === 'status');
+    const status = account.kinds.find((k) => k.kind === 'status')!;
     expect(status.interval).toMatchObject({ intervalSeconds: 20, met: false });
     // What could: no shorter than a whole sweep (~30 s), a little more for the other kinds' share.
-    expect(status.interval.shortestIntervalSeconds).toBeGreaterThanOrEqual(Math.ceil(status.interval.sweepSeconds));
-    expect(status.interval.shortestIntervalSeconds).toBeLessThan(40);
-    expect(account.quota.warnings.some((w: string) => w.startsWith('status every 20 s cannot be met') && w.includes(`every ${status.interval.shortestIntervalSeconds} s with the other kinds unchanged`))).toBe(true);
+    expect(status.interval!.shortestIntervalSeconds).toBeGreaterThanOrEqual(Math.ceil(status.interval!.sweepSeconds));
+    expect(status.interval!.shortestIntervalSeconds).toBeLessThan(40);
+    expect(account.quota.warnings.some((w) => w.startsWith('status every 20 s cannot be met') && w.includes(`every ${status.interval!.shortestIntervalSeconds} s with the other kinds unchanged`))).toBe(true);
     const metrics = await stack.simgate.metrics.render();
     const value = (name: string, kind?: string) =>
       Number(metrics.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(`account="${ACCOUNT}"`) && (!kind || l.includes(`kind="${kind}"`)))!.split(' ').pop());
     // Both read the account's cards at most every 15 s: the other kinds' share may differ by a card count.
-    expect(Math.abs(value('simgate_sync_interval_shortest_seconds', 'status') - status.interval.shortestIntervalSeconds)).toBeLessThanOrEqual(1);
+    expect(Math.abs(value('simgate_sync_interval_shortest_seconds', 'status') - status.interval!.shortestIntervalSeconds!)).toBeLessThanOrEqual(1);
     expect(value('simgate_sync_quota_load')).toBeGreaterThan(1);
   });
 });
