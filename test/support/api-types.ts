@@ -1485,6 +1485,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -1516,6 +1518,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -1578,6 +1582,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -1609,6 +1615,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -1621,6 +1629,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "AUTH_MISSING" | "AUTH_INVALID";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -1640,6 +1681,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -1693,6 +1736,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -1724,6 +1769,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -1736,6 +1783,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "AUTH_MISSING" | "AUTH_INVALID";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -1755,6 +1835,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -1816,6 +1898,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -1847,6 +1931,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -1859,6 +1945,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "AUTH_MISSING" | "AUTH_INVALID";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -1878,6 +1997,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -1941,6 +2062,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -1972,6 +2095,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -1984,6 +2109,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "AUTH_MISSING" | "AUTH_INVALID";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -2003,6 +2161,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2056,6 +2216,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2087,6 +2249,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2118,6 +2282,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2130,6 +2296,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "CARD_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -2149,6 +2348,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2204,6 +2405,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2235,6 +2438,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2266,6 +2471,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2278,6 +2485,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "CARD_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -2297,6 +2537,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2354,6 +2596,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2385,6 +2629,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2416,6 +2662,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2431,7 +2679,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: CARRIER_NOT_SUPPORTED, CARRIER_REJECTED */
+            /** @description Problem: COST_OVER_BUDGET, CARRIER_NOT_SUPPORTED, CARRIER_REJECTED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2447,6 +2695,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2458,7 +2708,40 @@ export interface operations {
                         /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
                         known?: string[];
                         /** @enum {string} */
-                        code: "CARRIER_NOT_SUPPORTED" | "CARRIER_REJECTED";
+                        code: "COST_OVER_BUDGET" | "CARRIER_NOT_SUPPORTED" | "CARRIER_REJECTED";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -2478,6 +2761,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2509,6 +2794,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2574,6 +2861,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2605,6 +2894,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2636,6 +2927,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2648,6 +2941,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "CARD_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -2667,6 +2993,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2723,6 +3051,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2754,6 +3084,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2766,6 +3098,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "AUTH_MISSING" | "AUTH_INVALID";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -2785,6 +3150,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2838,6 +3205,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2869,6 +3238,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2900,6 +3271,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2912,6 +3285,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "POOL_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -2931,6 +3337,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -2987,6 +3395,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3018,6 +3428,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3049,6 +3461,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3061,6 +3475,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "POOL_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -3080,6 +3527,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3138,6 +3587,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3169,6 +3620,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3181,6 +3634,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "AUTH_MISSING" | "AUTH_INVALID";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -3200,6 +3686,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3275,6 +3763,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3306,6 +3796,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3337,6 +3829,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3368,6 +3862,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3399,6 +3895,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3414,7 +3912,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: NO_CARDS, TOO_MANY_CARDS, CARDS_UNKNOWN, CARD_CANCELLED, INVALID_STATE, INVALID_IMEI, INVALID_CAP, ACCOUNT_UNAVAILABLE, OPERATION_NOT_SUPPORTED, ALREADY_ACTIVATED, CARD_COOLDOWN, REBIND_LIMIT */
+            /** @description Problem: COST_OVER_BUDGET, NO_CARDS, TOO_MANY_CARDS, CARDS_UNKNOWN, CARD_CANCELLED, INVALID_STATE, INVALID_IMEI, INVALID_CAP, ACCOUNT_UNAVAILABLE, OPERATION_NOT_SUPPORTED, ALREADY_ACTIVATED, CARD_COOLDOWN, REBIND_LIMIT */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3430,6 +3928,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3441,7 +3941,40 @@ export interface operations {
                         /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
                         known?: string[];
                         /** @enum {string} */
-                        code: "NO_CARDS" | "TOO_MANY_CARDS" | "CARDS_UNKNOWN" | "CARD_CANCELLED" | "INVALID_STATE" | "INVALID_IMEI" | "INVALID_CAP" | "ACCOUNT_UNAVAILABLE" | "OPERATION_NOT_SUPPORTED" | "ALREADY_ACTIVATED" | "CARD_COOLDOWN" | "REBIND_LIMIT";
+                        code: "COST_OVER_BUDGET" | "NO_CARDS" | "TOO_MANY_CARDS" | "CARDS_UNKNOWN" | "CARD_CANCELLED" | "INVALID_STATE" | "INVALID_IMEI" | "INVALID_CAP" | "ACCOUNT_UNAVAILABLE" | "OPERATION_NOT_SUPPORTED" | "ALREADY_ACTIVATED" | "CARD_COOLDOWN" | "REBIND_LIMIT";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -3461,6 +3994,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3514,6 +4049,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3545,6 +4082,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3576,6 +4115,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3588,6 +4129,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "OPERATION_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -3607,6 +4181,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3676,6 +4252,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3707,6 +4285,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3738,6 +4318,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3769,6 +4351,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3800,6 +4384,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3812,6 +4398,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -3831,6 +4450,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3885,6 +4506,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3916,6 +4539,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3947,6 +4572,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -3959,6 +4586,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "IMPORT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -3978,6 +4638,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4032,6 +4694,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4063,6 +4727,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4094,6 +4760,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4106,6 +4774,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "IMPORT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -4125,6 +4826,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4176,6 +4879,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4207,6 +4912,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4219,6 +4926,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "AUTH_MISSING" | "AUTH_INVALID";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -4238,6 +4978,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4309,6 +5051,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4340,6 +5084,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4371,6 +5117,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4402,6 +5150,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4433,6 +5183,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4445,6 +5197,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "KIND_NOT_SUPPORTED" | "CARDS_NOT_IN_ACCOUNT";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -4464,6 +5249,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4521,6 +5308,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4552,6 +5341,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4583,6 +5374,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4595,6 +5388,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "CURSOR_EXPIRED";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -4614,6 +5440,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4687,6 +5515,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4718,6 +5548,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4730,6 +5562,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "AUTH_MISSING" | "AUTH_INVALID";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -4749,6 +5614,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4844,6 +5711,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4875,6 +5744,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4906,6 +5777,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4937,6 +5810,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -4949,6 +5824,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -4968,6 +5876,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -5041,6 +5951,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -5072,6 +5984,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -5103,6 +6017,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -5115,6 +6031,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "WEBHOOK_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -5134,6 +6083,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -5185,6 +6136,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -5216,6 +6169,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -5247,6 +6202,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -5259,6 +6216,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "WEBHOOK_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -5278,6 +6268,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -5334,6 +6326,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -5365,6 +6359,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -5396,6 +6392,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -5408,6 +6406,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "WEBHOOK_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -5427,6 +6458,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -5500,6 +6533,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -5531,6 +6566,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -5562,6 +6599,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -5574,6 +6613,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "WEBHOOK_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -5593,6 +6665,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -5673,6 +6747,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -5704,6 +6780,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -5735,6 +6813,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */
@@ -5747,6 +6827,39 @@ export interface operations {
                         known?: string[];
                         /** @enum {string} */
                         code: "WEBHOOK_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Problem: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @example https://simgate.dev/problems/validation-failed */
+                        type: string;
+                        /** @example Bad Request */
+                        title: string;
+                        status: number;
+                        /** @description A human message */
+                        detail: string;
+                        /** @description The request path */
+                        instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
+                        /** @description The input field at fault, e.g. query.platform */
+                        field?: string;
+                        /** @description Each failed check (VALIDATION_FAILED) */
+                        errors?: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                        /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
+                        known?: string[];
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
                     };
                 };
             };
@@ -5766,6 +6879,8 @@ export interface operations {
                         detail: string;
                         /** @description The request path */
                         instance: string;
+                        /** @description The request id (X-Request-Id), as in the access log */
+                        requestId?: string;
                         /** @description The input field at fault, e.g. query.platform */
                         field?: string;
                         /** @description Each failed check (VALIDATION_FAILED) */

@@ -158,7 +158,7 @@ export const cardUsage = defineRoute({
   params: iccidParam,
   query: usageQuery,
   responses: { 200: z.discriminatedUnion('granularity', [CycleUsage, DailyUsage]).openapi('CardUsage') },
-  problems: { ...notFound, 422: ['CARRIER_NOT_SUPPORTED', 'CARRIER_REJECTED'], 502: ['CARRIER_RATE_LIMITED', 'CARRIER_AUTH_EXPIRED', 'CARRIER_TRANSIENT', 'CARRIER_UNAVAILABLE'] },
+  problems: { ...notFound, 422: ['COST_OVER_BUDGET', 'CARRIER_NOT_SUPPORTED', 'CARRIER_REJECTED'], 502: ['CARRIER_RATE_LIMITED', 'CARRIER_AUTH_EXPIRED', 'CARRIER_TRANSIENT', 'CARRIER_UNAVAILABLE'] },
 });
 
 export const cardDiagnosis = defineRoute({

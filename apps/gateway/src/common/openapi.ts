@@ -37,8 +37,8 @@ export function defineRoute<const S extends RouteSpec>(spec: S): S {
 
 /** Codes every route can answer besides its own (rate limits and the like go here). */
 export const COMMON_PROBLEMS: ProblemCodes = { 500: ['INTERNAL'] };
-/** Codes of every `/v1` route (the API key). */
-export const AUTH_PROBLEMS: ProblemCodes = { 401: ['AUTH_MISSING', 'AUTH_INVALID'] };
+/** Codes of every `/v1` route: the API key, its budgets and the failed-authentication block (docs/operations.md, "Protecting the API"). */
+export const AUTH_PROBLEMS: ProblemCodes = { 401: ['AUTH_MISSING', 'AUTH_INVALID'], 429: ['RATE_LIMITED'] };
 /** Codes of every route taking a JSON body. */
 export const BODY_PROBLEMS: ProblemCodes = { 400: ['MALFORMED_REQUEST'], 413: ['PAYLOAD_TOO_LARGE'] };
 
@@ -55,6 +55,7 @@ const problemFields = {
   status: z.number().int(),
   detail: z.string().openapi({ description: 'A human message' }),
   instance: z.string().openapi({ description: 'The request path' }),
+  requestId: z.string().optional().openapi({ description: 'The request id (X-Request-Id), as in the access log' }),
   field: z.string().optional().openapi({ description: 'The input field at fault, e.g. query.platform' }),
   errors: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })).optional().openapi({ description: 'Each failed check (VALIDATION_FAILED)' }),
   known: z.array(z.string()).optional().openapi({ description: 'The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT)' }),
