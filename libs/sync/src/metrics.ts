@@ -36,7 +36,7 @@ export class SimgateMetrics {
   readonly cardsProcessed = this.counter('simgate_sync_cards_processed_total', [...ACCOUNT, 'kind', 'result'],
     'Cards processed by sync jobs, by result: written (new or changed), unchanged, failed (recorded on the card).');
   readonly sweepEta = this.gauge('simgate_sync_sweep_eta_seconds', [...ACCOUNT, 'kind'],
-    "Seconds until a running sweep ends at the account's quota (cards ahead x requests per card / requests per second); only while it runs.");
+    "Seconds until a running sweep ends at the account's quota (cards ahead x requests per card / requests per second); 0 when none runs.");
   readonly quotaLoad = this.gauge('simgate_sync_quota_load', [...ACCOUNT],
     "Share of the account's quota the configured intervals need for its cards (status, usage, inventory): above 1 they cannot be met.");
   readonly shortestInterval = this.gauge('simgate_sync_interval_shortest_seconds', [...ACCOUNT, 'kind'],

@@ -158,7 +158,8 @@ export function sweepRate(limiter: AccountLimiter, accountId: string, cps: reado
 }
 
 /**
- * The gauges `simgate_sync_sweep_eta_seconds` (running card sweeps only), `simgate_sync_quota_load` and
+ * The gauges `simgate_sync_sweep_eta_seconds` (0 for a card kind not running; absent while a running sweep's total
+ * is unknown), `simgate_sync_quota_load` and
  * `simgate_sync_interval_shortest_seconds`, from the checkpoints and the card counts at most every `everyMs`.
  */
 export function registerProgressCollector(
@@ -189,9 +190,14 @@ export function registerProgressCollector(
         if (k.shortestIntervalSeconds !== null) metrics.shortestInterval.set({ ...rt.labels, kind: k.kind }, k.shortestIntervalSeconds);
         else metrics.shortestInterval.remove({ ...rt.labels, kind: k.kind });
       }
-      for (const cp of cps.filter((c) => c.accountId === id)) {
+      for (const kind of CARD_KINDS) {
+        const cp = cps.find((c) => c.accountId === id && c.kind === kind);
+        if (cp?.state !== 'running') {
+          metrics.sweepEta.set({ ...rt.labels, kind }, 0);
+          continue;
+        }
         const p = await sweepProgress(store, rt, cp, counts.get(id), sweepRate(limiter, id, cps));
-        if (p?.etaSeconds !== null && p?.etaSeconds !== undefined) metrics.sweepEta.set({ ...rt.labels, kind: cp.kind }, p.etaSeconds);
+        if (p?.etaSeconds !== null && p?.etaSeconds !== undefined) metrics.sweepEta.set({ ...rt.labels, kind }, p.etaSeconds);
       }
     }
   });
