@@ -512,6 +512,19 @@ export interface components {
              */
             asOf: string | null;
         } | null;
+        /** @description Per date: CARRIER (the carrier states it), RULE (domain rule on dates the carrier states and values the account declares), ESTIMATED (rests on a default or an estimate); null when the date is null */
+        ForecastBasis: {
+            /** @enum {string|null} */
+            openedAt: "CARRIER" | "ESTIMATED" | null;
+            /** @enum {string|null} */
+            testEndsAt: "CARRIER" | "RULE" | "ESTIMATED" | null;
+            /** @enum {string|null} */
+            forcedActivationAt: "CARRIER" | "RULE" | "ESTIMATED" | null;
+            /** @enum {string|null} */
+            expiresAt: "CARRIER" | "RULE" | "ESTIMATED" | null;
+            /** @enum {string|null} */
+            cancellationAt: "CARRIER" | "RULE" | "ESTIMATED" | null;
+        };
         Card: {
             /** @example 89860012345678901238 */
             iccid: string;
@@ -552,6 +565,12 @@ export interface components {
             activatedAt: string | null;
             /**
              * Format: date-time
+             * @description The opening (开户) the forecast counts from: the carrier's date, or (1NCE, which gives none) simgate's first sight of a card never activated; `forecast.basis.openedAt` says which
+             * @example 2026-12-01T00:00:00.000+08:00
+             */
+            openedAt: string | null;
+            /**
+             * Format: date-time
              * @example 2026-12-01T00:00:00.000+08:00
              */
             expiresAt: string | null;
@@ -566,7 +585,7 @@ export interface components {
              * @example 2026-12-01T00:00:00.000+08:00
              */
             usageSyncedAt: string | null;
-            /** @description Lifecycle dates in the platform zone (domain rules); `basis` says where each comes from */
+            /** @description Lifecycle dates in the platform zone (domain rules, docs/architecture.md); `basis` says where each comes from */
             forecast: {
                 /**
                  * Format: date-time
@@ -588,6 +607,12 @@ export interface components {
                  * @example 2026-12-01T00:00:00.000+08:00
                  */
                 cancellationAt: string | null;
+                /**
+                 * @description The test period ends by time (opening + test months) or by volume (6 MB used)
+                 * @enum {string|null}
+                 */
+                testEndsBy: "TIME" | "VOLUME" | null;
+                basis: components["schemas"]["ForecastBasis"];
             };
             syncError: {
                 [key: string]: unknown;
@@ -2835,6 +2860,7 @@ export interface operations {
                         /** @enum {string} */
                         verdict: "PASS" | "FAIL" | "WARN" | "INFO";
                         checks: {
+                            /** @description The step of the troubleshooting checklist (1–8) the check belongs to; several checks can share a step */
                             step: number;
                             check: string;
                             /** @enum {string} */

@@ -43,6 +43,7 @@ export const usageQuery = z
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
 
 const reason = z.nativeEnum(SuspendReason);
+const DateBasis = z.enum(['CARRIER', 'RULE', 'ESTIMATED']).nullable();
 const Recovery = z.object({ actor: z.string(), action: z.string(), resumeAllowed: z.boolean(), liftsAtNextCycle: z.boolean(), recoverable: z.boolean() });
 
 export const CurrentUsage = z
@@ -67,14 +68,26 @@ export const Card = z
     plan: z.record(z.unknown()).nullable(),
     poolId: z.string().nullable(),
     activatedAt: nzoned,
+    openedAt: nzoned.openapi({ description: "The opening (开户) the forecast counts from: the carrier's date, or (1NCE, which gives none) simgate's first sight of a card never activated; `forecast.basis.openedAt` says which" }),
     expiresAt: nzoned,
     usage: CurrentUsage.nullable(),
     statusSyncedAt: nzoned,
     usageSyncedAt: nzoned,
     forecast: z
-      .object({ testEndsAt: nzoned, forcedActivationAt: nzoned, expiresAt: nzoned, cancellationAt: nzoned })
-      .passthrough()
-      .openapi({ description: 'Lifecycle dates in the platform zone (domain rules); `basis` says where each comes from' }),
+      .object({
+        testEndsAt: nzoned,
+        forcedActivationAt: nzoned,
+        expiresAt: nzoned,
+        cancellationAt: nzoned,
+        testEndsBy: z.enum(['TIME', 'VOLUME']).nullable().openapi({ description: 'The test period ends by time (opening + test months) or by volume (6 MB used)' }),
+        basis: z
+          .object({ openedAt: z.enum(['CARRIER', 'ESTIMATED']).nullable(), testEndsAt: DateBasis, forcedActivationAt: DateBasis, expiresAt: DateBasis, cancellationAt: DateBasis })
+          .openapi('ForecastBasis', {
+            description:
+              "Per date: CARRIER (the carrier states it), RULE (domain rule on dates the carrier states and values the account declares), ESTIMATED (rests on a default or an estimate); null when the date is null",
+          }),
+      })
+      .openapi({ description: 'Lifecycle dates in the platform zone (domain rules, docs/architecture.md); `basis` says where each comes from' }),
     syncError: z.record(z.unknown()).nullable(),
   })
   .openapi('Card');
@@ -168,7 +181,7 @@ export const cardDiagnosis = defineRoute({
     200: z.object({
       iccid: z.string(),
       verdict: z.enum(['PASS', 'FAIL', 'WARN', 'INFO']),
-      checks: z.array(z.object({ step: z.number().int(), check: z.string(), result: z.enum(['PASS', 'FAIL', 'WARN', 'INFO']), detail: z.string(), action: z.string().nullable() })),
+      checks: z.array(z.object({ step: z.number().int().min(1).max(8).openapi({ description: "The step of the troubleshooting checklist (1–8) the check belongs to; several checks can share a step" }), check: z.string(), result: z.enum(['PASS', 'FAIL', 'WARN', 'INFO']), detail: z.string(), action: z.string().nullable() })),
     }),
   },
   problems: notFound,
