@@ -28,6 +28,7 @@ interface CardJson {
   openedAt: string | null;
   expiresAt: string | null;
   usage: { remainingBytes: number | null } | null;
+  recovery: { action: string; liftsAtNextCycle: boolean } | null;
   forecast: Record<'testEndsAt' | 'testEndsBy' | 'forcedActivationAt' | 'expiresAt' | 'cancellationAt', string | null> & { basis: unknown };
 }
 
@@ -98,6 +99,9 @@ describe.each(FLEETS)('every card of the bundled simulators, $name: forecast and
       const got = v ? { openedAt: v.openedAt, testEndsAt: v.forecast.testEndsAt, testEndsBy: v.forecast.testEndsBy, forcedActivationAt: v.forecast.forcedActivationAt, expiresAt: v.forecast.expiresAt, cancellationAt: v.forecast.cancellationAt, basis: v.forecast.basis } : null;
       if (JSON.stringify(got) !== JSON.stringify(want)) mismatches.push({ iccid: c.iccid, platform: c.platform, status: c.status, raw: c.rawStatus, got, want });
       if (v && v.expiresAt !== v.forecast.expiresAt) mismatches.push({ iccid: c.iccid, expiresAt: v.expiresAt, forecast: v.forecast.expiresAt });
+      // The card's recovery: the 90-day cancellation only for Chinese carriers; a lifetime volume never lifts at the next cycle.
+      if (v?.recovery && !PLATFORM_FACTS[c.platform].chinese && /90/.test(v.recovery.action)) mismatches.push({ iccid: c.iccid, recovery: v.recovery });
+      if (v?.recovery && c.plan?.kind === 'LIFETIME' && v.recovery.liftsAtNextCycle) mismatches.push({ iccid: c.iccid, recovery: v.recovery });
     }
     expect(mismatches.slice(0, 5)).toEqual([]);
     expect(mismatches.length).toBe(0);

@@ -36,6 +36,21 @@ describe('cardView', () => {
     expect(cardView(card(), null, { manifest: undefined, now }).recovery).toBeNull();
   });
 
+  it('recovery where domain.md §2 does not hold: no 90-day cancellation overseas, a lifetime volume does not come back next cycle', () => {
+    const overseas = { carrier: Carrier.OVERSEAS, platform: 'intl-1nce' };
+    const expired = cardView(card({ ...overseas, status: CardStatus.DEACTIVATED, suspendReason: SuspendReason.PLAN_EXPIRED, suspendReasons: [SuspendReason.PLAN_EXPIRED] }), null, { manifest: undefined, now });
+    expect(expired.recovery!.action).not.toMatch(/90/);
+    expect(expired.recovery!.action).toMatch(/does not cancel an expired card automatically/);
+    const lifetime = { kind: 'LIFETIME', name: null, totalBytes: 500, termMonths: null } as StoredCard['plan'];
+    const used = cardView(card({ ...overseas, plan: lifetime, status: CardStatus.SUSPENDED, suspendReason: SuspendReason.OVER_QUOTA, suspendReasons: [SuspendReason.OVER_QUOTA] }), null, { manifest: undefined, now });
+    expect(used.recovery).toMatchObject({ liftsAtNextCycle: false, action: expect.stringMatching(/does not reset/) });
+    // A Chinese card keeps domain.md's rows: cancelled 90 days after expiry; over quota until the next cycle.
+    const cn = cardView(card({ status: CardStatus.DEACTIVATED, suspendReason: SuspendReason.PLAN_EXPIRED, suspendReasons: [SuspendReason.PLAN_EXPIRED] }), null, { manifest: undefined, now });
+    expect(cn.recovery!.action).toBe(recoveryOf(SuspendReason.PLAN_EXPIRED).action);
+    const monthly = cardView(card({ status: CardStatus.SUSPENDED, suspendReason: SuspendReason.OVER_QUOTA, suspendReasons: [SuspendReason.OVER_QUOTA] }), null, { manifest: undefined, now });
+    expect(monthly.recovery!.liftsAtNextCycle).toBe(true);
+  });
+
   // Hand-written from domain.md §1 (no code under test): the fixture opened 2024-12-01 08:00 Shanghai (00:00 UTC),
   // activated 2025-01-31 11:04:05.678 Shanghai (03:04:05.678 UTC), a 12-month plan stated by the carrier.
   const DATES: [Carrier, CardStatus, Record<string, unknown>][] = [

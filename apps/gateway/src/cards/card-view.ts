@@ -1,12 +1,13 @@
 import {
   CardStatus,
   RECOVERY,
+  SuspendReason,
+  defaultPlatformLifecycle,
   explainLifecycle,
   usageVisible,
   zoneOf,
   type AccountLifecycle,
   type AdapterManifest,
-  type SuspendReason,
 } from '@simgate/core';
 import type { Checkpoint, StoredCard, StoredUsage } from '@simgate/store';
 import { fastIsoInZone } from './zoned-iso';
@@ -38,6 +39,30 @@ const RECOVERY_VIEWS = new Map(
 );
 const recoveryView = (reason: SuspendReason) => RECOVERY_VIEWS.get(reason) ?? null;
 
+/** Where domain.md's recovery of a reason does not hold for the card's platform or plan. */
+const EXPIRED_NOT_CANCELLED = Object.freeze({
+  ...RECOVERY_VIEWS.get(SuspendReason.PLAN_EXPIRED)!,
+  action: 'Renew (extend) the plan with the carrier; this carrier does not cancel an expired card automatically.',
+});
+const LIFETIME_USED_UP = Object.freeze({
+  ...RECOVERY_VIEWS.get(SuspendReason.OVER_QUOTA)!,
+  action: "The plan's lifetime volume is used up and does not reset at a new cycle: add volume (top up) with the carrier.",
+  liftsAtNextCycle: false,
+});
+
+/**
+ * The recovery of a card's primary reason: domain.md §2's, except the 90-day cancellation on platforms without it
+ * and "back next cycle" for a lifetime volume (1NCE).
+ */
+function recoveryOf(card: StoredCard, manifest: AdapterManifest | undefined) {
+  const reason = card.suspendReason;
+  if (!reason) return null;
+  const cancels = (manifest?.lifecycle ?? defaultPlatformLifecycle(card.carrier)).cancellationDays !== null;
+  if (reason === SuspendReason.PLAN_EXPIRED && !cancels) return EXPIRED_NOT_CANCELLED;
+  if (reason === SuspendReason.OVER_QUOTA && card.plan?.kind === 'LIFETIME') return LIFETIME_USED_UP;
+  return recoveryView(reason);
+}
+
 /** A card as the console sees it (the fixed shape of issue "Console REST API"). Times carry the platform's offset. */
 export function cardView(card: StoredCard, usage: StoredUsage | null, ctx: CardContext) {
   const zone = zoneOf(card, ctx.manifest);
@@ -56,7 +81,7 @@ export function cardView(card: StoredCard, usage: StoredUsage | null, ctx: CardC
     status: card.status,
     suspendReason: card.suspendReason,
     suspendReasons: card.suspendReasons,
-    recovery: card.suspendReason ? recoveryView(card.suspendReason) : null,
+    recovery: recoveryOf(card, ctx.manifest),
     rawStatus: card.rawStatus || null,
     rawReason: card.rawReason,
     plan: card.plan,
