@@ -65,10 +65,14 @@ export class InboundBudgets {
     this.authFailures = limiter(redis, `${prefix}:in`, 'authfail', config.authFailures);
   }
 
-  /** The address is blocked after too many failed authentications: seconds until it may try again, or null. */
-  async blockedFor(address: string): Promise<number | null> {
+  /**
+   * The address's failed authentications in the window, and whether it is blocked for them (seconds until it may
+   * try again, else null).
+   */
+  async failuresOf(address: string): Promise<{ failures: number; blockedSeconds: number | null }> {
     const r = await this.authFailures.get(address);
-    return r && r.consumedPoints > this.config.authFailures.points ? seconds(r.msBeforeNext) : null;
+    if (!r) return { failures: 0, blockedSeconds: null };
+    return { failures: r.consumedPoints, blockedSeconds: r.consumedPoints > this.config.authFailures.points ? seconds(r.msBeforeNext) : null };
   }
 
   /** Counts a failed authentication; the failure that reaches the limit blocks the address. */

@@ -5,7 +5,7 @@ import { Problem, sendProblem } from '../common/problem';
 import type { GatewayOptions } from '../tokens';
 import { InboundBudgets } from './budgets';
 import { Protection } from './protection';
-import { accessLog, requestContext } from './request-context';
+import { requestContext } from './request-context';
 
 /**
  * Inbound protection and observability of the console API, assembled once per gateway app: the Nest guard and
@@ -34,8 +34,7 @@ export const QUEUE_DASHBOARD_PATH = '/queues';
 export async function installProtection(app: NestExpressApplication, sg: Simgate, options: GatewayOptions): Promise<void> {
   const cfg = sg.config.protection;
   app.set('trust proxy', cfg.trustProxy);
-  app.use(requestContext(sg.metrics));
-  if (cfg.accessLog) app.use(accessLog(sg.logger));
+  app.use(requestContext(sg.metrics, cfg.accessLog ? sg.logger : null));
   if (cfg.queueDashboard && sg.queue instanceof BullJobQueue) {
     const [{ createBullBoard }, { BullAdapter }, { ExpressAdapter }] = await Promise.all([
       import('@bull-board/api'),

@@ -28,8 +28,9 @@ export class Protection {
   /** The key id of a good key, or a 401 / 429 problem. `basic`: the key may come as the password of Basic auth (browsers). */
   async authenticate(req: Request, res: Response, basic = false): Promise<string> {
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    if (this.budgets) {
-      const blocked = await this.budgets.blockedFor(address);
+    const known = this.budgets ? await this.budgets.failuresOf(address) : null;
+    if (known) {
+      const blocked = known.blockedSeconds;
       if (blocked !== null) {
         this.metrics.httpRateLimited.inc({ budget: 'auth_block' });
         res.setHeader('Retry-After', String(blocked));
@@ -44,7 +45,8 @@ export class Protection {
       await this.budgets?.failed(address);
       throw new Problem(401, 'AUTH_INVALID', 'the API key is not valid');
     }
-    await this.budgets?.succeeded(address);
+    // Only an address with failures on record has any to forget (no write for every good request).
+    if (known?.failures) await this.budgets?.succeeded(address);
     const key = /^Bearer\s+(\S+)/i.exec(header!)![1];
     const keyId = this.keys.get(key)!;
     (res.locals as { keyId?: string }).keyId = keyId;
