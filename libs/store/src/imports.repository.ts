@@ -2,7 +2,7 @@ import type { CardRef } from '@simgate/core';
 import { canonicalJson } from './canonical';
 import type { CardSource, CardsRepository } from './cards.repository';
 import { col, fromRow, type RowOf } from './columns';
-import type { Db } from './db';
+import type { Db, Queryable } from './db';
 import type { EventsRepository } from './events.repository';
 
 /**
@@ -167,13 +167,8 @@ export class ImportsRepository {
       const cur = await tx.query<{ chunks_done: number; state: string }>(`SELECT chunks_done, state FROM imports WHERE id = $1 FOR UPDATE`, [importId]);
       const row = cur.rows[0];
       if (!row || row.state !== 'running' || row.chunks_done !== seq) return null;
-      const known = rows.length
-        ? await tx.query<{ iccid: string }>(`SELECT iccid FROM cards WHERE iccid = ANY($1::text[]) AND account_id <> $2`, [rows.map((r) => r.iccid), src.accountId])
-        : { rows: [] };
-      const foreign = new Set(known.rows.map((k) => k.iccid));
-      const mine = rows.filter((r) => !foreign.has(r.iccid));
-      const refused = [...rejected, ...rows.filter((r) => foreign.has(r.iccid)).map((r) => ({ line: r.line, value: r.iccid, problem: FOREIGN_CARD_PROBLEM }))];
-      const { inserted, events } = await this.cards.importRefsIn(tx, src, mine, at);
+      const { inserted, accepted, foreign, events } = await this.writeRows(tx, src, rows, at);
+      const refused = [...rejected, ...foreign];
       if (refused.length) {
         await tx.query(
           `INSERT INTO import_rejected (import_id, line, value, problem)
@@ -185,13 +180,44 @@ export class ImportsRepository {
       await tx.query(
         `UPDATE imports SET chunks_done = chunks_done + 1, rows_read = rows_read + $2, accepted = accepted + $3, inserted = inserted + $4,
            rejected = rejected + $5, updated_at = $6 WHERE id = $1`,
-        [importId, rows.length + rejected.length, mine.length, inserted, refused.length, at],
+        [importId, rows.length + rejected.length, accepted, inserted, refused.length, at],
       );
-      return { counts: { inserted, accepted: mine.length, rejected: refused.length }, events };
+      return { counts: { inserted, accepted, rejected: refused.length }, events };
     });
     if (!out) return null;
     this.events.committed(out.events);
     return out.counts;
+  }
+
+  /**
+   * Writes valid rows of an order list as the account's cards in one transaction, outside any import job (a list
+   * small enough to import within its request): the rows of cards known in another account come back as rejected.
+   */
+  async importRows(src: CardSource, rows: readonly (CardRef & { line: number })[], at: Date): Promise<{ inserted: number; accepted: number; foreign: RejectedImportRow[] }> {
+    const out = await this.db.transaction((tx) => this.writeRows(tx, src, rows, at));
+    this.events.committed(out.events);
+    return { inserted: out.inserted, accepted: out.accepted, foreign: out.foreign };
+  }
+
+  /** The cards of valid rows, in `tx`: new ones inserted, those known in another account refused (never moved). */
+  private async writeRows(tx: Queryable, src: CardSource, rows: readonly (CardRef & { line: number })[], at: Date) {
+    const known = rows.length
+      ? await tx.query<{ iccid: string }>(`SELECT iccid FROM cards WHERE iccid = ANY($1::text[]) AND account_id <> $2`, [rows.map((r) => r.iccid), src.accountId])
+      : { rows: [] };
+    const taken = new Set(known.rows.map((k) => k.iccid));
+    const mine = rows.filter((r) => !taken.has(r.iccid));
+    const foreign = rows.filter((r) => taken.has(r.iccid)).map((r) => ({ line: r.line, value: r.iccid, problem: FOREIGN_CARD_PROBLEM }));
+    const { inserted, events } = await this.cards.importRefsIn(tx, src, mine, at);
+    return { inserted, accepted: mine.length, foreign, events };
+  }
+
+  /** Deletes the imports that ended before `before`, with their rejected rows; returns how many. */
+  async prune(before: Date): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const r = await tx.query<{ id: string }>(`DELETE FROM imports WHERE state IN ('completed', 'failed') AND finished_at < $1 RETURNING id`, [before]);
+      if (r.rows.length) await tx.query(`DELETE FROM import_rejected WHERE import_id = ANY($1::text[])`, [r.rows.map((x) => x.id)]);
+      return r.rows.length;
+    });
   }
 
   /** Ends an import: completed (every chunk written) or failed (with its error); its chunks are deleted. */

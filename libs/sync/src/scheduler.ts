@@ -4,6 +4,9 @@ import type { CarrierRuntime } from './runtime';
 import type { Logger, SyncEngine } from './sync-engine';
 import { SYNC_LATE_EVERY_MS } from './sync-late';
 
+/** Ended imports (and their rejected rows) are kept this long. */
+export const IMPORT_RETENTION_DAYS = 30;
+
 /**
  * Schedules: every account gets a full sync at start (inventory, which chains status, usage and pools;
  * plus orders), then each kind again at its interval. Several workers may run the scheduler: a sweep
@@ -35,6 +38,13 @@ export class SyncScheduler {
     return n;
   }
 
+  /** Deletes the imports that ended more than IMPORT_RETENTION_DAYS ago, with their rejected rows (docs/api.md, "Imports"). */
+  async pruneImports(): Promise<number> {
+    const n = await this.store.imports.prune(new Date(this.now().getTime() - IMPORT_RETENTION_DAYS * 86_400_000));
+    if (n) this.logger.info({ imports: n, retentionDays: IMPORT_RETENTION_DAYS }, 'imports pruned');
+    return n;
+  }
+
   async kickOff(): Promise<void> {
     for (const rt of this.runtime.all()) {
       await this.engine.requestSweep(rt.account.id, 'inventory', 'start');
@@ -46,6 +56,9 @@ export class SyncScheduler {
   install(add: (name: string, ms: number, fn: () => void) => void): void {
     add('events:prune', 3600_000, () => {
       this.pruneEvents().catch((e: unknown) => this.logger.error({ err: String(e) }, 'pruning events failed'));
+    });
+    add('imports:prune', 3600_000, () => {
+      this.pruneImports().catch((e: unknown) => this.logger.error({ err: String(e) }, 'pruning imports failed'));
     });
     const late = this.lateness;
     if (late) {

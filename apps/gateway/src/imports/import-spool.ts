@@ -12,19 +12,26 @@ import { StringDecoder } from 'node:string_decoder';
 /** Data rows per stored chunk: one chunk is one transaction of the import job. */
 export const CHUNK_ROWS = 5000;
 
-/** The lines of a byte stream (LF or CRLF), without their line ends; counts the bytes read. */
+/** The lines of a byte stream (LF or CRLF), without their line ends; counts the bytes read. Linear in the input. */
 export async function* linesOf(input: AsyncIterable<Buffer | string>, counter: { bytes: number }): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
-  let rest = '';
+  const strip = (l: string) => (l.endsWith('\r') ? l.slice(0, -1) : l);
+  // The start of a line whose end has not arrived yet, in pieces (joined once, when it ends).
+  let pending: string[] = [];
   for await (const chunk of input) {
     counter.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-    const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
-    const parts = text.split('\n');
-    rest = parts.pop()!;
-    for (const p of parts) yield p.endsWith('\r') ? p.slice(0, -1) : p;
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      const piece = text.slice(start, end);
+      yield strip(pending.length ? pending.join('') + piece : piece);
+      pending = [];
+      start = end + 1;
+    }
+    if (start < text.length) pending.push(text.slice(start));
   }
-  const last = rest + decoder.end();
-  if (last) yield last.endsWith('\r') ? last.slice(0, -1) : last;
+  const last = pending.join('') + decoder.end();
+  if (last) yield strip(last);
 }
 
 /** The head of a list: its first lines up to the first data row past `maxRows` (`more`), and the rows among them. */

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { readOrderList, type Simgate } from '@simgate/sync';
-import type { ImportRecord } from '@simgate/store';
+import type { ImportRecord, RejectedImportRow } from '@simgate/store';
 import type { Request, Response } from 'express';
 import { Readable, Transform } from 'node:stream';
 import { ApiRoute } from '../common/openapi';
@@ -107,16 +107,14 @@ export class ImportController {
     const rt = this.sg.runtime.get(id);
     const src = { accountId: id, platform: rt.manifest.id, carrier: rt.manifest.carrier };
     let inserted = 0;
-    const foreignRows: { line: number; value: string; problem: string }[] = [];
+    const foreignRows: RejectedImportRow[] = [];
     const report = await readOrderList(
       Readable.from(lines.map((l) => `${l}\n`)),
       async (rows) => {
-        // A card already known in another account is not moved by an import.
-        const known = await this.sg.store.cards.getMany(rows.map((r) => r.iccid));
-        const foreign = new Set(known.filter((c) => c.accountId !== id).map((c) => c.iccid));
-        const mine = rows.filter((r) => !foreign.has(r.iccid));
-        for (const r of rows) if (foreign.has(r.iccid)) foreignRows.push({ line: r.line, value: r.iccid, problem: 'card belongs to another account' });
-        inserted += (await this.sg.store.cards.importRefs(src, mine, clockOf(this.options)())).inserted;
+        // A card already known in another account is not moved by an import: its row is rejected.
+        const w = await this.sg.store.imports.importRows(src, rows, clockOf(this.options)());
+        inserted += w.inserted;
+        foreignRows.push(...w.foreign);
       },
       { maxRows: MAX_IMPORT_ROWS },
     ).catch((e: unknown) => {

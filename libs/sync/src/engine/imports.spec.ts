@@ -131,6 +131,19 @@ describe.each(backends())('import jobs on $name', (backend) => {
     expect((await store.cards.get(ic[0]))!.accountId).toBe(other.id);
   });
 
+  it('ended imports are pruned with their rejected rows after the retention; unfinished ones never', async () => {
+    const ic = fakeIccids('8986', n + 1, 1);
+    const old = await queued([[ic[0], 'bad']]);
+    await old.run(1); // finished at T
+    const open = await queued([['also bad']]); // still queued
+    expect(await store.imports.rejectedRows(old.id, 0, 10)).toHaveLength(1);
+    expect(await store.imports.prune(T)).toBe(0); // finished at T, not before
+    expect(await store.imports.prune(new Date(T.getTime() + 1))).toBeGreaterThanOrEqual(1);
+    expect(await store.imports.get(old.id)).toBeNull();
+    expect(await store.imports.rejectedRows(old.id, 0, 10)).toEqual([]);
+    expect((await store.imports.get(open.id))!.state).toBe('queued');
+  });
+
   it('orphan chunks of an upload that broke off are pruned; an import is not', async () => {
     await store.imports.putChunk('imp_orphan', { seq: 0, firstLine: 1, body: 'x' });
     const { id } = await queued([['y']]);
