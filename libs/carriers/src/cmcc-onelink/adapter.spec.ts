@@ -77,7 +77,7 @@ describe('registration', () => {
   });
 
   it('options: defaults applied, concurrency and page size capped, invalid values refused naming the account', () => {
-    expect(makeAdapter().options).toEqual({ groupIds: [], basicInfo: 'auto', concurrency: 4, memberPageSize: 50 });
+    expect(makeAdapter().options).toEqual({ groupIds: [], basicInfo: 'auto', concurrency: 4, memberPageSize: 50, lifecycle: {} });
     expect(makeAdapter({ concurrency: 99, memberPageSize: 80, groupIds: ['G1'] }).options).toMatchObject({ concurrency: 10, memberPageSize: 50, groupIds: ['G1'] });
     for (const bad of [{ basicInfo: 'sometimes' }, { concurrency: 0 }, { groupIds: [''] }, { groupIDs: ['G1'] }]) {
       expect(() => makeAdapter(bad)).toThrow(/account 'cmcc-main', options/);

@@ -52,7 +52,7 @@ describe('ctcc-cmp platform', () => {
   });
 
   it('declares its options as a schema: defaults applied, a bad option refused naming the account and the option', () => {
-    expect(platform.manifest.options?.safeParse({})).toEqual({ success: true, data: { planMb: null, cardKey: 'iccid' } });
+    expect(platform.manifest.options?.safeParse({})).toEqual({ success: true, data: { planMb: null, cardKey: 'iccid', lifecycle: {} } });
     expect(() => connect({ planMb: '100' })).toThrow(/account 'ctcc-main', options\.planMb/);
     expect(() => connect({ cardKey: 'imsi' })).toThrow(Rejected);
     expect(() => connect({ orderDeadlineHours: 48 })).toThrow(/options: Unrecognized key/);

@@ -54,7 +54,7 @@ describe('registration and manifest', () => {
   });
 
   it('options: defaults applied, invalid values refused naming the account', () => {
-    expect(makeAdapter().options).toEqual({ planMb: null, cycleStartDay: 27, initialModifiedSince: '2000-01-01T00:00:00Z', modifiedSinceOverlapSeconds: 300, pageSize: 50, auditDays: 365, maxAuditPages: 10 });
+    expect(makeAdapter().options).toEqual({ planMb: null, cycleStartDay: 27, initialModifiedSince: '2000-01-01T00:00:00Z', modifiedSinceOverlapSeconds: 300, pageSize: 50, auditDays: 365, maxAuditPages: 10, lifecycle: {} });
     expect(makeAdapter({ planMb: 100, cycleStartDay: 1 }).options).toMatchObject({ planMb: 100, cycleStartDay: 1 });
     for (const bad of [{ planMb: -1 }, { cycleStartDay: 29 }, { pageSize: 51 }, { initialModifiedSince: 'yesterday' }, { planMB: 100 }]) {
       expect(() => makeAdapter(bad)).toThrow(/account 'cucc-main', options/);

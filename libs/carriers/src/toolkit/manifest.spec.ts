@@ -1,6 +1,6 @@
 import { Carrier, naturalMonth, OperationType, UTC, type AdapterManifest } from '@simgate/core';
 import { z } from 'zod';
-import { cappedIntOption, defineManifest, intOption, planMbOption } from './manifest';
+import { cappedIntOption, defineManifest, intOption, lifecycleOption, planMbOption } from './manifest';
 
 /** The fields without a default: what every manifest writes. */
 const minimal = {
@@ -35,6 +35,10 @@ describe('toolkit defineManifest', () => {
       quotas: { account: { points: 10, durationSeconds: 1 }, maxInFlight: null, endpoints: [] },
       cooldowns: { sameCardChangeSeconds: null, rebindsPerMonth: null },
       orderResend: { idempotent: false, pendingCodes: [] },
+      // Overseas defaults (domain.md §1): no opening date stated, the 6-month test period, no silent period, no
+      // automatic cancellation; a 12-month term assumed.
+      lifecycle: { statesOpenedAt: false, statesExpiry: false, testMonths: 6, silentMonths: 0, termMonths: 12, cancellationDays: null, testedRawStatuses: [] },
+      violationRawReasons: [],
     } satisfies Omit<AdapterManifest, 'options'>);
     // No options: an empty schema that refuses every key.
     expect(options.safeParse({}).success).toBe(true);
@@ -80,6 +84,8 @@ describe('toolkit defineManifest', () => {
       'orderProcessing',
       'orderResend',
       'options',
+      'lifecycle',
+      'violationRawReasons',
     ]);
     expect(defineManifest({ ...minimal, capabilities: { ...minimal.capabilities, dailyUsage: false, dailyUsageDays: 7 } }).capabilities.dailyUsage).toBe(false);
   });
@@ -91,6 +97,30 @@ describe('toolkit defineManifest', () => {
     const n = defineManifest({ ...minimal, cooldowns: { sameCardChangeSeconds: 60 }, orderResend: { idempotent: true } });
     expect(n.cooldowns).toEqual({ sameCardChangeSeconds: 60, rebindsPerMonth: null });
     expect(n.orderResend).toEqual({ idempotent: true, pendingCodes: [] });
+  });
+
+  it('lifecycle: the carrier\'s defaults field by field, the values given kept', () => {
+    // Chinese carriers (domain.md §1, §7): opening stated, 3 test months assumed, 6 silent months, 90-day cancellation.
+    const cn = defineManifest({ ...minimal, carrier: Carrier.CTCC, lifecycle: { testedRawStatuses: ['3'], termMonths: 36 } });
+    expect(cn.lifecycle).toEqual({ statesOpenedAt: true, statesExpiry: false, testMonths: 3, silentMonths: 6, termMonths: 36, cancellationDays: 90, testedRawStatuses: ['3'] });
+    const intl = defineManifest({ ...minimal, lifecycle: { statesExpiry: true } });
+    expect(intl.lifecycle).toMatchObject({ statesOpenedAt: false, statesExpiry: true, cancellationDays: null });
+    const regions = [{ pattern: '^\\d{9}2', kind: 'HIGH_RISK_REGION' as const }];
+    expect(defineManifest({ ...minimal, violationRawReasons: regions }).violationRawReasons).toEqual(regions);
+  });
+
+  it('lifecycleOption: every field optional, test months 0–9, unknown keys refused, per plan name', () => {
+    const o = lifecycleOption();
+    expect(o.parse(undefined)).toEqual({});
+    expect(o.parse({ testMonths: 0, silentMonths: 6, termMonths: 36, plans: { 'IOT-36': { termMonths: 36 } } })).toEqual({
+      testMonths: 0,
+      silentMonths: 6,
+      termMonths: 36,
+      plans: { 'IOT-36': { termMonths: 36 } },
+    });
+    for (const bad of [{ testMonths: 10 }, { testMonths: -1 }, { termMonths: 0 }, { testMonths: 1.5 }, { tests: 3 }, { plans: { x: { silentMonths: 3 } } }]) {
+      expect(o.safeParse(bad).success).toBe(false);
+    }
   });
 
   it('gives every manifest its own default arrays', () => {
