@@ -89,6 +89,10 @@ describe.each(backends())('lifecycle upcoming collector on $name', (backend) => 
       ],
       NOW,
     );
+    // 1NCE gives no opening: a card never activated counts its test period from simgate's first sight, here
+    // 2026-05-28 00:00Z → forced 2026-11-28 00:00Z (in 3 days). The same card first seen a week later is too far.
+    await store.cards.upsert(INTL, [card('89440000000000000033', { status: CardStatus.INVENTORY, openedAt: null })], new Date('2026-05-28T00:00:00Z'));
+    await store.cards.upsert(INTL, [card('89440000000000000034', { status: CardStatus.INVENTORY, openedAt: null })], new Date('2026-06-04T00:00:00Z'));
     // An account no longer configured is not exported.
     await store.cards.upsert({ ...CMCC, accountId: 'gone' }, [card('89860000000000000041', { openedAt: new Date('2026-05-10T03:00:00+08:00') })], NOW);
   });
@@ -98,14 +102,14 @@ describe.each(backends())('lifecycle upcoming collector on $name', (backend) => 
     const counts = await countUpcomingLifecycle(store, runtime, NOW);
     expect(Object.fromEntries(counts)).toEqual({
       'cmcc-main': { forced_activation: 1, cancellation: 3 },
-      'intl-main': { forced_activation: 1, cancellation: 0 },
+      'intl-main': { forced_activation: 2, cancellation: 0 },
     });
   });
 
   it('gives the same counts in small pages', async () => {
     const counts = await countUpcomingLifecycle(store, runtime, NOW, 2);
     expect(counts.get('cmcc-main')).toEqual({ forced_activation: 1, cancellation: 3 });
-    expect(counts.get('intl-main')).toEqual({ forced_activation: 1, cancellation: 0 });
+    expect(counts.get('intl-main')).toEqual({ forced_activation: 2, cancellation: 0 });
   });
 
   it('the window moves with the clock: a week later those events are past', async () => {
@@ -126,7 +130,7 @@ describe.each(backends())('lifecycle upcoming collector on $name', (backend) => 
     const second = await metrics.render();
     expect(sample(second, 'cmcc-main', 'forced_activation')).toBe(1);
     expect(sample(second, 'cmcc-main', 'cancellation')).toBe(3);
-    expect(sample(second, 'intl-main', 'forced_activation')).toBe(1);
+    expect(sample(second, 'intl-main', 'forced_activation')).toBe(2);
     expect(second).not.toContain('account="gone"');
     const calls = spy.mock.calls.length;
     clock += 30_000;
