@@ -88,6 +88,31 @@ describe('inbound protection (embedded)', () => {
     });
   });
 
+  describe('behind a trusted proxy (SIMGATE_TRUST_PROXY)', () => {
+    let stack: Stack;
+    let app: NestExpressApplication;
+    let url: string;
+    beforeAll(async () => {
+      // The test's requests come from loopback: as if through a proxy on this machine.
+      stack = await startStack({ cards: 4, worker: false, env: { SIMGATE_AUTH_FAILURES: '3', SIMGATE_AUTH_BLOCK_SECONDS: '600', SIMGATE_TRUST_PROXY: 'loopback' } });
+      ({ app, url } = await startGateway(stack, [KEY]));
+    }, 60_000);
+    afterAll(async () => {
+      await app?.close();
+      await stack?.close();
+    });
+
+    const from = (address: string, key: string) => fetch(`${url}/v1/platforms`, { headers: { authorization: `Bearer ${key}`, 'x-forwarded-for': address } });
+
+    it('counts failures per forwarded client address: one client blocked, another behind the same proxy served', async () => {
+      for (let i = 0; i < 3; i++) expect((await from('203.0.113.7', 'wrong')).status).toBe(401);
+      expect((await from('203.0.113.7', KEY)).status).toBe(429);
+      expect((await from('198.51.100.20', KEY)).status).toBe(200);
+      // The proxy's own address (the TCP peer) is not what was blocked.
+      expect((await call(url, '/v1/platforms')).status).toBe(200);
+    });
+  });
+
   describe('the requests budget per API key', () => {
     let stack: Stack;
     let app: NestExpressApplication;

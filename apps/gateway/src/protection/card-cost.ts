@@ -7,7 +7,8 @@ import type { Request } from 'express';
  * The weight of a route that spends carrier quota: how many cards a request will have read or ordered at the
  * carrier, charged to the key's cards budget before the handler runs. It reads the raw request (the handler
  * validates it afterwards), so it must accept anything: what it cannot make sense of costs nothing, and the
- * handler then refuses it.
+ * handler then refuses it. A well-formed request the handler refuses later (a card in a state its operation
+ * does not fit) has been charged: a client looping on refusals is held back like any other.
  */
 export type CardCost = (req: Request, sg: Simgate) => Promise<number> | number;
 
@@ -26,7 +27,7 @@ const iccidsOf = (x: unknown): string[] => (Array.isArray(x) ? [...new Set(x.fil
 export const syncNowCost: CardCost = async (req, sg) => {
   const b = objectOf(req.body);
   const iccids = iccidsOf(b.iccids);
-  if (!iccids.length || typeof b.accountId !== 'string' || (b.kind !== 'status' && b.kind !== 'usage')) return 0;
+  if (!iccids.length || typeof b.accountId !== 'string' || (b.kind !== 'status' && b.kind !== 'usage') || !sg.runtime.has(b.accountId)) return 0;
   return (await sg.engine.unqueuedCards(b.accountId, b.kind, iccids)).length;
 };
 

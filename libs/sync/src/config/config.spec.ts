@@ -306,3 +306,32 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`environment variable ${name}\\b`));
   });
 });
+
+describe('loadConfig: inbound protection', () => {
+  it('defaults: 600 requests a minute and 50,000 cards an hour per key, 20 failures in 15 minutes block for 15 minutes, no proxy trusted', () => {
+    const p = loadConfig({}).protection;
+    expect(p).toEqual({
+      enabled: true,
+      requests: { points: 600, windowSeconds: 60 },
+      cards: { points: 50_000, windowSeconds: 3600 },
+      authFailures: { points: 20, windowSeconds: 900, blockSeconds: 900 },
+      trustProxy: false,
+      accessLog: true,
+      queueDashboard: true,
+    });
+  });
+
+  it('SIMGATE_TRUST_PROXY as Express takes it: booleans, hop counts, else addresses and subnets as written', () => {
+    const trust = (v: string) => loadConfig({ SIMGATE_TRUST_PROXY: v }).protection.trustProxy;
+    expect(trust('true')).toBe(true);
+    expect(trust('false')).toBe(false);
+    expect(trust('2')).toBe(2);
+    expect(trust('loopback, 10.0.0.0/8')).toBe('loopback, 10.0.0.0/8');
+  });
+
+  it('refuses a budget that is no number or zero, naming the variable', () => {
+    expect(() => loadConfig({ SIMGATE_RATE_REQUESTS: '0' })).toThrow(/SIMGATE_RATE_REQUESTS/);
+    expect(() => loadConfig({ SIMGATE_AUTH_FAILURES: 'many' })).toThrow(/SIMGATE_AUTH_FAILURES/);
+    expect(() => loadConfig({ SIMGATE_RATE_LIMITS: 'maybe' })).toThrow(/SIMGATE_RATE_LIMITS/);
+  });
+});
