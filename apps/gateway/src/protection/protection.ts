@@ -11,8 +11,8 @@ import { CostOverBudget, InboundBudgets, OverBudget, keyIdOf, type BudgetState }
  * point of its requests budget and, on routes that spend carrier quota, its cards.
  *
  * Answers carry the IETF RateLimit header fields in the form of draft-ietf-httpapi-ratelimit-headers-09:
- * `RateLimit-Policy: "requests";q=600;w=60, "cards";q=50000;w=3600` (quota q per window w seconds) and
- * `RateLimit: "requests";r=599;t=60` (r left, t seconds until the window resets); 429 answers add Retry-After.
+ * `RateLimit-Policy: "requests";q=6000;w=60, "cards";q=50000;w=3600` (quota q per window w seconds) and
+ * `RateLimit: "requests";r=5999;t=60` (r left, t seconds until the window resets); 429 answers add Retry-After.
  */
 export class Protection {
   private readonly keys: Map<string, string>;

@@ -308,11 +308,11 @@ describe('loadConfig', () => {
 });
 
 describe('loadConfig: inbound protection', () => {
-  it('defaults: 600 requests a minute and 50,000 cards an hour per key, 20 failures in 15 minutes block for 15 minutes, no proxy trusted', () => {
+  it('defaults: 6,000 requests a minute and 50,000 cards an hour per key, 20 failures in 15 minutes block for 15 minutes, no proxy trusted', () => {
     const p = loadConfig({}).protection;
     expect(p).toEqual({
       enabled: true,
-      requests: { points: 600, windowSeconds: 60 },
+      requests: { points: 6000, windowSeconds: 60 },
       cards: { points: 50_000, windowSeconds: 3600 },
       authFailures: { points: 20, windowSeconds: 900, blockSeconds: 900 },
       trustProxy: false,

@@ -78,7 +78,8 @@ const envSchema = z.object({
   SIMGATE_WEBHOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** Inbound protection (docs/operations.md, "Protecting the API"): budgets per API key and failed authentications per address. */
   SIMGATE_RATE_LIMITS: z.enum(['true', 'false']).default('true'),
-  SIMGATE_RATE_REQUESTS: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Requests per API key per window: one console often serves many operators through one key; a loop is far above this. */
+  SIMGATE_RATE_REQUESTS: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   SIMGATE_RATE_REQUESTS_WINDOW_SECONDS: seconds(60),
   /** Weighted budget: cards a key may have read or ordered at the carriers (sync now, operations, live usage reads). */
   SIMGATE_RATE_CARDS: z.coerce.number().int().min(1).max(100_000_000).default(50_000),
