@@ -5051,8 +5051,7 @@ export interface operations {
                         accountId: string;
                         kind: string;
                         cards: number;
-                        /** @enum {boolean} */
-                        queued: true;
+                        queued: boolean;
                     } | {
                         accountId: string;
                         kind: string;
@@ -5193,7 +5192,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: KIND_NOT_SUPPORTED, CARDS_NOT_IN_ACCOUNT */
+            /** @description Problem: COST_OVER_BUDGET, KIND_NOT_SUPPORTED, CARDS_NOT_IN_ACCOUNT */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5222,7 +5221,7 @@ export interface operations {
                         /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
                         known?: string[];
                         /** @enum {string} */
-                        code: "KIND_NOT_SUPPORTED" | "CARDS_NOT_IN_ACCOUNT";
+                        code: "COST_OVER_BUDGET" | "KIND_NOT_SUPPORTED" | "CARDS_NOT_IN_ACCOUNT";
                     };
                 };
             };

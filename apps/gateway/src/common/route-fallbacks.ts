@@ -22,11 +22,12 @@ export function fallbackSpecs(): Record<string, RouteSpec> {
         .strict(),
       responses: {
         202: z.union([
-          z.object({ accountId: z.string(), kind: z.string(), cards: z.number().int(), queued: z.literal(true) }),
+          // queued: false when every card named already waits in a "sync now" job (nothing queued, nothing charged).
+          z.object({ accountId: z.string(), kind: z.string(), cards: z.number().int(), queued: z.boolean() }),
           z.object({ accountId: z.string(), kind: z.string(), queued: z.boolean(), alreadyQueued: z.boolean() }),
         ]),
       },
-      problems: { 404: ['ACCOUNT_NOT_FOUND'], 422: ['KIND_NOT_SUPPORTED', 'CARDS_NOT_IN_ACCOUNT'] },
+      problems: { 404: ['ACCOUNT_NOT_FOUND'], 422: ['COST_OVER_BUDGET', 'KIND_NOT_SUPPORTED', 'CARDS_NOT_IN_ACCOUNT'] },
     },
   };
 }
