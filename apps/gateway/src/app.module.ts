@@ -15,6 +15,7 @@ import { PlatformsController } from './platforms/platforms.controller';
 import { PoolsController } from './pools/pools.controller';
 import { ProtectionGuard } from './protection/protection.guard';
 import { protectionOf } from './protection/protection.module';
+import { requestIdOf } from './protection/request-context';
 import { SyncController } from './sync/sync.controller';
 import { GATEWAY_OPTIONS, SIMGATE, type GatewayOptions } from './tokens';
 import { WebhooksController } from './webhooks/webhooks.controller';
@@ -44,7 +45,7 @@ export class GatewayModule {
         { provide: APP_GUARD, inject: [Reflector], useFactory: (r: Reflector) => new ProtectionGuard(protectionOf(simgate, options), r, simgate) },
         {
           provide: APP_FILTER,
-          useFactory: () => new ProblemFilter((err, req) => simgate.logger.error({ err: err instanceof Error ? err.message : String(err), path: req.path }, 'request failed')),
+          useFactory: () => new ProblemFilter((err, req) => simgate.logger.error({ err: err instanceof Error ? err.message : String(err), requestId: requestIdOf(req), path: req.path }, 'request failed')),
         },
         ...(options.contractCheck
           ? [{ provide: APP_INTERCEPTOR, useFactory: () => new ContractInterceptor((message) => simgate.logger.error({ message }, 'response contract violation')) }]
