@@ -29,13 +29,11 @@ export class Protection {
   async authenticate(req: Request, res: Response, basic = false): Promise<string> {
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const known = this.budgets ? await this.budgets.failuresOf(address) : null;
-    if (known) {
-      const blocked = known.blockedSeconds;
-      if (blocked !== null) {
-        this.metrics.httpRateLimited.inc({ budget: 'auth_block' });
-        res.setHeader('Retry-After', String(blocked));
-        throw new Problem(429, 'RATE_LIMITED', `too many failed authentications from this address; retry in ${blocked} s`, { budget: 'auth_block', retryAfterSeconds: blocked });
-      }
+    const blocked = known?.blockedSeconds ?? null;
+    if (blocked !== null) {
+      this.metrics.httpRateLimited.inc({ budget: 'auth_block' });
+      res.setHeader('Retry-After', String(blocked));
+      throw new Problem(429, 'RATE_LIMITED', `too many failed authentications from this address; retry in ${blocked} s`, { budget: 'auth_block', retryAfterSeconds: blocked });
     }
     const header = basic ? basicAsBearer(req.headers.authorization) : req.headers.authorization;
     const r = bearerMatches(header, [...this.keys.keys()]);
