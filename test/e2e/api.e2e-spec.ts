@@ -9,6 +9,10 @@ import { createGateway } from '../../apps/gateway/src/bootstrap';
 import { oneLinkGroupIds, type OneLinkSimulator } from '@simgate/mocks/cmcc-onelink';
 import type { JasperSimulator } from '@simgate/mocks/cucc-jasper';
 import { startStack, waitForFullSync, type Stack } from '../support/stack';
+import { discoverPlatforms } from '@simgate/carriers';
+
+/** Every platform the registry discovers: the bundled simulators serve one account of each. */
+const PLATFORMS = discoverPlatforms().map((p) => p.manifest.id).sort();
 
 /**
  * The console API (issue 6) end to end: the four simulators over real HTTP, an embedded Simgate (PGlite,
@@ -212,7 +216,7 @@ describe('auth', () => {
   it('/health is open and reports the database and queue', async () => {
     const r = await get('/health', { key: null });
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ status: 'ok', checks: { database: expect.stringMatching(/^ok/), queue: expect.stringMatching(/^ok/) }, accounts: 4 });
+    expect(r.json).toMatchObject({ status: 'ok', checks: { database: expect.stringMatching(/^ok/), queue: expect.stringMatching(/^ok/) }, accounts: PLATFORMS.length });
   });
 
   it('/metrics needs the metrics token when one is set', async () => {
@@ -260,11 +264,11 @@ describe('auth', () => {
 });
 
 describe('platforms and accounts', () => {
-  it('lists the four platforms with capabilities and unsupported operations', async () => {
+  it('lists every platform with capabilities and unsupported operations', async () => {
     const r = await get('/v1/platforms');
     expect(r.status).toBe(200);
     const byId = new Map<string, any>(r.json.items.map((m: any) => [m.id, m]));
-    expect([...byId.keys()].sort()).toEqual(['cmcc-onelink', 'ctcc-cmp', 'cucc-jasper', 'intl-1nce']);
+    expect([...byId.keys()].sort()).toEqual(PLATFORMS);
     expect(byId.get('cucc-jasper').unsupportedOperations).toEqual(expect.arrayContaining(['REBIND', 'SET_USAGE_CAP']));
     expect(byId.get('ctcc-cmp').unsupportedOperations).toEqual([]);
     expect(byId.get('intl-1nce').zone).toBe('UTC');
@@ -287,7 +291,7 @@ describe('platforms and accounts', () => {
 describe('cards', () => {
   it('pages through every card once, in a stable ICCID order', async () => {
     const stored = await allCards();
-    expect(stored).toHaveLength(4 * CARDS);
+    expect(stored).toHaveLength(PLATFORMS.length * CARDS);
     const a = await pages('', 17);
     const iccids = a.items.map((c) => c.iccid);
     expect(new Set(iccids).size).toBe(iccids.length);
@@ -298,7 +302,7 @@ describe('cards', () => {
     expect(b.items.map((c) => c.iccid)).toEqual(iccids);
     // An exact multiple of the limit ends with nextCursor null and no empty page.
     const c = await pages('', CARDS);
-    expect(c.pages).toBe(4);
+    expect(c.pages).toBe(PLATFORMS.length);
   });
 
   it('filters by platform, account, carrier, status, reason and q, as the store holds them', async () => {
@@ -483,7 +487,7 @@ describe('export', () => {
     const lines = parseCsv(all.text);
     const header = lines[0].split(',');
     expect(header.slice(0, 8)).toEqual(['iccid', 'msisdn', 'imsi', 'imei', 'carrier', 'platform', 'accountId', 'status']);
-    expect(lines.length - 1).toBe(4 * CARDS);
+    expect(lines.length - 1).toBe(PLATFORMS.length * CARDS);
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual((await allCards()).map((c) => c.iccid));
 
     const want = await allCards({ platform: 'cmcc-onelink', status: 'ACTIVE' });
@@ -554,7 +558,8 @@ describe('sync state and sync now', () => {
   it('GET /v1/sync reports every account and kind after the full sync', async () => {
     const r = await get('/v1/sync');
     expect(r.status).toBe(200);
-    expect(r.json.accounts.map((a: any) => a.accountId).sort()).toEqual(['cmcc-main', 'ctcc-main', 'cucc-main', 'intl-main']);
+    const file = JSON.parse(fs.readFileSync(stack.accountsFile, 'utf8')) as { accounts: { id: string }[] };
+    expect(r.json.accounts.map((a: any) => a.accountId).sort()).toEqual(file.accounts.map((a) => a.id).sort());
     for (const a of r.json.accounts) {
       const status = a.kinds.find((k: any) => k.kind === 'status');
       expect({ a: a.accountId, status }).toMatchObject({
