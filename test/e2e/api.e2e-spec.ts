@@ -369,8 +369,9 @@ describe('cards', () => {
       expect(c.usage.cycleEnd).toMatch(zoned);
       expect(c.usage.asOf).toMatch(zoned);
       expect(new Date(c.usage.cycleStart).getTime()).toBe(usage.cycleStart.getTime());
-      expect(Object.keys(c.forecast).sort()).toEqual(['cancellationAt', 'expiresAt', 'forcedActivationAt', 'testEndsAt']);
-      for (const v of Object.values(c.forecast)) if (v !== null) expect(v).toMatch(zoned);
+      expect(Object.keys(c.forecast).sort()).toEqual(['basis', 'cancellationAt', 'expiresAt', 'forcedActivationAt', 'testEndsAt', 'testEndsBy']);
+      for (const k of ['cancellationAt', 'expiresAt', 'forcedActivationAt', 'testEndsAt']) if (c.forecast[k] !== null) expect(c.forecast[k]).toMatch(zoned);
+      expect(Object.keys(c.forecast.basis).sort()).toEqual(['cancellationAt', 'expiresAt', 'forcedActivationAt', 'openedAt', 'testEndsAt']);
       expect(c.forecast.forcedActivationAt).toBeNull(); // already active
       expect(c.expiresAt).toBe(c.forecast.expiresAt);
     }
