@@ -55,6 +55,8 @@ module.exports = {
     project('e2e', {
       roots: ['<rootDir>/test/e2e', '<rootDir>/test/deploy', '<rootDir>/scripts'],
       testMatch: ['**/*.e2e-spec.ts', '**/test/deploy/**/*.spec.ts', '**/scripts/**/*.spec.ts'],
+      // Every gateway an e2e suite starts checks its answers against the route specs (docs/api.md).
+      setupFiles: ['<rootDir>/test/support/contract-check.js'],
     }),
     project('scale', { roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/mocks'], testMatch: ['**/*scale.spec.ts'] }),
   ],

@@ -47,7 +47,8 @@ export class GatewayModule {
           provide: APP_FILTER,
           useFactory: () => new ProblemFilter((err, req) => simgate.logger.error({ err: err instanceof Error ? err.message : String(err), requestId: requestIdOf(req), path: req.path }, 'request failed')),
         },
-        ...(options.contractCheck
+        // On in the end-to-end suite (its Jest project sets SIMGATE_CONTRACT_CHECK=true), never by default.
+        ...((options.contractCheck ?? process.env.SIMGATE_CONTRACT_CHECK === 'true')
           ? [{ provide: APP_INTERCEPTOR, useFactory: () => new ContractInterceptor((message) => simgate.logger.error({ message }, 'response contract violation')) }]
           : []),
         CardsService,

@@ -7,7 +7,8 @@ export interface GatewayOptions {
   metricsToken: string | null;
   /**
    * Check every answer against its route's zod spec (docs/api.md): on in the end-to-end suite, off in production.
-   * A mismatch answers 500 RESPONSE_CONTRACT_VIOLATION.
+   * A mismatch answers 500 RESPONSE_CONTRACT_VIOLATION. Absent: SIMGATE_CONTRACT_CHECK=true turns it on (the e2e
+   * Jest project sets it for every suite).
    */
   contractCheck?: boolean;
   /**
