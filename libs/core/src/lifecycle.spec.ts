@@ -269,6 +269,23 @@ describe('lifecycle forecasts (domain.md §1)', () => {
       expect(a.expiresAt).toEqual(new Date('2036-01-15T10:00:00Z'));
       expect(a.cancellationAt).toBeNull();
     });
+    it('overseas: a card never activated that the platform calls INVENTORY is in its 6-month test period', () => {
+      const o = new Date('2026-08-31T23:00:00Z');
+      const f = forecastLifecycle(facts({ carrier: Carrier.OVERSEAS, zone: UTC, status: CardStatus.INVENTORY, openedAt: o }), new Date('2026-09-01T00:00:00Z'));
+      // 08-31 + 6 months: "02-31", clamped to 2027-02-28, same UTC time.
+      expect(f).toMatchObject({ testEndsAt: new Date('2027-02-28T23:00:00Z'), testEndsBy: 'TIME', forcedActivationAt: new Date('2027-02-28T23:00:00Z') });
+    });
+    it('declared values: silent months, cancellation days, a carrier-stated expiry winning over activation + term', () => {
+      // Opened 2026-01-15 Shanghai, 2 test + 4 silent months: buffer ends 2026-07-15, last day 07-14 → 2026-08-01.
+      const f = forecastLifecycle(facts({ status: CardStatus.TEST, openedAt: sh(2026, 1, 15, 14), testMonths: 2, testUsedBytes: 0, silentMonths: 4 }), sh(2026, 2, 1));
+      expect(f.forcedActivationAt).toEqual(sh(2026, 8, 1));
+      expect(f.testEndsAt).toEqual(sh(2026, 3, 15, 14));
+      // Expiry stated 2026-03-10 09:00 Shanghai; 30 days: 2026-04-09 09:00; null days: never cancelled.
+      const stated = sh(2026, 3, 10, 9);
+      const g = forecastLifecycle(facts({ status: CardStatus.DEACTIVATED, activatedAt: sh(2025, 1, 1), termMonths: 12, expiresAt: stated, cancellationDays: 30 }), sh(2026, 5, 1));
+      expect(g).toMatchObject({ expiresAt: stated, cancellationAt: sh(2026, 4, 9, 9) });
+      expect(forecastLifecycle(facts({ status: CardStatus.DEACTIVATED, expiresAt: stated, cancellationDays: null }), sh(2026, 5, 1)).cancellationAt).toBeNull();
+    });
   });
 
   describe('independent of the process time zone', () => {
