@@ -3938,7 +3938,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem: COST_OVER_BUDGET, NO_CARDS, TOO_MANY_CARDS, CARDS_UNKNOWN, CARD_CANCELLED, INVALID_STATE, INVALID_IMEI, INVALID_CAP, ACCOUNT_UNAVAILABLE, OPERATION_NOT_SUPPORTED, ALREADY_ACTIVATED, CARD_COOLDOWN, REBIND_LIMIT */
+            /** @description Problem: COST_OVER_BUDGET, NO_CARDS, TOO_MANY_CARDS, CARDS_UNKNOWN, CARD_CANCELLED, INVALID_STATE, RESUME_NOT_ALLOWED, INVALID_IMEI, INVALID_CAP, ACCOUNT_UNAVAILABLE, OPERATION_NOT_SUPPORTED, ALREADY_ACTIVATED, CARD_COOLDOWN, REBIND_LIMIT */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3967,7 +3967,7 @@ export interface operations {
                         /** @description The values a filter accepts (UNKNOWN_PLATFORM, UNKNOWN_ACCOUNT) */
                         known?: string[];
                         /** @enum {string} */
-                        code: "COST_OVER_BUDGET" | "NO_CARDS" | "TOO_MANY_CARDS" | "CARDS_UNKNOWN" | "CARD_CANCELLED" | "INVALID_STATE" | "INVALID_IMEI" | "INVALID_CAP" | "ACCOUNT_UNAVAILABLE" | "OPERATION_NOT_SUPPORTED" | "ALREADY_ACTIVATED" | "CARD_COOLDOWN" | "REBIND_LIMIT";
+                        code: "COST_OVER_BUDGET" | "NO_CARDS" | "TOO_MANY_CARDS" | "CARDS_UNKNOWN" | "CARD_CANCELLED" | "INVALID_STATE" | "RESUME_NOT_ALLOWED" | "INVALID_IMEI" | "INVALID_CAP" | "ACCOUNT_UNAVAILABLE" | "OPERATION_NOT_SUPPORTED" | "ALREADY_ACTIVATED" | "CARD_COOLDOWN" | "REBIND_LIMIT";
                     };
                 };
             };

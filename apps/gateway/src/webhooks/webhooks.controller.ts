@@ -4,6 +4,7 @@ import { EVENT_TYPES, isEventType } from '@simgate/core';
 import { TooManyWebhooks, type DeliveryRecord, type WebhookRecord } from '@simgate/store';
 import type { Simgate } from '@simgate/sync';
 import type { Response } from 'express';
+import { knownAccount } from '../common/filters';
 import { ApiRoute } from '../common/openapi';
 import { Problem, found } from '../common/problem';
 import { parse, parseNoQuery } from '../common/validation';
@@ -63,9 +64,7 @@ export class WebhooksController {
     const types = req.types.includes('*') ? ['*'] : [...new Set(req.types)].sort();
     const accounts = req.accounts ? [...new Set(req.accounts)].sort() : null;
     const unknownAccount = accounts?.find((a) => !this.sg.accounts.some((x) => x.id === a));
-    if (unknownAccount !== undefined) {
-      throw new Problem(400, 'UNKNOWN_ACCOUNT', `account '${unknownAccount}' is not configured`, { field: 'body.accounts' });
-    }
+    knownAccount(this.sg, unknownAccount, 'body.accounts');
     try {
       const w = await this.sg.store.webhooks.create({ url, types, accounts, description: req.description ?? null }, this.sg.config.events.webhooks.max);
       res.setHeader('location', `/v1/webhooks/${w.id}`);
