@@ -68,10 +68,11 @@ export class IntlSupersimAdapter extends PerCardAdapter implements CarrierAdapte
   private async records(sims: WireSim[], refs: readonly CardRef[], at: Date, wide: boolean): Promise<BatchResult<CardRecord>> {
     const fleets = sims.length ? await this.reads.fleets(at) : new Map<string, WireFleet>();
     const hints = new Map(refs.map((r) => [r.iccid, r.hints?.rawStatus]));
+    const byIccid = new Map(sims.map((s) => [s.iccid, s]));
     return this.reads.perCard(
       sims.map((s) => ({ iccid: s.iccid })),
       async (ref) => {
-        const sim = sims.find((s) => s.iccid === ref.iccid)!;
+        const sim = byIccid.get(ref.iccid)!;
         const fleet = sim.fleet_sid ? (fleets.get(sim.fleet_sid) ?? null) : null;
         const hint = hints.get(sim.iccid);
         const previous = this.seen.get(sim.iccid) ?? (hint && hint !== SCHEDULED && statusOf(hint).status !== CardStatus.UNKNOWN ? ruleOf(hint, false, null) : null);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import * as path from 'node:path';
 import nock from 'nock';
-import { CardStatus, carriesReason, OperationType, SuspendReason, type CardRecord, type UsageSnapshot } from '@simgate/core';
+import { CardStatus, carriesReason, isCarrierError, OperationType, SuspendReason, type CardRecord, type UsageSnapshot } from '@simgate/core';
 import { anyValueWith, field, fuzzAdapterCalls, readCalls, typedOrValid, useNock } from '../../../../test/support/carrier-specs';
 import { asJson, itAnswersTheSameInEveryZone } from '../../../../test/support/zones';
 import type { AnswerContext } from '../toolkit';
@@ -154,6 +154,30 @@ describe('mapping fuzz (fast-check)', () => {
         }, (s) => s && validUsage(s)),
       ),
       runs,
+    );
+  });
+});
+
+describe('the account-wide walk’s record reader', () => {
+  it('sums what the full decode sums, or refuses the page as malformed (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.oneof(json(list('usage_records', usageArb)), truncated(list('usage_records', usageArb)), garbage), (body) => {
+        let full: number | null = null;
+        try {
+          full = map.totalBytes(map.decodeUsage(body, ctx('u')).items);
+        } catch (e) {
+          if (!isCarrierError(e)) throw e;
+        }
+        let fast = 0;
+        try {
+          map.eachUsageRecord(body, ctx('u'), (_sid, _start, bytes) => (fast += bytes));
+        } catch (e) {
+          if (!isCarrierError(e)) throw e;
+          return full === null;
+        }
+        return full === fast;
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -114,6 +114,35 @@ export function decodeUsage(body: string, ctx: AnswerContext): Page<WireUsageRec
   return { items: p.usage_records, next: p.meta.next_page_url ?? null };
 }
 
+/**
+ * A `/UsageRecords` page read record by record into `each(simSid, startMs, bytes)`, without building the page:
+ * the account-wide walk reads thousands of 1000-record pages an hour, and the per-record objects of a full
+ * decode were most of its memory churn. Checks what `usagePageSchema` checks of the fields it reads; a wrong
+ * shape is the table's malformed error. Answers the page's `next_page_url`.
+ */
+export function eachUsageRecord(body: string, ctx: AnswerContext, each: (simSid: string, startMs: number, bytes: number) => void): string | null {
+  const page = parseJson(errorTable, body, ctx) as { usage_records?: unknown; meta?: { next_page_url?: unknown } } | null;
+  const records = page !== null && typeof page === 'object' ? page.usage_records : undefined;
+  const meta = page?.meta;
+  if (!Array.isArray(records) || meta === null || typeof meta !== 'object') throw malformed(errorTable, ctx, 'not a usage_records page');
+  const next = meta.next_page_url;
+  if (next !== undefined && next !== null && typeof next !== 'string') throw malformed(errorTable, ctx, 'meta.next_page_url is not a string');
+  const bad = (k: number, what: string) => malformed(errorTable, ctx, `usage_records[${k}]: ${what}`);
+  const valid: Array<[string, number, number]> = [];
+  for (let k = 0; k < records.length; k++) {
+    const r = records[k] as { sim_sid?: unknown; period?: { start_time?: unknown; end_time?: unknown }; data_total?: unknown } | null;
+    if (r === null || typeof r !== 'object' || typeof r.sim_sid !== 'string') throw bad(k, 'no sim_sid');
+    const p = r.period;
+    const start = p !== null && typeof p === 'object' && typeof p.start_time === 'string' ? Date.parse(p.start_time) : NaN;
+    if (Number.isNaN(start) || typeof p?.end_time !== 'string' || Number.isNaN(Date.parse(p.end_time))) throw bad(k, 'no period');
+    if (typeof r.data_total !== 'number' || !(r.data_total >= 0) || !Number.isFinite(r.data_total)) throw bad(k, 'no data_total');
+    valid.push([r.sim_sid, start, Math.round(r.data_total)]);
+  }
+  // Only a page read whole reaches the caller: a malformed record leaves nothing half-counted.
+  for (const [sid, start, bytes] of valid) each(sid, start, bytes);
+  return (next as string | null | undefined) ?? null;
+}
+
 /** A billing period as instants: [start, end). */
 export interface Period {
   start: number;

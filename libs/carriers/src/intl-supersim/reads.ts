@@ -10,6 +10,7 @@ import {
   decodeFleets,
   decodeSimsPage,
   decodeUsage,
+  eachUsageRecord,
   periodContaining,
   reportedUntil,
   totalBytes,
@@ -45,7 +46,7 @@ export class SupersimReads {
   private readonly periods = new Map<string, Period>();
   private readonly edges = new Map<string, { start: number; bytes: number }>();
   private fleetCache: { hour: number; fleets: Promise<Map<string, WireFleet>> } | null = null;
-  private grouped: { hour: number; from: number; days: Promise<Map<string, Float64Array>> } | null = null;
+  private grouped: { hour: number; from: number; days: Promise<GroupedDays> } | null = null;
   private snapshot: { at: number; sims: Promise<Map<string, WireSim>> } | null = null;
 
   constructor(
@@ -188,23 +189,28 @@ export class SupersimReads {
     return out;
   }
 
-  /** The account's daily usage by SIM over the last WINDOW_DAYS days, once per UTC hour (`Group=sim`). */
-  private groupedDays(at: Date): { from: number; days: Promise<Map<string, Float64Array>> } {
+  /**
+   * The account's daily usage by SIM over the last WINDOW_DAYS days, once per UTC hour (`Group=sim`): one row of
+   * WINDOW_DAYS + 1 days per SIM with data, in one array (rows by SIM ordinal).
+   */
+  private groupedDays(at: Date): { from: number; days: Promise<GroupedDays> } {
     const hour = reportedUntil(at);
     if (this.grouped?.hour === hour) return this.grouped;
     const from = Math.floor(hour / DAY_MS) * DAY_MS - (WINDOW_DAYS - 1) * DAY_MS;
     const days = (async () => {
-      const out = new Map<string, Float64Array>();
+      const out = new GroupedDays(WINDOW_DAYS + 1);
       const params = { Group: 'sim', Granularity: 'day', StartTime: iso(from), EndTime: iso(hour), PageSize: PAGE };
-      await this.walk(USAGE, USAGE, params, decodeUsage, (items) => {
-        for (const r of items) {
-          const d = Math.floor((Date.parse(r.period.start_time) - from) / DAY_MS);
-          if (d < 0 || d >= WINDOW_DAYS + 1) continue;
-          let row = out.get(r.sim_sid);
-          if (!row) out.set(r.sim_sid, (row = new Float64Array(WINDOW_DAYS + 1)));
-          row[d] += Math.round(r.data_total);
-        }
-      });
+      let next: string | null = USAGE;
+      let first = true;
+      const seen = new Set<string>();
+      while (next !== null) {
+        const a = await this.get({ path: next, endpoint: USAGE, ...(first ? { params } : {}) });
+        const ctx = this.ctx(USAGE, a);
+        next = eachUsageRecord(a.res.body, ctx, (sid, start, bytes) => out.add(sid, Math.floor((start - from) / DAY_MS), bytes));
+        if (next !== null && seen.has(next)) throw malformed(errorTable, ctx, 'next_page_url repeats an earlier page');
+        if (next !== null) seen.add(next);
+        first = false;
+      }
       return out;
     })();
     this.grouped = { hour, from, days };
@@ -223,10 +229,8 @@ export class SupersimReads {
     const nextDay = Math.floor(period.start / DAY_MS) * DAY_MS + DAY_MS;
     if (!accountWide || nextDay > until) return this.usageBetween(sid, period.start, until);
     const g = this.groupedDays(at);
-    const row = (await g.days).get(sid);
-    let bytes = await this.edge(sid, period.start, nextDay);
-    if (row) for (let d = Math.max(0, Math.floor((nextDay - g.from) / DAY_MS)); d < row.length; d++) bytes += row[d];
-    return bytes;
+    const grouped = await g.days;
+    return (await this.edge(sid, period.start, nextDay)) + grouped.sum(sid, Math.max(0, Math.floor((nextDay - g.from) / DAY_MS)));
   }
 
   private async edge(sid: string, start: number, nextDay: number): Promise<number> {
@@ -245,10 +249,7 @@ export class SupersimReads {
     if (sim.status !== 'active' || !fleet?.data_limit) return false;
     const limit = fleet.data_limit * DECIMAL_MB;
     if (accountWide) {
-      const row = (await this.groupedDays(at).days).get(sim.sid);
-      let window = 0;
-      if (row) for (const b of row) window += b;
-      if (window < limit) return false;
+      if ((await this.groupedDays(at).days).sum(sim.sid, 0) < limit) return false;
     }
     const period = await this.period(sim.sid, at);
     return period !== null && (await this.periodUsage(sim.sid, period, at, accountWide)) >= limit;
@@ -263,4 +264,36 @@ export class SupersimReads {
 /** The refusal of an ICCID the account does not have (the table's 20404 row: that card's failure). */
 export function unknownSim(iccid: string): CarrierError {
   return classify(errorTable, { endpoint: SIMS, secrets: [], httpStatus: 404 }, { code: '20404', message: `no SIM with ICCID ${iccid} in the account` });
+}
+
+/** Bytes per SIM and day in one growing array: a SIM's row is `days` numbers at its ordinal. */
+export class GroupedDays {
+  private readonly ordinal = new Map<string, number>();
+  private data = new Float64Array(0);
+
+  constructor(readonly days: number) {}
+
+  add(sid: string, day: number, bytes: number): void {
+    if (day < 0 || day >= this.days) return;
+    let k = this.ordinal.get(sid);
+    if (k === undefined) {
+      k = this.ordinal.size;
+      this.ordinal.set(sid, k);
+      if ((k + 1) * this.days > this.data.length) {
+        const grown = new Float64Array(Math.max(1024, this.data.length * 2));
+        grown.set(this.data);
+        this.data = grown;
+      }
+    }
+    this.data[k * this.days + day] += bytes;
+  }
+
+  /** A SIM's bytes from day `from` of the window to its end (0 for a SIM without records). */
+  sum(sid: string, from: number): number {
+    const k = this.ordinal.get(sid);
+    if (k === undefined) return 0;
+    let n = 0;
+    for (let d = from; d < this.days; d++) n += this.data[k * this.days + d];
+    return n;
+  }
 }
