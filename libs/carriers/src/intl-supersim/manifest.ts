@@ -23,9 +23,10 @@ export const manifest = defineManifest({
     // (`options.capFleets`); rebind is not supported.
     operations: [OperationType.ACTIVATE, OperationType.SUSPEND, OperationType.RESUME, OperationType.SET_USAGE_CAP],
   },
-  // `PageSize` ≤ 1000 on every list. A status or usage batch is read from the account-wide pages, so a batch is a
-  // list page's worth of SIMs (convention). `POST /Sims/{Sid}` changes one SIM.
-  batchSizes: { inventoryPage: 1000, status: 1000, usage: 1000, operation: 1 },
+  // `PageSize` ≤ 1000 on every list. A status or usage batch of at least `accountReadFrom` SIMs is read from the
+  // account-wide pages (convention): status a list page's worth, usage 250 (its SIMs' first-period reads go SIM by
+  // SIM, and four batches of 250 keep the engine's pool busy). `POST /Sims/{Sid}` changes one SIM.
+  batchSizes: { inventoryPage: 1000, status: 1000, usage: 250, operation: 1 },
   // (convention) 20 requests/second per account and at most 10 in flight.
   quotas: { account: { points: 20, durationSeconds: 1 }, maxInFlight: 10 },
   // Each SIM has its own monthly billing periods from the instant it left `new`: usage snapshots carry the SIM's
