@@ -216,6 +216,7 @@ import { platform } from './index';
 useNock(nock);
 
 const HOST = 'http://${n.id}.test';
+// ${n.todo}: the manifest's credential fields, with values that pass their \`pattern\` (the connect check below reads them).
 const CREDENTIALS = { username: 'api-user', password: 'api-password' };
 
 function connect(credentials: Record<string, string> = CREDENTIALS) {

@@ -72,6 +72,8 @@ export const manifest = defineManifest({
     { name: 'username', label: 'API user', secret: false },
     { name: 'password', label: 'API password', secret: true },
   ],
+  // Lifecycle facts the carrier states (\`lifecycle: { statesOpenedAt, statesExpiry, testMonths, … }\`) go here when
+  // they differ from \`defaultPlatformLifecycle(carrier)\`; leave it out otherwise.
   // ${n.todo}: the options the platform needs (plan volume: planMbOption(), pool group ids, …), a zod schema
   // each with its default (intOption, cappedIntOption from the toolkit), or none.
   options: {},

@@ -43,7 +43,8 @@ describeConformance<${n.pascal}Simulator>('${n.id}', {
   seed: 1,
   start: '2026-03-10T10:00:00Z',
   orderDelayMs: 10 * 60_000,
-  // ${n.todo}: the billing cycle of the wire contract, as in the manifest.
+  // ${n.todo}: the billing cycle of the wire contract, as in the manifest. Cycles of each card's own (a start at
+  // the card's activation, as Super SIM's billing periods): add \`expectedCycle: (sim, iccid) => ({ start, end })\`.
   cycle: { startDay: 1, zone: 'UTC' },
   expectedCards: (sim) => Array.from({ length: CARDS }, (_, i) => expectation(sim, i)),
   fleetIccids: () => todo('fleetIccids — every ICCID the inventory holds'),

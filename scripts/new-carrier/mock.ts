@@ -22,6 +22,7 @@ import type { SimOptions, SimRequest, SimResponse } from '../sim/types';
  * own wire form, quotas as sliding windows, and public facts the conformance registration derives its
  * expectations from.
  */
+// ${n.todo}: the base path of the platform's real base URL (\`/v1/\`, \`/management-api/\`), so the account looks real.
 export const BASE_PATH = '/${n.id}/';
 
 export class ${n.pascal}Simulator extends BaseSimulator {

@@ -19,6 +19,8 @@ export type { SimStatus } from './fleet';
  */
 export const simulator: SimulatorPlatform<IntlSupersimSimulator> = {
   id: 'intl-supersim',
+  // Pinned (127.0.0.1:7105 by default): a platform added later, whatever its id, never moves this one's port.
+  portOffset: 4,
   create: (options) => new IntlSupersimSimulator(options),
   accountOptions: (sim) => ({ capFleets: sim.capFleets() }),
 };
