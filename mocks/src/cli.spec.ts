@@ -15,7 +15,9 @@ const AccountsSchema = z.object({
     z.object({ id: z.string(), platform: z.literal('cucc-jasper'), baseUrl: loopback('/rws/api/v1/'), credentials: z.object({ username: z.string().min(1), apiKey: z.string().min(1) }).strict(), orderProcessingSeconds: z.number().int().positive().optional() }).strict(),
     z.object({ id: z.string(), platform: z.literal('ctcc-cmp'), baseUrl: loopback('/m2m_ec/query.do'), credentials: z.object({ userId: z.string().min(1), password: z.string().min(1), key: z.string().length(9) }).strict(), orderProcessingSeconds: z.number().int().positive().optional() }).strict(),
     z.object({ id: z.string(), platform: z.literal('intl-1nce'), baseUrl: loopback('/management-api/'), credentials: z.object({ username: z.string().min(1), password: z.string().min(1) }).strict(), quotas: z.object({ requestsPerSecond: z.number().positive(), maxInFlight: z.number().int().positive().optional() }).strict().optional(), orderProcessingSeconds: z.number().int().positive().optional() }).strict(),
-  ]),
+  ])
+    // Platforms added after these four (each folder's own fixture checks its entry): an account on loopback.
+    .rest(z.object({ id: z.string(), platform: z.string(), baseUrl: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\//), credentials: z.record(z.string().min(1)) }).passthrough()),
 });
 
 describe('mocks CLI', () => {
@@ -26,7 +28,7 @@ describe('mocks CLI', () => {
     expect(() => parseArgs(['--what'])).toThrow(/unknown argument/);
   });
 
-  it('serves the four platforms and writes the accounts file in the fixed format, with the OneLink order list beside it', async () => {
+  it('serves every platform and writes the accounts file in the fixed format, with the OneLink order list beside it', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgate-mocks-'));
     const out = path.join(dir, 'acc.json');
     const { served, accounts } = await startMocks({ cards: 300, seed: 4, out, portBase: 0 });
@@ -36,7 +38,7 @@ describe('mocks CLI', () => {
       const parsed = AccountsSchema.parse(file);
       expect(parsed.accounts.map((a) => a.platform)).toEqual([...PLATFORMS]);
       const ports = parsed.accounts.map((a) => new URL(a.baseUrl).port);
-      expect(new Set(ports).size).toBe(4);
+      expect(new Set(ports).size).toBe(PLATFORMS.length);
       const csv = fs.readFileSync(path.join(dir, parsed.accounts[0].cards), 'utf8').trim().split('\n');
       expect(csv[0]).toBe('iccid,msisdn');
       expect(csv).toHaveLength(301);
@@ -79,7 +81,7 @@ describe('mocks CLI', () => {
     const instant = await startMocks({ cards: 20, seed: 4, out, portBase: 0, clock: '2026-11-20T10:00:00+08:00', orderDelayMs: 0 });
     try {
       const parsed = AccountsSchema.parse(JSON.parse(fs.readFileSync(out, 'utf8')));
-      expect(parsed.accounts.map((a) => a.orderProcessingSeconds)).toEqual([5, 5, 5, 5]);
+      expect(parsed.accounts.map((a) => a.orderProcessingSeconds)).toEqual(PLATFORMS.map(() => 5));
     } finally {
       await instant.served.close();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -132,7 +134,7 @@ describe('mocks CLI', () => {
       fs.copyFileSync(tls.caFile, ca);
       const { served, accounts } = await startMocks({ cards: 10, seed: 4, out: path.join(dir, 'acc.json'), portBase: 0, tlsCert: tls.certFile, tlsKey: tls.keyFile, tlsCa: ca });
       await served.close();
-      expect(accounts.accounts.map((a) => a.caFile)).toEqual(Array(4).fill(path.join('certs', 'ca.pem')));
+      expect(accounts.accounts.map((a) => a.caFile)).toEqual(Array(PLATFORMS.length).fill(path.join('certs', 'ca.pem')));
     });
 
     it('refuses a certificate file that is not PEM before serving anything', async () => {
