@@ -74,7 +74,11 @@ export function productionInstall(root: string, log: (s: string) => void): strin
     throw new Error(`npm ci --omit=dev failed:\n${e.stderr?.toString() ?? ''}${e.stdout?.toString() ?? ''}`);
   }
   log(`production install (npm ci --omit=dev) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  // A dev dependency that is also an optional peer of a production dependency is `devOptional` in the lock, and npm
+  // keeps it under --omit=dev (typescript: an optional peer of valibot, under @bull-board/api); the others must be gone.
+  const lock = JSON.parse(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { devOptional?: boolean }> };
   for (const dev of ['jest', 'nock', 'typescript', '@swc/core']) {
+    if (lock.packages[`node_modules/${dev}`]?.devOptional) continue;
     if (fs.existsSync(path.join(dir, 'node_modules', dev))) throw new Error(`the production install holds the dev dependency '${dev}'`);
   }
   return dir;
